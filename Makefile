@@ -1,0 +1,71 @@
+# clickstream: `make up` starts everything, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+TSX := node_modules/.bin/tsx
+
+.PHONY: help install stack data workers ingest pipeline replay up down status test check unit integration
+
+help:
+	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
+	@echo "make test    install what is missing, start what tests need, run every test"
+	@echo "make status  one JSON object: each service up or down"
+	@echo "make ingest  load products and visitors into Redis again"
+	@echo "make down    stop everything make up started"
+
+# npm 11 skips dependencies' install scripts (see allowScripts); the packages used here run without them.
+node_modules/.package-lock.json: package.json package-lock.json
+	@echo "[install] npm ci"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: node_modules/.package-lock.json
+	@stack/redis.sh install
+	@stack/kafka.sh install
+	@stack/temporal.sh install
+
+stack: install
+	@stack/redis.sh start
+	@stack/kafka.sh start
+	@stack/temporal.sh start
+
+data: node_modules/.package-lock.json
+	@$(TSX) scripts/generate-data.ts --if-missing
+
+workers: stack
+	@stack/workers.sh start
+
+# Loads products and visitors into Redis; run it again any time (idempotent).
+ingest: workers data
+	@$(TSX) scripts/ingest.ts
+
+pipeline: workers
+	@$(TSX) scripts/start-pipeline.ts
+
+replay: pipeline ingest
+	@$(TSX) scripts/replay.ts start
+
+up: replay
+	@$(TSX) scripts/urls.ts
+
+down:
+	@stack/workers.sh stop
+	@stack/temporal.sh stop
+	@stack/kafka.sh stop
+	@stack/redis.sh stop
+
+status: node_modules/.package-lock.json
+	@$(TSX) scripts/status.ts
+
+check: node_modules/.package-lock.json
+	@echo "[check] type-check"
+	@npx tsc -p tsconfig.json --noEmit
+	@echo "[check] lint"
+	@npx eslint .
+
+unit: node_modules/.package-lock.json
+	@npx vitest run --project unit
+
+integration: stack data
+	@npx vitest run --project integration
+
+test: check unit integration

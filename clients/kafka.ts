@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { Config } from '../lib/config';
+
+/** A kafkajs client for the configured cluster: local broker, or a managed one with TLS/SASL. */
+export function createKafka(config: Config['kafka'], role: string, level: logLevel = logLevel.WARN): Kafka {
+  const options: KafkaConfig = {
+    clientId: `${config.clientId}-${role}`,
+    brokers: config.brokers,
+    logLevel: level,
+    connectionTimeout: 5_000,
+    retry: { initialRetryTime: 200, retries: 8 },
+  };
+  if (config.ssl) options.ssl = config.sslCaFile ? { ca: [readFileSync(config.sslCaFile, 'utf8')] } : true;
+  if (config.sasl) options.sasl = config.sasl as SASLOptions;
+  return new Kafka(options);
+}
+
+/** The project's topics, all with the configured partitions and replication factor. */
+export function projectTopics(config: Config['kafka']): string[] {
+  const { clicks, enriched, offers, deadLetter } = config.topics;
+  return [clicks, enriched, offers, deadLetter];
+}
+
+/**
+ * Creates the missing project topics, with `configEntries` (e.g. cleanup.policy=compact) if given;
+ * an existing topic is left as it is. Returns the created names.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  config: Config['kafka'],
+  topics = projectTopics(config),
+  configEntries: ITopicConfig['configEntries'] = [],
+): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: config.partitions,
+          replicationFactor: config.replicationFactor,
+          configEntries,
+        })),
+      });
+    }
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
+}

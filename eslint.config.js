@@ -1,0 +1,28 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layering: each folder may import only the layers below it (README, "Where things are"). */
+const layer = (files, blockedFolders, blockedPackages = []) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: blockedPackages.map((name) => ({ name, message: `${files[0]} must not do this kind of I/O.` })),
+        patterns: [{ group: blockedFolders.map((f) => `**/${f}/**`), message: `${files[0]} imports only the layers below it.` }],
+      },
+    ],
+  },
+});
+const IO = ['kafkajs', 'ioredis', 'rocksdb', 'fs', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.run/**', '.tools/**', 'web/**', 'data/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] } },
+  layer(['lib/**/*.ts'], ['clients', 'activities', 'workflows', 'workers', 'scripts'], [...IO, '@temporalio/client', '@temporalio/worker']),
+  layer(['clients/**/*.ts'], ['activities', 'workflows', 'workers', 'scripts']),
+  layer(['activities/**/*.ts'], ['workflows', 'workers', 'scripts']),
+  layer(['workflows/**/*.ts'], ['clients', 'workers', 'scripts'], [...IO, '@temporalio/client', '@temporalio/worker']),
+);

@@ -1,0 +1,274 @@
+/**
+ * The one typed configuration of clickstream. Every setting is an env var with a default;
+ * `loadConfig` validates them all and throws a `ConfigError` naming each invalid one, so a bad
+ * deployment fails at start instead of at the first message. The README lists the same table
+ * (`npm run config -- --markdown` prints it from the definitions below).
+ */
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Setting<T> {
+  readonly name: string;
+  readonly doc: string;
+  /** The default as it reads in docs; `null` means unset. */
+  readonly fallback: string | null;
+  parse(raw: string): T;
+}
+
+const SETTINGS: Setting<unknown>[] = [];
+
+function setting<T>(name: string, fallback: string | null, doc: string, parse: (raw: string) => T): Setting<T> {
+  const s: Setting<T> = { name, fallback, doc, parse };
+  SETTINGS.push(s as Setting<unknown>);
+  return s;
+}
+
+const text = (raw: string): string => raw;
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max) {
+      throw new Error(`expected a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return n;
+  };
+}
+
+const port = integer(1, 65535);
+
+function bool(raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  throw new Error(`expected true or false, got "${raw}"`);
+}
+
+function oneOf<const T extends string>(...values: T[]) {
+  return (raw: string): T => {
+    if ((values as string[]).includes(raw)) return raw as T;
+    throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
+  };
+}
+
+function hostPortList(raw: string): string[] {
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('expected at least one host:port');
+  for (const hp of list) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(hp)) throw new Error(`expected host:port, got "${hp}"`);
+  }
+  return list;
+}
+
+function hostPort(raw: string): string {
+  const [one, ...rest] = hostPortList(raw);
+  if (rest.length > 0) throw new Error(`expected a single host:port, got "${raw}"`);
+  return one!;
+}
+
+function topicName(raw: string): string {
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(raw)) throw new Error(`not a valid Kafka topic name: "${raw}"`);
+  return raw;
+}
+
+const S = {
+  runDir: setting('RUN_DIR', '.run', 'Folder (git-ignored) for the local stack\'s data, logs and pid files.', text),
+  toolsDir: setting('TOOLS_DIR', '.tools', 'Folder (git-ignored) where `make install` puts the Kafka jars and the temporal CLI.', text),
+  stateDir: setting('STATE_DIR', '${RUN_DIR}/state', 'Folder of the workers\' local RocksDB state stores.', text),
+  workerName: setting('WORKER_NAME', 'worker-1', 'Name of this worker process: its state store folder and Kafka client ids carry it, so a restart finds its state again.', (raw) => {
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(raw)) throw new Error(`expected letters, digits, - or _, got "${raw}"`);
+    return raw;
+  }),
+  workersPerKind: setting('WORKERS_PER_KIND', '1', 'Stream worker processes `make up` starts per consumer kind, and consumers each kind\'s workflow keeps running.', integer(1, 16)),
+  logLevel: setting('LOG_LEVEL', 'WARN', 'Log level of the Temporal workers: DEBUG, INFO, WARN or ERROR.', oneOf('DEBUG', 'INFO', 'WARN', 'ERROR')),
+  dataDir: setting('DATA_DIR', 'data', 'Folder of products.json, users.json and the clickstream CSV.', text),
+  dataSeed: setting('DATA_SEED', '20260101', 'Seed of the data generator; the same seed gives byte-identical files.', integer(0, 2 ** 31 - 1)),
+  dataClickRows: setting('DATA_CLICK_ROWS', '600000', 'Rows of the generated 15-day clickstream CSV.', integer(1, 50_000_000)),
+  dataUsers: setting('DATA_USERS', '40000', 'Visitors in the generated users.json.', integer(1, 10_000_000)),
+
+  kafkaPort: setting('KAFKA_PORT', '9092', 'Port of the local Kafka broker started by `make up`.', port),
+  kafkaControllerPort: setting('KAFKA_CONTROLLER_PORT', '9093', 'KRaft controller port of the local broker.', port),
+  kafkaHeap: setting('KAFKA_HEAP', '512m', 'Java heap of the local broker (-Xmx).', (raw) => {
+    if (!/^\d+[mg]$/.test(raw)) throw new Error(`expected a size like 512m or 1g, got "${raw}"`);
+    return raw;
+  }),
+  kafkaBrokers: setting('KAFKA_BROKERS', '127.0.0.1:${KAFKA_PORT}', 'Comma-separated bootstrap servers.', hostPortList),
+  kafkaClientId: setting('KAFKA_CLIENT_ID', 'clickstream', 'Client id prefix of every Kafka client.', text),
+  kafkaSsl: setting('KAFKA_SSL', 'false', 'Use TLS to reach Kafka (managed clusters).', bool),
+  kafkaSslCaFile: setting('KAFKA_SSL_CA_FILE', null, 'PEM file of the CA that signs the brokers\' certificates, when not a public one.', text),
+  kafkaSaslMechanism: setting('KAFKA_SASL_MECHANISM', 'none', 'SASL mechanism: none, plain, scram-sha-256 or scram-sha-512.', oneOf('none', 'plain', 'scram-sha-256', 'scram-sha-512')),
+  kafkaSaslUsername: setting('KAFKA_SASL_USERNAME', null, 'SASL user name (required with a SASL mechanism).', text),
+  kafkaSaslPassword: setting('KAFKA_SASL_PASSWORD', null, 'SASL password (required with a SASL mechanism).', text),
+  kafkaPartitions: setting('KAFKA_PARTITIONS', '6', 'Partitions of each topic the project creates.', integer(1, 1000)),
+  kafkaReplicationFactor: setting('KAFKA_REPLICATION_FACTOR', '1', 'Replication factor of each topic the project creates.', integer(1, 10)),
+  topicClicks: setting('TOPIC_CLICKS', 'click-data', 'Topic of raw clicks (producer and shop write it).', topicName),
+  topicEnriched: setting('TOPIC_ENRICHED', 'enriched-click-data', 'Topic of enriched clicks.', topicName),
+  topicOffers: setting('TOPIC_OFFERS', 'special-offers', 'Topic of offers sent to visitors.', topicName),
+  topicDeadLetter: setting('TOPIC_DEAD_LETTER', 'dead-letter', 'Topic of rejected input, each record with its reason.', topicName),
+
+  redisHost: setting('REDIS_HOST', '127.0.0.1', 'Redis host.', text),
+  redisPort: setting('REDIS_PORT', '6379', 'Redis port (the local server listens here).', port),
+  redisUsername: setting('REDIS_USERNAME', null, 'Redis ACL user name (managed Redis).', text),
+  redisPassword: setting('REDIS_PASSWORD', null, 'Redis password (managed Redis).', text),
+  redisTls: setting('REDIS_TLS', 'false', 'Use TLS to reach Redis.', bool),
+  redisDb: setting('REDIS_DB', '0', 'Redis database number.', integer(0, 15)),
+
+  temporalPort: setting('TEMPORAL_PORT', '7233', 'gRPC port of the local Temporal dev server.', port),
+  temporalUiPort: setting('TEMPORAL_UI_PORT', '8233', 'Web UI port of the local Temporal dev server.', port),
+  temporalAddress: setting('TEMPORAL_ADDRESS', '127.0.0.1:${TEMPORAL_PORT}', 'Temporal frontend host:port.', hostPort),
+  temporalNamespace: setting('TEMPORAL_NAMESPACE', 'default', 'Temporal namespace.', text),
+  temporalTaskQueue: setting('TEMPORAL_TASK_QUEUE', 'clickstream', 'Task queue of the clickstream workers.', text),
+  temporalApiKey: setting('TEMPORAL_API_KEY', null, 'API key (Temporal Cloud); implies TLS.', text),
+  temporalTls: setting('TEMPORAL_TLS', 'false', 'Use TLS to reach Temporal.', bool),
+  temporalTlsCertFile: setting('TEMPORAL_TLS_CERT_FILE', null, 'Client certificate (PEM) for mTLS.', text),
+  temporalTlsKeyFile: setting('TEMPORAL_TLS_KEY_FILE', null, 'Client key (PEM) for mTLS.', text),
+  temporalUiUrl: setting('TEMPORAL_UI_URL', 'http://127.0.0.1:${TEMPORAL_UI_PORT}', 'Where people open the Temporal UI.', text),
+
+  webPort: setting('WEB_PORT', '3000', 'Port of the SvelteKit shop and dashboard.', port),
+};
+
+export interface Config {
+  runDir: string;
+  toolsDir: string;
+  stateDir: string;
+  workerName: string;
+  workersPerKind: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  data: { dir: string; seed: number; clickRows: number; users: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    ssl: boolean;
+    sslCaFile: string | null;
+    sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
+    partitions: number;
+    replicationFactor: number;
+    topics: { clicks: string; enriched: string; offers: string; deadLetter: string };
+    local: { port: number; controllerPort: number; heap: string };
+  };
+  redis: { host: string; port: number; username: string | null; password: string | null; tls: boolean; db: number };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey: string | null;
+    tls: boolean;
+    tlsCertFile: string | null;
+    tlsKeyFile: string | null;
+    uiUrl: string;
+    local: { port: number; uiPort: number };
+  };
+  web: { port: number };
+}
+
+/** `${NAME}` in a default refers to another setting's value, e.g. KAFKA_BROKERS to KAFKA_PORT. */
+function rawValue(env: Env, s: Setting<unknown>): string | null {
+  const given = env[s.name];
+  if (given !== undefined && given !== '') return given;
+  if (s.fallback === null) return null;
+  return s.fallback.replace(/\$\{(\w+)\}/g, (_, ref: string) => {
+    const target = SETTINGS.find((t) => t.name === ref);
+    return (target && rawValue(env, target)) ?? '';
+  });
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(s: Setting<T>): T => {
+    const raw = rawValue(env, s as Setting<unknown>);
+    if (raw === null) return null as T;
+    try {
+      return s.parse(raw);
+    } catch (err) {
+      problems.push(`${s.name}: ${(err as Error).message}`);
+      return null as T;
+    }
+  };
+
+  const saslMechanism = read(S.kafkaSaslMechanism);
+  const saslUsername = read(S.kafkaSaslUsername);
+  const saslPassword = read(S.kafkaSaslPassword);
+  if (saslMechanism !== 'none' && saslMechanism !== null && (!saslUsername || !saslPassword)) {
+    problems.push(`KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM=${saslMechanism}`);
+  }
+  const certFile = read(S.temporalTlsCertFile);
+  const keyFile = read(S.temporalTlsKeyFile);
+  if ((certFile === null) !== (keyFile === null)) {
+    problems.push('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: give both or neither');
+  }
+  const apiKey = read(S.temporalApiKey);
+
+  const config: Config = {
+    runDir: read(S.runDir),
+    toolsDir: read(S.toolsDir),
+    stateDir: read(S.stateDir),
+    workerName: read(S.workerName),
+    workersPerKind: read(S.workersPerKind),
+    logLevel: read(S.logLevel),
+    data: { dir: read(S.dataDir), seed: read(S.dataSeed), clickRows: read(S.dataClickRows), users: read(S.dataUsers) },
+    kafka: {
+      brokers: read(S.kafkaBrokers),
+      clientId: read(S.kafkaClientId),
+      ssl: read(S.kafkaSsl),
+      sslCaFile: read(S.kafkaSslCaFile),
+      sasl:
+        saslMechanism && saslMechanism !== 'none' && saslUsername && saslPassword
+          ? { mechanism: saslMechanism, username: saslUsername, password: saslPassword }
+          : null,
+      partitions: read(S.kafkaPartitions),
+      replicationFactor: read(S.kafkaReplicationFactor),
+      topics: {
+        clicks: read(S.topicClicks),
+        enriched: read(S.topicEnriched),
+        offers: read(S.topicOffers),
+        deadLetter: read(S.topicDeadLetter),
+      },
+      local: { port: read(S.kafkaPort), controllerPort: read(S.kafkaControllerPort), heap: read(S.kafkaHeap) },
+    },
+    redis: {
+      host: read(S.redisHost),
+      port: read(S.redisPort),
+      username: read(S.redisUsername),
+      password: read(S.redisPassword),
+      tls: read(S.redisTls),
+      db: read(S.redisDb),
+    },
+    temporal: {
+      address: read(S.temporalAddress),
+      namespace: read(S.temporalNamespace),
+      taskQueue: read(S.temporalTaskQueue),
+      apiKey,
+      tls: read(S.temporalTls) || apiKey !== null || certFile !== null,
+      tlsCertFile: certFile,
+      tlsKeyFile: keyFile,
+      uiUrl: read(S.temporalUiUrl),
+      local: { port: read(S.temporalPort), uiPort: read(S.temporalUiPort) },
+    },
+    web: { port: read(S.webPort) },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Every setting with its default and meaning, for docs and `--help`. */
+export function describeSettings(): { name: string; fallback: string | null; doc: string }[] {
+  return SETTINGS.map(({ name, fallback, doc }) => ({ name, fallback, doc }));
+}
+
+/** The resolved raw value of every setting, for shell scripts (`eval "$(npm run -s config -- --shell)"`). */
+export function resolvedSettings(env: Env = process.env): Record<string, string> {
+  loadConfig(env);
+  const out: Record<string, string> = {};
+  for (const s of SETTINGS) {
+    const raw = rawValue(env, s);
+    if (raw !== null) out[s.name] = raw;
+  }
+  return out;
+}

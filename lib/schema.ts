@@ -1,0 +1,213 @@
+/**
+ * The data shapes shared by the generator, the producer, the workers and the web app:
+ * the click log's columns, products, visitors and the messages on each Kafka topic.
+ * Nothing else in the project spells these out again.
+ */
+
+/** The shop's categories, as in the original template. */
+export const CATEGORIES = [
+  'clothing',
+  'shoes',
+  'handbags',
+  'accessories',
+  'books',
+  'movies',
+  'games',
+  'electronics',
+  'computers',
+  'home&garden',
+  'automotive',
+  'tools',
+  'grocery',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export type Gender = 'M' | 'F';
+
+export interface Product {
+  /** e.g. `VD55181667` */
+  id: string;
+  category: Category;
+  title: string;
+  description: string;
+  /** Path the web app serves, e.g. `/images/products/VD55181667.svg`. */
+  image: string;
+  /** In euro cents, so sums stay exact. */
+  priceCents: number;
+}
+
+/** One line of users.json (NDJSON). gender and birthDate may be missing, as in the original data. */
+export interface Visitor {
+  /** Upper-case GUID without braces. */
+  userId: string;
+  gender?: Gender;
+  /** YYYY-MM-DD */
+  birthDate?: string;
+}
+
+/** Header of the Omniture-style click log CSV, in column order. */
+export const CLICK_LOG_COLUMNS = [
+  'Unix Timestamp',
+  'Visitor Unique ID',
+  'IP Address',
+  'User Agent',
+  'Product Page URL',
+] as const;
+
+/** Product page URLs in the log look like `${PRODUCT_URL_PREFIX}<category>/<productId>`. */
+export const PRODUCT_URL_PREFIX = 'http://www.acme.com/';
+
+/** A click as it travels on the clicks topic, from the replay or from the shop. */
+export interface ClickEvent {
+  /** Unique per click, so consumers can deduplicate replays. */
+  clickId: string;
+  userId: string;
+  productId: string;
+  ip: string;
+  userAgent: string;
+  /** Event time in ms since the epoch: what windows are computed on. */
+  timestamp: number;
+  /** The log's own time in ms since the epoch, for replayed clicks. */
+  originalTimestamp?: number;
+  /** Shop clicks carry the visitor's chosen demographic. */
+  age?: number;
+  gender?: Gender;
+  source: 'replay' | 'shop';
+}
+
+/** What the dead-letter topic holds: the rejected input as received, and why. */
+export interface DeadLetterRecord {
+  /** Where it was rejected, e.g. `producer`, `enrichment`. */
+  stage: string;
+  reason: string;
+  /** The input as text, cut to a bounded length. */
+  payload: string;
+  /** Topic/partition/offset or file/line where the input came from. */
+  origin: string;
+  timestamp: number;
+}
+
+export const DEVICE_TYPES = ['Desktop', 'Mobile', 'Tablet', 'Bot', 'Other'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+/** Placeholder for a product or field the lookups do not know, as in the original template. */
+export const UNKNOWN = 'Unknown';
+
+/** A click on the enriched topic: the click plus what the lookups know of product, visitor, IP and device. */
+export interface EnrichedClick extends Omit<ClickEvent, 'age' | 'gender'> {
+  category: string;
+  title: string;
+  /** `U` when the visitor is unknown or gave none. */
+  gender: Gender | 'U';
+  birthDate: string | null;
+  /** Whole years at the click's event time; null when unknown. */
+  age: number | null;
+  country: string;
+  deviceType: DeviceType;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Largest message the consumers accept; anything bigger is dead-lettered unread. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Validates a message of the clicks topic. Every problem is named, so dead letters say why. */
+export function parseClickEvent(text: string): Parsed<ClickEvent> {
+  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, reason: `message of ${text.length} bytes exceeds ${MAX_MESSAGE_BYTES}` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'expected a JSON object' };
+  const o = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  const str = (k: string, required = true) => {
+    const v = o[k];
+    if (v === undefined && !required) return;
+    if (typeof v !== 'string' || v.length === 0 || v.length > 2048) problems.push(`${k} must be a non-empty string`);
+  };
+  str('clickId');
+  str('userId');
+  str('productId');
+  str('ip', false);
+  str('userAgent', false);
+  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
+  if (o.originalTimestamp !== undefined && typeof o.originalTimestamp !== 'number') problems.push('originalTimestamp must be a number');
+  if (o.age !== undefined && o.age !== null && (typeof o.age !== 'number' || !Number.isInteger(o.age) || o.age < 0 || o.age > 130)) {
+    problems.push('age must be a whole number from 0 to 130');
+  }
+  if (o.gender !== undefined && o.gender !== null && o.gender !== 'M' && o.gender !== 'F') problems.push('gender must be M or F');
+  if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
+  if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
+  return {
+    ok: true,
+    value: {
+      clickId: o.clickId as string,
+      userId: o.userId as string,
+      productId: o.productId as string,
+      ip: (o.ip as string | undefined) ?? '',
+      userAgent: (o.userAgent as string | undefined) ?? '',
+      timestamp: o.timestamp as number,
+      ...(o.originalTimestamp !== undefined ? { originalTimestamp: o.originalTimestamp as number } : {}),
+      ...(typeof o.age === 'number' ? { age: o.age } : {}),
+      ...(o.gender === 'M' || o.gender === 'F' ? { gender: o.gender } : {}),
+      source: o.source as ClickEvent['source'],
+    },
+  };
+}
+
+/**
+ * Validates a message of the enriched topic: the click fields as `parseClickEvent` checks them,
+ * plus what enrichment adds. Every problem is named, so dead letters say why.
+ */
+export function parseEnrichedClick(text: string): Parsed<EnrichedClick> {
+  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, reason: `message of ${text.length} bytes exceeds ${MAX_MESSAGE_BYTES}` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'expected a JSON object' };
+  const o = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const k of ['clickId', 'userId', 'productId', 'category', 'title', 'country']) {
+    const v = o[k];
+    if (typeof v !== 'string' || v.length === 0 || v.length > 2048) problems.push(`${k} must be a non-empty string`);
+  }
+  // Enrichment passes on the empty ip / userAgent that parseClickEvent gives a click without them.
+  for (const k of ['ip', 'userAgent']) {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== 'string' || v.length > 2048)) problems.push(`${k} must be a string`);
+  }
+  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
+  if (o.originalTimestamp !== undefined && typeof o.originalTimestamp !== 'number') problems.push('originalTimestamp must be a number');
+  if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
+  if (o.gender !== 'M' && o.gender !== 'F' && o.gender !== 'U') problems.push('gender must be M, F or U');
+  if (o.birthDate !== null && typeof o.birthDate !== 'string') problems.push('birthDate must be a string or null');
+  if (o.age !== null && (typeof o.age !== 'number' || !Number.isFinite(o.age))) problems.push('age must be a number or null');
+  if (!(DEVICE_TYPES as readonly unknown[]).includes(o.deviceType)) problems.push(`deviceType must be one of ${DEVICE_TYPES.join(', ')}`);
+  if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
+  return {
+    ok: true,
+    value: {
+      clickId: o.clickId as string,
+      userId: o.userId as string,
+      productId: o.productId as string,
+      ip: (o.ip as string | undefined) ?? '',
+      userAgent: (o.userAgent as string | undefined) ?? '',
+      timestamp: o.timestamp as number,
+      ...(o.originalTimestamp !== undefined ? { originalTimestamp: o.originalTimestamp as number } : {}),
+      source: o.source as EnrichedClick['source'],
+      category: o.category as string,
+      title: o.title as string,
+      gender: o.gender as EnrichedClick['gender'],
+      birthDate: o.birthDate as string | null,
+      age: o.age as number | null,
+      country: o.country as string,
+      deviceType: o.deviceType as DeviceType,
+    },
+  };
+}

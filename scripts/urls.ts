@@ -1,0 +1,12 @@
+/** What `make up` prints last: where to look. */
+import { loadConfig } from '../lib/config';
+
+const c = loadConfig();
+console.log(`
+clickstream is up.
+  Temporal UI   ${c.temporal.uiUrl}/namespaces/${c.temporal.namespace}/workflows
+  Kafka         ${c.kafka.brokers.join(',')}  (topics ${Object.values(c.kafka.topics).join(', ')})
+  Redis         ${c.redis.host}:${c.redis.port}
+  Data          ${c.data.dir}/
+  Status        make status      Stop   make down
+`);

@@ -1,0 +1,60 @@
+# Shared by the stack scripts: config from the TypeScript config module, paths, and daemons.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+TSX="$ROOT/node_modules/.bin/tsx"
+[ -x "$TSX" ] || { echo "node_modules missing: run 'make install' first" >&2; exit 1; }
+eval "$("$TSX" scripts/config.ts --shell)"
+RUN=$(realpath -m "$RUN_DIR")
+LOGS="$RUN/logs"
+PIDS="$RUN/pids"
+OPT=$(realpath -m "$TOOLS_DIR")
+mkdir -p "$LOGS" "$PIDS" "$OPT/bin"
+
+say() { printf '[stack] %s\n' "$*"; }
+
+pid_of() { # prints the pid of a daemon this project started, if it still runs
+  local f="$PIDS/$1.pid"
+  [ -f "$f" ] || return 1
+  local pid; pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then echo "$pid"; else rm -f "$f"; return 1; fi
+}
+
+answers() { "$TSX" scripts/wait-for.ts "$1" --log "$LOGS/$1.log" --timeout 0 >/dev/null 2>&1; }
+
+# start_daemon NAME TIMEOUT CMD...: reuse what already answers, else start CMD and wait until it answers.
+start_daemon() {
+  local name=$1 timeout=$2; shift 2
+  local pid
+  if pid=$(pid_of "$name"); then
+    say "$name already running (pid $pid)"
+    "$TSX" scripts/wait-for.ts "$name" --log "$LOGS/$name.log" --pid "$pid" --timeout "$timeout"
+    return
+  fi
+  if answers "$name"; then
+    say "$name already answers (started elsewhere); reusing it"
+    return
+  fi
+  say "starting $name (log: $LOGS/$name.log)"
+  setsid nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+  "$TSX" scripts/wait-for.ts "$name" --log "$LOGS/$name.log" --pid $! --timeout "$timeout"
+}
+
+stop_daemon() {
+  local name=$1 pid
+  if ! pid=$(pid_of "$name"); then say "$name not running (by this project)"; return; fi
+  say "stopping $name (pid $pid)"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then say "$name did not stop in 30 s; killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
+  rm -f "$PIDS/$name.pid"
+}
+
+APT_UPDATED=
+apt_install() {
+  [ "$(id -u)" = 0 ] || { echo "need root to install $* (apt-get); install them and retry" >&2; exit 1; }
+  [ -n "$APT_UPDATED" ] || { say "apt-get update"; apt-get update -qq; APT_UPDATED=1; }
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}

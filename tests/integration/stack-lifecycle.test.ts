@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** A second stack on other ports and its own run folder, so the shared test stack stays up. */
+const runDir = mkdtempSync(join(tmpdir(), 'clickstream-stack-'));
+const env = {
+  ...process.env,
+  RUN_DIR: runDir,
+  KAFKA_PORT: '19092',
+  KAFKA_CONTROLLER_PORT: '19093',
+  REDIS_PORT: '16379',
+  TEMPORAL_PORT: '17233',
+  TEMPORAL_UI_PORT: '18233',
+};
+
+function make(target: string, extraEnv: Record<string, string> = {}) {
+  const r = spawnSync('make', ['--no-print-directory', target], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+interface Health {
+  up: boolean;
+  reason?: string;
+}
+
+/** Every service and worker that `make status` reports, by name. */
+function status(): Record<string, Health> {
+  const r = make('status');
+  expect(r.code).toBe(0);
+  const { workers, ...services } = JSON.parse(r.out) as Record<string, Health> & { workers: Record<string, Health> };
+  return { ...services, ...Object.fromEntries(Object.entries(workers).map(([k, v]) => [`worker ${k}`, v])) };
+}
+
+describe('the local stack', () => {
+  afterAll(() => {
+    make('down');
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  it('make up then make down, twice in a row; a second up reuses what runs', { timeout: 600_000 }, () => {
+    for (let round = 1; round <= 2; round++) {
+      const up = make('up');
+      expect(up.code, up.out).toBe(0);
+      expect(up.out).toContain('Temporal UI');
+      const running = status();
+      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'worker orchestrator', 'worker enrichment', 'worker aggregation']);
+      expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
+
+      const again = make('stack');
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(/redis already running[\s\S]*kafka already running[\s\S]*temporal already running/);
+      const workersAgain = make('workers');
+      expect(workersAgain.out).toMatch(/worker-orchestrator already running[\s\S]*worker-aggregation-1 already running/);
+
+      const down = make('down');
+      expect(down.code, down.out).toBe(0);
+      const after = status();
+      expect(Object.values(after).some((s) => s.up)).toBe(false);
+      expect(after.redis?.reason).toMatch(/ECONNREFUSED/);
+    }
+  });
+
+  describe('a service that cannot start', () => {
+    let squatter: Server;
+    afterAll(() => squatter?.close());
+
+    it('fails with an error naming the service and its log', { timeout: 120_000 }, async () => {
+      // Something else holds the port and never speaks Redis: redis-server must fail to bind.
+      squatter = createServer((socket) => socket.on('error', () => {}));
+      await new Promise<void>((resolve) => squatter.listen(16380, '127.0.0.1', resolve));
+
+      const r = spawnSync('stack/redis.sh', ['start'], { env: { ...env, REDIS_PORT: '16380' }, encoding: 'utf8', timeout: 60_000 });
+
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('redis exited while starting');
+      expect(r.stderr).toContain(`see its log: ${join(runDir, 'logs', 'redis.log')}`);
+      expect(r.stderr).toMatch(/Address already in use/);
+    });
+
+    it('rejects an invalid setting at start, naming it', () => {
+      const r = spawnSync('stack/kafka.sh', ['start'], { env: { ...env, KAFKA_PARTITIONS: 'many' }, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('KAFKA_PARTITIONS: expected a whole number');
+    });
+  });
+});
