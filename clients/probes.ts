@@ -2,8 +2,11 @@ import { logLevel } from 'kafkajs';
 import type { Config } from '../lib/config';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { connectTemporal } from './temporal';
+
+// @temporalio/proto is CommonJS: its namespaces come through the default export.
+const { TaskQueueType } = proto.temporal.api.enums.v1;
 
 export type ServiceName = 'kafka' | 'redis' | 'temporal';
 export const SERVICES: readonly ServiceName[] = ['kafka', 'redis', 'temporal'];
@@ -46,9 +49,13 @@ async function ask(service: ServiceName, config: Config): Promise<string> {
     }
     case 'redis': {
       const redis = createRedis(config.redis, { lazyConnect: true, maxRetriesPerRequest: 0 });
-      redis.on('error', () => {});
+      // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
+      let socketError: Error | undefined;
+      redis.on('error', (err: Error) => (socketError ??= err));
       try {
-        await redis.connect();
+        await redis.connect().catch((err: Error) => {
+          throw socketError ?? err;
+        });
         const pong = await redis.ping();
         const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
         return `${pong}, redis ${version}`;
@@ -101,7 +108,7 @@ export async function probeWorkers(config: Config, queues: { taskQueue: string; 
         const res = await connected.workflowService.describeTaskQueue({
           namespace: config.temporal.namespace,
           taskQueue: { name: taskQueue },
-          taskQueueType: type === 'workflow' ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          taskQueueType: TaskQueueType[type === 'workflow' ? 'TASK_QUEUE_TYPE_WORKFLOW' : 'TASK_QUEUE_TYPE_ACTIVITY'],
         });
         const pollers = (res.pollers ?? []).map((p) => p.identity ?? '?');
         return pollers.length > 0 ? { taskQueue, up: true, pollers } : { taskQueue, up: false, pollers, reason: 'no worker polls this task queue' };

@@ -131,6 +131,8 @@ const S = {
   temporalTlsKeyFile: setting('TEMPORAL_TLS_KEY_FILE', null, 'Client key (PEM) for mTLS.', text),
   temporalUiUrl: setting('TEMPORAL_UI_URL', 'http://127.0.0.1:${TEMPORAL_UI_PORT}', 'Where people open the Temporal UI.', text),
 
+  visitorIdleMinutes: setting('VISITOR_IDLE_MINUTES', '30', 'A visitor\'s offer workflow completes after this many minutes without clicks; the next click starts it again.', integer(1, 7 * 24 * 60)),
+
   webPort: setting('WEB_PORT', '3000', 'Port of the SvelteKit shop and dashboard.', port),
 };
 
@@ -165,6 +167,7 @@ export interface Config {
     uiUrl: string;
     local: { port: number; uiPort: number };
   };
+  offers: { visitorIdleMinutes: number };
   web: { port: number };
 }
 
@@ -251,6 +254,7 @@ export function loadConfig(env: Env = process.env): Config {
       uiUrl: read(S.temporalUiUrl),
       local: { port: read(S.temporalPort), uiPort: read(S.temporalUiPort) },
     },
+    offers: { visitorIdleMinutes: read(S.visitorIdleMinutes) },
     web: { port: read(S.webPort) },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -111,9 +111,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 /** Largest message the consumers accept; anything bigger is dead-lettered unread. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-/** Validates a message of the clicks topic. Every problem is named, so dead letters say why. */
-export function parseClickEvent(text: string): Parsed<ClickEvent> {
-  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, reason: `message of ${text.length} bytes exceeds ${MAX_MESSAGE_BYTES}` };
+/** A JSON object of at most `maxBytes`, or why the text is not one. */
+export function parseJsonObject(text: string, maxBytes = MAX_MESSAGE_BYTES): Parsed<Record<string, unknown>> {
+  if (text.length > maxBytes) return { ok: false, reason: `message of ${text.length} bytes exceeds ${maxBytes}` };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -121,70 +121,66 @@ export function parseClickEvent(text: string): Parsed<ClickEvent> {
     return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'expected a JSON object' };
-  const o = raw as Record<string, unknown>;
+  return { ok: true, value: raw as Record<string, unknown> };
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2048;
+
+/** Checks the fields every click message has; names each problem. */
+function clickProblems(o: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const str = (k: string, required = true) => {
-    const v = o[k];
-    if (v === undefined && !required) return;
-    if (typeof v !== 'string' || v.length === 0 || v.length > 2048) problems.push(`${k} must be a non-empty string`);
-  };
-  str('clickId');
-  str('userId');
-  str('productId');
-  str('ip', false);
-  str('userAgent', false);
+  for (const k of ['clickId', 'userId', 'productId']) if (!isText(o[k])) problems.push(`${k} must be a non-empty string`);
+  for (const k of ['ip', 'userAgent']) {
+    if (o[k] !== undefined && (typeof o[k] !== 'string' || (o[k] as string).length > 2048)) problems.push(`${k} must be a string`);
+  }
   if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
   if (o.originalTimestamp !== undefined && typeof o.originalTimestamp !== 'number') problems.push('originalTimestamp must be a number');
+  if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
+  return problems;
+}
+
+/** The fields every click message has, once `clickProblems` found none. */
+function clickFields(o: Record<string, unknown>): Omit<ClickEvent, 'age' | 'gender'> {
+  return {
+    clickId: o.clickId as string,
+    userId: o.userId as string,
+    productId: o.productId as string,
+    ip: (o.ip as string | undefined) ?? '',
+    userAgent: (o.userAgent as string | undefined) ?? '',
+    timestamp: o.timestamp as number,
+    ...(o.originalTimestamp !== undefined ? { originalTimestamp: o.originalTimestamp as number } : {}),
+    source: o.source as ClickEvent['source'],
+  };
+}
+
+/** Validates a message of the clicks topic. Every problem is named, so dead letters say why. */
+export function parseClickEvent(text: string): Parsed<ClickEvent> {
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const o = parsed.value;
+  const problems = clickProblems(o);
   if (o.age !== undefined && o.age !== null && (typeof o.age !== 'number' || !Number.isInteger(o.age) || o.age < 0 || o.age > 130)) {
     problems.push('age must be a whole number from 0 to 130');
   }
   if (o.gender !== undefined && o.gender !== null && o.gender !== 'M' && o.gender !== 'F') problems.push('gender must be M or F');
-  if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
   return {
     ok: true,
     value: {
-      clickId: o.clickId as string,
-      userId: o.userId as string,
-      productId: o.productId as string,
-      ip: (o.ip as string | undefined) ?? '',
-      userAgent: (o.userAgent as string | undefined) ?? '',
-      timestamp: o.timestamp as number,
-      ...(o.originalTimestamp !== undefined ? { originalTimestamp: o.originalTimestamp as number } : {}),
+      ...clickFields(o),
       ...(typeof o.age === 'number' ? { age: o.age } : {}),
       ...(o.gender === 'M' || o.gender === 'F' ? { gender: o.gender } : {}),
-      source: o.source as ClickEvent['source'],
     },
   };
 }
 
-/**
- * Validates a message of the enriched topic: the click fields as `parseClickEvent` checks them,
- * plus what enrichment adds. Every problem is named, so dead letters say why.
- */
+/** Validates a message of the enriched topic, naming every problem. */
 export function parseEnrichedClick(text: string): Parsed<EnrichedClick> {
-  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, reason: `message of ${text.length} bytes exceeds ${MAX_MESSAGE_BYTES}` };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'expected a JSON object' };
-  const o = raw as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const k of ['clickId', 'userId', 'productId', 'category', 'title', 'country']) {
-    const v = o[k];
-    if (typeof v !== 'string' || v.length === 0 || v.length > 2048) problems.push(`${k} must be a non-empty string`);
-  }
-  // Enrichment passes on the empty ip / userAgent that parseClickEvent gives a click without them.
-  for (const k of ['ip', 'userAgent']) {
-    const v = o[k];
-    if (v !== undefined && (typeof v !== 'string' || v.length > 2048)) problems.push(`${k} must be a string`);
-  }
-  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
-  if (o.originalTimestamp !== undefined && typeof o.originalTimestamp !== 'number') problems.push('originalTimestamp must be a number');
-  if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const o = parsed.value;
+  const problems = clickProblems(o);
+  for (const k of ['category', 'title', 'country']) if (!isText(o[k])) problems.push(`${k} must be a non-empty string`);
   if (o.gender !== 'M' && o.gender !== 'F' && o.gender !== 'U') problems.push('gender must be M, F or U');
   if (o.birthDate !== null && typeof o.birthDate !== 'string') problems.push('birthDate must be a string or null');
   if (o.age !== null && (typeof o.age !== 'number' || !Number.isFinite(o.age))) problems.push('age must be a number or null');
@@ -193,14 +189,7 @@ export function parseEnrichedClick(text: string): Parsed<EnrichedClick> {
   return {
     ok: true,
     value: {
-      clickId: o.clickId as string,
-      userId: o.userId as string,
-      productId: o.productId as string,
-      ip: (o.ip as string | undefined) ?? '',
-      userAgent: (o.userAgent as string | undefined) ?? '',
-      timestamp: o.timestamp as number,
-      ...(o.originalTimestamp !== undefined ? { originalTimestamp: o.originalTimestamp as number } : {}),
-      source: o.source as EnrichedClick['source'],
+      ...clickFields(o),
       category: o.category as string,
       title: o.title as string,
       gender: o.gender as EnrichedClick['gender'],
@@ -209,5 +198,34 @@ export function parseEnrichedClick(text: string): Parsed<EnrichedClick> {
       country: o.country as string,
       deviceType: o.deviceType as DeviceType,
     },
+  };
+}
+
+/** A message of the offers topic, keyed by visitor id: what the shop shows the visitor. */
+export interface Offer {
+  userId: string;
+  /** e.g. `offer2` */
+  offerId: string;
+  /** Why it was sent, for people: the rule set and the window it was met in. */
+  reason: string;
+  /** The clicks that led to it, oldest first; the last one triggered it, and identifies the offer. */
+  clickIds: string[];
+  /** Event time of the triggering click, ms since the epoch. */
+  timestamp: number;
+}
+
+/** Validates a message of the offers topic, naming every problem. */
+export function parseOffer(text: string): Parsed<Offer> {
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const o = parsed.value;
+  const problems: string[] = [];
+  for (const k of ['userId', 'offerId', 'reason']) if (!isText(o[k])) problems.push(`${k} must be a non-empty string`);
+  if (!Array.isArray(o.clickIds) || o.clickIds.length === 0 || !o.clickIds.every(isText)) problems.push('clickIds must be a non-empty list of strings');
+  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
+  if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
+  return {
+    ok: true,
+    value: { userId: o.userId as string, offerId: o.offerId as string, reason: o.reason as string, clickIds: o.clickIds as string[], timestamp: o.timestamp as number },
   };
 }

@@ -3,7 +3,7 @@
 # stream worker per consumer kind. WORKERS_PER_KIND starts more of each kind.
 # usage: stack/workers.sh start|stop
 source "$(dirname "$0")/lib.sh"
-KINDS=(enrichment aggregation)
+KINDS=(enrichment aggregation detection)
 
 # start_worker NAME CMD...: reuse a running one, else start it and wait for its `[ready]` line.
 start_worker() {
@@ -11,7 +11,7 @@ start_worker() {
   local log="$LOGS/$name.log" pid
   if pid=$(pid_of "$name"); then say "$name already running (pid $pid)"; return; fi
   say "starting $name (log: $log)"
-  local mark; mark=$(wc -l <"$log" 2>/dev/null || echo 0)
+  local mark=0; [ -f "$log" ] && mark=$(wc -l <"$log")
   setsid nohup "$@" >>"$log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PIDS/$name.pid"

@@ -47,7 +47,7 @@ describe('the local stack', () => {
       expect(up.code, up.out).toBe(0);
       expect(up.out).toContain('Temporal UI');
       const running = status();
-      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'worker orchestrator', 'worker enrichment', 'worker aggregation']);
+      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'worker orchestrator', 'worker enrichment', 'worker aggregation', 'worker detection']);
       expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
 
       const again = make('stack');

@@ -1,0 +1,48 @@
+import { RocksStore } from '../../clients/rocksdb';
+import type { StateChange } from '../../lib/aggregation/partition-aggregates';
+
+const stateKeys = (partition: number) => `state/${partition}/`;
+const checkpointKey = (partition: number) => `checkpoint/${partition}`;
+
+/**
+ * The worker's local copy of its partitions' state, in one RocksDB store: partition p's keys under
+ * `state/<p>/`, and under `checkpoint/<p>` the changelog offset below which every record of
+ * changelog partition p is in the store. Both change in one atomic write.
+ */
+export class PartitionStore {
+  private constructor(private readonly db: RocksStore) {}
+
+  static async open(dir: string): Promise<PartitionStore> {
+    return new PartitionStore(await RocksStore.open(dir));
+  }
+
+  async checkpoint(partition: number): Promise<bigint | null> {
+    const offset = await this.db.get(checkpointKey(partition));
+    return offset === undefined ? null : BigInt(offset);
+  }
+
+  async load(partition: number): Promise<[string, string][]> {
+    const prefix = stateKeys(partition);
+    const entries: [string, string][] = [];
+    for await (const [key, value] of this.db.entries(prefix)) entries.push([key.slice(prefix.length), value]);
+    return entries;
+  }
+
+  write(partition: number, changes: readonly StateChange[], checkpoint: bigint): Promise<void> {
+    const prefix = stateKeys(partition);
+    return this.db.batch([
+      ...changes.map(({ key, value }) => (value === null ? { type: 'del' as const, key: prefix + key } : { type: 'put' as const, key: prefix + key, value })),
+      { type: 'put', key: checkpointKey(partition), value: checkpoint.toString() },
+    ]);
+  }
+
+  /** Forgets partition p: the checkpoint first, so a crash halfway leaves a store that is wiped again. */
+  async wipe(partition: number): Promise<void> {
+    await this.db.batch([{ type: 'del', key: checkpointKey(partition) }]);
+    await this.db.clear(stateKeys(partition));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

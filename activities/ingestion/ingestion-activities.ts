@@ -1,0 +1,72 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Redis } from 'ioredis';
+import type { BatchResult, Rejection } from '../../lib/ingestion/ingestion-progress';
+import { parseProduct, parseVisitorLine } from '../../lib/ingestion/parse-records';
+import { productHash, productKey, visitorHash, visitorKey } from '../../lib/redis-keys';
+
+/** Redis commands per pipeline: large enough to amortise round trips, small enough to stay responsive. */
+const PIPELINE_SIZE = 1_000;
+
+export function createIngestionActivities({ redis }: { redis: Redis }) {
+  /** DEL then HSET, so a re-run leaves exactly the file's fields, whatever an older run wrote. */
+  async function replaceHashes(entries: [key: string, hash: Record<string, string>][]): Promise<void> {
+    for (let i = 0; i < entries.length; i += PIPELINE_SIZE) {
+      const pipeline = redis.pipeline();
+      for (const [key, hash] of entries.slice(i, i + PIPELINE_SIZE)) {
+        pipeline.del(key);
+        if (Object.keys(hash).length > 0) pipeline.hset(key, hash);
+      }
+      const results = await pipeline.exec();
+      const failed = results?.find(([err]) => err);
+      if (failed) throw failed[0];
+    }
+  }
+
+  return {
+    async loadProducts(file: string): Promise<BatchResult> {
+      let list: unknown;
+      try {
+        list = JSON.parse(await readFile(file, 'utf8'));
+      } catch (err) {
+        throw new Error(`${file} is not readable JSON: ${(err as Error).message}`);
+      }
+      if (!Array.isArray(list)) throw new Error(`${file} must hold a JSON array of products`);
+      const rejected: Rejection[] = [];
+      const entries: [string, Record<string, string>][] = [];
+      list.forEach((raw, i) => {
+        const parsed = parseProduct(raw);
+        if (parsed.ok) entries.push([productKey(parsed.value.id), productHash(parsed.value)]);
+        else rejected.push({ origin: `${file}[${i}]`, reason: parsed.reason });
+      });
+      await replaceHashes(entries);
+      return { loaded: entries.length, rejected };
+    },
+
+    async countLines(file: string): Promise<number> {
+      let lines = 0;
+      for await (const _ of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) lines++;
+      return lines;
+    },
+
+    /** Loads lines [fromLine, toLine) of an NDJSON visitors file (0-based); blank lines are skipped. */
+    async loadVisitors({ file, fromLine, toLine }: { file: string; fromLine: number; toLine: number }): Promise<BatchResult> {
+      const rejected: Rejection[] = [];
+      const entries: [string, Record<string, string>][] = [];
+      let lineNo = -1;
+      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+        lineNo++;
+        if (lineNo < fromLine || line.trim() === '') continue;
+        if (lineNo >= toLine) break;
+        const parsed = parseVisitorLine(line);
+        if (parsed.ok) entries.push([visitorKey(parsed.value.userId), visitorHash(parsed.value)]);
+        else rejected.push({ origin: `${file}:${lineNo + 1}`, reason: parsed.reason });
+      }
+      await replaceHashes(entries);
+      return { loaded: entries.length, rejected };
+    },
+  };
+}
+
+export type IngestionActivities = ReturnType<typeof createIngestionActivities>;

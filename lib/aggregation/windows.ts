@@ -1,0 +1,47 @@
+/**
+ * The dashboard's event-time windows. Each is a run of whole, aligned buckets that ends with the
+ * bucket holding `asOf` (hopping windows, as Kafka Streams would keep them): "the last 15 minutes"
+ * at 10:07:30 is the 15 minute buckets 09:53 … 10:07, whatever the seconds.
+ */
+
+export const MINUTE_MS = 60_000;
+export const SESSION_BUCKET_MS = 30 * MINUTE_MS;
+
+export interface Window {
+  bucketMs: number;
+  buckets: number;
+}
+
+export const VISITS_WINDOW: Window = { bucketMs: MINUTE_MS, buckets: 15 };
+export const DEVICES_WINDOW: Window = { bucketMs: MINUTE_MS, buckets: 10 };
+/** Top products and category popularity. */
+export const PRODUCTS_WINDOW: Window = { bucketMs: MINUTE_MS, buckets: 60 };
+/** 8 hours of 30-minute buckets. */
+export const SESSIONS_WINDOW: Window = { bucketMs: SESSION_BUCKET_MS, buckets: 16 };
+/** The longest window over minute buckets: how long a minute bucket stays in state. */
+export const MINUTE_RETENTION: Window = PRODUCTS_WINDOW;
+
+export const TOP_PRODUCTS = 10;
+export const LATEST_VISITORS = 10;
+export const RAW_CLICKS = 100;
+
+/** Start of the bucket of `bucketMs` that holds `time`. */
+export function bucketOf(time: number, bucketMs: number): number {
+  return Math.floor(time / bucketMs) * bucketMs;
+}
+
+/** Start of the oldest bucket of `window` as of `asOf`. */
+export function windowStart(window: Window, asOf: number): number {
+  return bucketOf(asOf, window.bucketMs) - (window.buckets - 1) * window.bucketMs;
+}
+
+/** Whether the bucket starting at `bucket` is in `window` as of `asOf`. */
+export function inWindow(window: Window, asOf: number, bucket: number): boolean {
+  return bucket >= windowStart(window, asOf) && bucket <= bucketOf(asOf, window.bucketMs);
+}
+
+/** Starts of the buckets of `window` as of `asOf`, oldest first. */
+export function windowBuckets(window: Window, asOf: number): number[] {
+  const first = windowStart(window, asOf);
+  return Array.from({ length: window.buckets }, (_, i) => first + i * window.bucketMs);
+}

@@ -1,0 +1,35 @@
+/**
+ * Runs the data ingestion workflow and waits for it, printing its progress:
+ * `tsx scripts/ingest.ts` (make up runs it; run it again any time, it is idempotent).
+ */
+import { resolve } from 'node:path';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { connectTemporal } from '../clients/temporal';
+import { loadConfig } from '../lib/config';
+import { ingestionProgressQuery, type IngestionReport } from '../lib/ingestion/ingestion-progress';
+import { WORKFLOW_IDS } from '../lib/task-queues';
+import { ingestDataWorkflow } from '../workflows/ingest-data.workflow';
+
+const config = loadConfig();
+const client = await connectTemporal(config.temporal);
+const handle = await client.workflow.start(ingestDataWorkflow, {
+  taskQueue: config.temporal.taskQueue,
+  workflowId: WORKFLOW_IDS.ingestion,
+  workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  args: [{ productsFile: resolve(config.data.dir, 'products.json'), visitorsFile: resolve(config.data.dir, 'users.json') }],
+});
+console.log(`[ingest] started ${handle.workflowId} (run ${handle.firstExecutionRunId}); see ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${handle.workflowId}`);
+
+const show = (r: IngestionReport) =>
+  `products ${r.products.loaded} loaded, ${r.products.rejected} rejected; visitors ${r.visitors.loaded}/${r.visitors.total ?? '?'} loaded, ${r.visitors.rejected} rejected`;
+const ticker = setInterval(() => {
+  handle.query(ingestionProgressQuery).then((r) => console.log(`[ingest] ${show(r)}`), () => {});
+}, 2_000);
+try {
+  const report = await handle.result();
+  console.log(`[ingest] done: ${show(report)}`);
+  for (const r of report.rejections) console.log(`[ingest]   rejected ${r.origin}: ${r.reason}`);
+} finally {
+  clearInterval(ticker);
+  await client.connection.close();
+}

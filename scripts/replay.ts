@@ -1,0 +1,184 @@
+/**
+ * Controls the clickstream replay, a long-lived workflow: start it, pause, resume, change its
+ * pace, show its progress. Starting again while it runs leaves the running one as it is.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isGrpcDeadlineError, WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { connectTemporal } from '../clients/temporal';
+import { loadConfig, type Config } from '../lib/config';
+import type { ReplayClicksInput, ReplayProgress } from '../lib/replay/click-replay';
+import { pauseReplaySignal, REPLAY_WORKFLOW_ID, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
+import { DEFAULT_RATE, DEFAULT_SPEED, describePace, parseReplayPace, REPLAY_MODES, type ReplayPace } from '../lib/replay/pacing';
+import type { replayClicksWorkflow } from '../workflows/replay-clicks.workflow';
+
+const USAGE = `Usage: npx tsx scripts/replay.ts <command> [options]
+
+Commands:
+  start      start the replay of the click log to Kafka (nothing changes if it already runs)
+               --mode original|fixed|max   pace (default original)
+               --speed N                   original timing sped up N times (default ${DEFAULT_SPEED})
+               --rate N                    fixed pace in rows per second (default ${DEFAULT_RATE})
+               --no-loop                   stop at the end of the log instead of starting over
+               --file PATH                 click log as the worker sees it (default DATA_DIR/clicks.csv)
+  pause      stop sending, within about 2 s
+  resume     carry on where it paused
+  speed N    original timing at N times; or speed --rate N, speed --mode max
+  progress   rows sent and rejected, loop, position, pace (JSON)`;
+
+/** How long a query may wait for a worker to answer. */
+const QUERY_TIMEOUT_MS = 10_000;
+
+class UsageError extends Error {}
+
+type Flags = { mode?: string; speed?: string; rate?: string };
+
+/** The pace the flags ask for: --speed implies the original timing, --rate the fixed pace. */
+function paceOf(flags: Flags): ReplayPace {
+  const mode = flags.mode ?? (flags.rate !== undefined ? 'fixed' : 'original');
+  if (flags.speed !== undefined && mode !== 'original') throw new UsageError('--speed applies to --mode original only');
+  if (flags.rate !== undefined && mode !== 'fixed') throw new UsageError('--rate applies to --mode fixed only');
+  const pace = parseReplayPace({ mode, speed: positive('speed', flags.speed, DEFAULT_SPEED), rate: positive('rate', flags.rate, DEFAULT_RATE) });
+  if (!pace.ok) throw new UsageError(pace.reason);
+  return pace.value;
+}
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${name} expects a positive number, got "${raw}"`);
+  return n;
+}
+
+/** Flags and positional arguments each command accepts. */
+const ACCEPTS: Record<string, { flags: string[]; positionals: number }> = {
+  start: { flags: ['mode', 'speed', 'rate', 'no-loop', 'file'], positionals: 0 },
+  pause: { flags: [], positionals: 0 },
+  resume: { flags: [], positionals: 0 },
+  speed: { flags: ['mode', 'speed', 'rate'], positionals: 1 },
+  progress: { flags: [], positionals: 0 },
+};
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      mode: { type: 'string' },
+      speed: { type: 'string' },
+      rate: { type: 'string' },
+      'no-loop': { type: 'boolean' },
+      file: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return;
+  }
+  const accepts = ACCEPTS[command];
+  if (!accepts) throw new UsageError(`unknown command "${command}"`);
+  const extra = Object.keys(values).filter((flag) => !accepts.flags.includes(flag));
+  if (extra.length > 0) throw new UsageError(`${command} does not take ${extra.map((f) => `--${f}`).join(', ')}`);
+  if (rest.length > accepts.positionals) throw new UsageError(`${command} does not take "${rest.join(' ')}"`);
+  if (values.mode !== undefined && !(REPLAY_MODES as readonly string[]).includes(values.mode)) {
+    throw new UsageError(`--mode expects one of ${REPLAY_MODES.join(', ')}, got "${values.mode}"`);
+  }
+  if (command === 'speed') {
+    const flagged = values.mode !== undefined || values.speed !== undefined || values.rate !== undefined;
+    if (rest[0] === undefined && !flagged) throw new UsageError('speed takes a speed factor, --rate N or --mode max');
+    if (rest[0] !== undefined && values.speed !== undefined) throw new UsageError('give the speed factor once');
+  }
+  // Usage errors show before any connection attempt.
+  const pace = paceOf({ ...values, speed: rest[0] ?? values.speed });
+
+  const config = loadConfig();
+  const client = await connect(config.temporal);
+  const handle = client.workflow.getHandle<typeof replayClicksWorkflow>(REPLAY_WORKFLOW_ID);
+  try {
+    switch (command) {
+      case 'start': {
+        const input: ReplayClicksInput = {
+          file: path.resolve(values.file ?? path.join(config.data.dir, 'clicks.csv')),
+          loop: !values['no-loop'],
+          pace,
+        };
+        if (await isRunning(client)) {
+          console.log(`${REPLAY_WORKFLOW_ID} already runs, left as it is (change it with pause, resume, speed):`);
+          console.log(JSON.stringify(await progressOf(client), null, 2));
+          break;
+        }
+        // USE_EXISTING: two starts racing still make one replay.
+        const started = await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: REPLAY_WORKFLOW_ID,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          args: [input],
+        });
+        console.log(
+          `started ${started.workflowId}: ${input.file} at ${describePace(pace)}, ${input.loop ? 'looping' : 'once'}; ` +
+            `see ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`,
+        );
+        break;
+      }
+      case 'pause':
+        await handle.signal(pauseReplaySignal);
+        console.log(`${REPLAY_WORKFLOW_ID}: pausing`);
+        break;
+      case 'resume':
+        await handle.signal(resumeReplaySignal);
+        console.log(`${REPLAY_WORKFLOW_ID}: resuming`);
+        break;
+      case 'speed': {
+        await handle.signal(setReplaySpeedSignal, pace);
+        console.log(`${REPLAY_WORKFLOW_ID}: now at ${describePace(pace)}`);
+        break;
+      }
+      case 'progress':
+        console.log(JSON.stringify(await progressOf(client), null, 2));
+        break;
+    }
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function connect(temporal: Config['temporal']): Promise<Client> {
+  try {
+    return await connectTemporal(temporal);
+  } catch (err) {
+    throw new Error(`cannot reach Temporal at ${temporal.address} (${(err as Error).message}); \`make stack\` starts it`);
+  }
+}
+
+async function isRunning(client: Client): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(REPLAY_WORKFLOW_ID).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Queries need a worker: say so rather than wait without end. */
+async function progressOf(client: Client): Promise<ReplayProgress> {
+  try {
+    return await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => client.workflow.getHandle(REPLAY_WORKFLOW_ID).query(replayProgressQuery));
+  } catch (err) {
+    if (isGrpcDeadlineError(err)) throw new Error(`no worker answered within ${QUERY_TIMEOUT_MS / 1000} s: is a worker polling the task queue?`);
+    throw err;
+  }
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  const badUsage = err instanceof UsageError || (err instanceof TypeError && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
+  if (err instanceof WorkflowNotFoundError) {
+    console.error(`replay: no running replay (workflow ${REPLAY_WORKFLOW_ID}); start one with: npx tsx scripts/replay.ts start`);
+  } else {
+    console.error(badUsage ? `replay: ${message}\n\n${USAGE}` : `replay: ${message}`);
+  }
+  process.exit(badUsage ? 2 : 1);
+});

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+
+/** A worker process of the project (`workers/*.ts`), started with its own environment. */
+export class WorkerProcess {
+  private child: ChildProcess | undefined;
+  output = '';
+
+  constructor(
+    readonly name: string,
+    private readonly args: string[],
+    private readonly env: Record<string, string | undefined>,
+  ) {}
+
+  /** Starts it and resolves once it prints `[ready]`, as the stack scripts wait for. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    this.output = '';
+    const child = spawn('node_modules/.bin/tsx', this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const append = (chunk: Buffer) => (this.output += chunk.toString());
+    child.stdout!.on('data', append);
+    child.stderr!.on('data', append);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} not ready in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const onData = () => {
+        if (this.output.includes('[ready]')) {
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.name} exited with ${code} while starting:\n${this.output}`));
+      });
+    });
+  }
+
+  /** SIGKILL: no shutdown code runs, as when a machine dies. */
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  /** SIGTERM, the graceful stop; resolves when the process has exited. */
+  stop(): Promise<void> {
+    return this.signal('SIGTERM');
+  }
+
+  private signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+}
+
+/** Env for a private copy of the pipeline: its own topics, task queue, Redis db and state folder. */
+export function isolatedEnv(stateDir: string, dataDir: string, redisDb: number): Record<string, string | undefined> {
+  const id = `it-${randomUUID().slice(0, 8)}`;
+  return {
+    ...process.env,
+    KAFKA_CLIENT_ID: id,
+    TOPIC_CLICKS: `${id}-clicks`,
+    TOPIC_ENRICHED: `${id}-enriched`,
+    TOPIC_OFFERS: `${id}-offers`,
+    TOPIC_DEAD_LETTER: `${id}-dead`,
+    TEMPORAL_TASK_QUEUE: id,
+    REDIS_DB: String(redisDb),
+    STATE_DIR: stateDir,
+    DATA_DIR: dataDir,
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs` with the last thing it saw. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The whole pipeline as `make up` runs it, in worker processes hosted by Temporal: a known click
+ * log replayed through enrichment and aggregation gives exactly the dashboard a naive reference
+ * computes from the generator's own truth, even when the aggregation worker is SIGKILLed mid-stream.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { createKafka, ensureTopics, projectTopics } from '../../clients/kafka';
+import { createRedis } from '../../clients/redis';
+import { connectTemporal } from '../../clients/temporal';
+import { loadConfig } from '../../lib/config';
+import type { ConsumerKind } from '../../lib/consumer-kinds';
+import { generateClickRows } from '../../lib/datagen/clickLog';
+import { csvRow } from '../../lib/datagen/csv';
+import { COUNTRIES, countryOfIp } from '../../lib/datagen/ipBlocks';
+import { generateProducts } from '../../lib/datagen/products';
+import { USER_AGENTS } from '../../lib/datagen/userAgents';
+import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
+import { DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
+import { replayProgressQuery } from '../../lib/replay/messages';
+import { CLICK_LOG_COLUMNS, type ClickEvent, type DeadLetterRecord } from '../../lib/schema';
+import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
+import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
+import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
+import { eventually, isolatedEnv, WorkerProcess } from './pipeline-support';
+import { uniqueName } from './support';
+
+const ROWS = 3_000;
+/** The dashboard's consumers; offer detection has its own test (detection.test.ts). */
+const KINDS: ConsumerKind[] = ['enrichment', 'aggregation'];
+const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+const env = isolatedEnv(join(dir, 'state'), dir, 5);
+const config = loadConfig(env);
+const kafka = createKafka(config.kafka, 'test');
+const redis = createRedis(config.redis);
+const products = generateProducts(11);
+const visitors = generateVisitors(11, 400);
+const rows = [...generateClickRows({ seed: 11, rows: ROWS, products, visitors, malformedRate: 0.002 })];
+
+const orchestrator = new WorkerProcess('orchestrator', ['workers/orchestrator.ts'], { ...env, WORKER_NAME: 'orchestrator' });
+const enrichment = new WorkerProcess('enrichment', ['workers/stream-worker.ts', 'enrichment'], { ...env, WORKER_NAME: 'enrichment-1' });
+const aggregation = () => new WorkerProcess('aggregation', ['workers/stream-worker.ts', 'aggregation'], { ...env, WORKER_NAME: 'aggregation-1' });
+
+/** Reads a topic from the start until `count` messages arrived. */
+async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('it-reader'), readUncommitted: false });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const got: KafkaMessage[] = [];
+  await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
+  try {
+    await eventually(`${count} messages on ${topic}`, async () => (got.length >= count ? true : undefined), 60_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}
+
+/** The generator's truth, not the enrichment's code: device per user agent and country per IP block. */
+const deviceOfAgent = new Map(USER_AGENTS.map((ua) => [ua.text, ua.device]));
+const productById = new Map(products.map((p) => [p.id, p]));
+
+/** The dashboard, computed naively from the clicks on the clicks topic. */
+function expectedDashboard(clicks: ClickEvent[]) {
+  const asOf = Math.max(...clicks.map((c) => c.timestamp));
+  const minute = (t: number) => Math.floor(t / 60_000) * 60_000;
+  const inLast = (minutes: number) => clicks.filter((c) => minute(c.timestamp) > minute(asOf) - minutes * 60_000);
+  const count = <K>(items: K[]) => {
+    const m = new Map<K, number>();
+    for (const k of items) m.set(k, (m.get(k) ?? 0) + 1);
+    return m;
+  };
+  const byCountThenName = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+  const device = (c: ClickEvent) => deviceOfAgent.get(c.userAgent) ?? 'Other';
+  const category = (c: ClickEvent) => productById.get(c.productId)?.category ?? 'Unknown';
+  const devices = count(inLast(10).map(device));
+  const sessionBucket = (t: number) => Math.floor(t / 1_800_000) * 1_800_000;
+  const sessions = new Map<number, Set<string>>();
+  for (const c of clicks) sessions.set(sessionBucket(c.timestamp), (sessions.get(sessionBucket(c.timestamp)) ?? new Set()).add(c.userId));
+  return {
+    asOf,
+    visits: Object.fromEntries(count(inLast(15).map((c) => minute(c.timestamp)))),
+    sessions: Object.fromEntries([...sessions].map(([b, users]) => [b, users.size])),
+    devices: { total: inLast(10).length, counts: Object.fromEntries(devices) },
+    topProducts: [...count(inLast(60).map((c) => c.productId))].sort(byCountThenName).slice(0, 10),
+    categories: [...count(inLast(60).map(category))].sort(byCountThenName),
+    countries: new Set<string>(clicks.map((c) => COUNTRIES[countryOfIp(c.ip)!] ?? 'Unknown')),
+  };
+}
+
+describe('the pipeline, end to end', () => {
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'products.json'), JSON.stringify(products));
+    writeFileSync(join(dir, 'users.json'), visitors.map(visitorJsonLine).join('\n') + '\n');
+    writeFileSync(join(dir, 'clicks.csv'), [CLICK_LOG_COLUMNS, ...rows].map((r) => csvRow(r) + '\n').join(''));
+    await ensureTopics(kafka, config.kafka, projectTopics(config.kafka));
+    await redis.flushdb();
+    await Promise.all([orchestrator.start(), enrichment.start()]);
+  });
+
+  afterAll(async () => {
+    const client = await connectTemporal(config.temporal);
+    for (const id of KINDS.map((k) => `${env.TEMPORAL_TASK_QUEUE}-${k}`)) {
+      await client.workflow.getHandle(id).terminate('test over').catch(() => {});
+    }
+    await client.connection.close();
+    await Promise.all([orchestrator.stop(), enrichment.stop()]);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: projectTopics(config.kafka) }).catch(() => {});
+    await admin.disconnect();
+    await redis.flushdb();
+    redis.disconnect();
+  });
+
+  it('gives exactly the reference aggregates, across a SIGKILL of the aggregation worker', { timeout: 240_000 }, async () => {
+    const client = await connectTemporal(config.temporal);
+    const taskQueue = config.temporal.taskQueue;
+    const ingestion = await client.workflow.execute(ingestDataWorkflow, {
+      taskQueue,
+      workflowId: `${taskQueue}-ingest`,
+      args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
+    });
+    expect(ingestion.visitors.loaded).toBe(400);
+
+    let aggregator = aggregation();
+    await aggregator.start();
+    for (const kind of KINDS) {
+      await client.workflow.start(streamConsumersWorkflow, { taskQueue, workflowId: `${taskQueue}-${kind}`, args: [{ kind, consumers: 1 }] });
+    }
+    const replay = await client.workflow.start(replayClicksWorkflow, {
+      taskQueue,
+      workflowId: `${taskQueue}-replay`,
+      args: [{ file: resolve(dir, 'clicks.csv'), loop: false, pace: { mode: 'fixed', rate: 400 } }],
+    });
+
+    // Kill the aggregation worker while clicks are flowing, and bring it back a little later.
+    await eventually('a third of the replay', async () => ((await replay.query(replayProgressQuery)).rowsSent > ROWS / 3 ? true : undefined), 60_000);
+    await aggregator.kill();
+    await new Promise((r) => setTimeout(r, 3_000));
+    aggregator = aggregation();
+    await aggregator.start();
+
+    const progress = await replay.result();
+    expect(progress.rowsSent + progress.rowsRejected).toBe(ROWS);
+    const clicks = (await readAll(config.kafka.topics.clicks, progress.rowsSent)).map((m) => JSON.parse(m.value!.toString()) as ClickEvent);
+    const dead = (await readAll(config.kafka.topics.deadLetter, progress.rowsRejected)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
+    expect(dead.every((d) => d.stage === 'producer' && d.reason.length > 0)).toBe(true);
+    expect(progress.rowsRejected).toBeGreaterThan(0);
+
+    const want = expectedDashboard(clicks);
+    const dashboard = await eventually(
+      'the dashboard to count every click',
+      async () => {
+        const json = await redis.get(DASHBOARD_KEY);
+        const d = json ? (JSON.parse(json) as DashboardAggregates) : undefined;
+        return d && d.asOf === want.asOf && d.visitsPerMinute.reduce((n, p) => n + p.visits, 0) >= clicks.length ? d : undefined;
+      },
+      120_000,
+    );
+    await aggregator.stop();
+    await client.connection.close();
+
+    expect(Object.fromEntries(dashboard.visitsPerMinute.filter((p) => p.visits > 0).map((p) => [p.minute, p.visits]))).toEqual(want.visits);
+    expect(dashboard.visitsPerMinute).toHaveLength(15);
+    expect(Object.fromEntries(dashboard.sessions.filter((s) => s.sessions > 0).map((s) => [s.bucket, s.sessions]))).toEqual(want.sessions);
+    expect(dashboard.devices.total).toBe(want.devices.total);
+    expect(Object.fromEntries(Object.entries(dashboard.devices.counts).filter(([, n]) => n > 0))).toEqual(want.devices.counts);
+    expect(dashboard.topProducts.map((p) => [p.productId, p.count])).toEqual(want.topProducts);
+    expect(dashboard.topProducts.every((p) => p.category === (productById.get(p.productId)?.category ?? 'Unknown'))).toBe(true);
+    expect(dashboard.categories.map((c) => [c.category, c.count])).toEqual(want.categories);
+    expect(dashboard.rawClicks).toHaveLength(100);
+    expect(dashboard.rawClicks[0]?.timestamp).toBe(want.asOf);
+    expect(dashboard.latestVisitors).toHaveLength(10);
+    expect(new Set(dashboard.latestVisitors.map((v) => v.userId)).size).toBe(10);
+    for (const v of dashboard.latestVisitors) expect(want.countries.has(v.country)).toBe(true);
+  });
+});

@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { parse } from 'csv-parse/sync';
+import type { Admin, KafkaMessage } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReplayActivities } from '../../activities/replay/replay-activities';
+import { SharedProducer } from '../../clients/shared-producer';
+import { createKafka, ensureTopics } from '../../clients/kafka';
+import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
+import { loadConfig } from '../../lib/config';
+import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../../lib/replay/messages';
+import type { ClickEvent, DeadLetterRecord } from '../../lib/schema';
+import type { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
+import { config as stackConfig, uniqueName } from './support';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/clicks-small.csv', import.meta.url));
+/** The fixture's broken rows (1 = the row after the header), each with the reason it must give. */
+const MALFORMED = new Map([
+  [9, 'expected 5 columns, got 4'],
+  [21, 'Unix Timestamp is not a number of seconds: "2026-06-01T09:25:12.000Z"'],
+  [33, 'Visitor Unique ID is empty'],
+]);
+
+/** What each valid row must become, worked out here from the CSV without the replay's code. */
+const expectedClicks = (parse(readFileSync(FIXTURE), { from_line: 2, relax_column_count: true }) as string[][])
+  .map((fields, i) => ({ row: i + 1, fields }))
+  .filter(({ row }) => !MALFORMED.has(row))
+  .map(({ row, fields: [time, visitorId, ip, userAgent, url] }) => ({
+    row,
+    userId: visitorId!.slice(1, -1).toUpperCase(),
+    productId: url === 'http://www.acme.com/' ? url : url!.split('/').pop()!,
+    ip,
+    userAgent,
+    originalTimestamp: Number(time) * 1000,
+  }));
+
+const topics = { clicks: uniqueName('it-replay-clicks'), deadLetter: uniqueName('it-replay-dead-letter') };
+const config = loadConfig({ ...process.env, TOPIC_CLICKS: topics.clicks, TOPIC_DEAD_LETTER: topics.deadLetter });
+const kafka = createKafka(config.kafka, 'it-replay');
+const producer = new SharedProducer(kafka);
+const activities = createReplayActivities({ config, producer });
+const taskQueue = uniqueName('it-replay');
+
+let admin: Admin;
+let client: Client;
+let worker: Worker;
+let workerRun: Promise<void>;
+
+describe('click replay on the real stack', () => {
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(kafka, config.kafka, Object.values(topics));
+    worker = await Worker.create({
+      connection: await connectWorkerTemporal(stackConfig.temporal),
+      namespace: stackConfig.temporal.namespace,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      activities,
+    });
+    workerRun = worker.run();
+    client = await connectTemporal(stackConfig.temporal);
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await workerRun;
+    await producer[Symbol.asyncDispose]();
+    await client?.connection.close();
+    await admin?.deleteTopics({ topics: Object.values(topics) });
+    await admin?.disconnect();
+  });
+
+  it('replays the log once at the max pace: every valid row a click, every broken one a dead letter', async () => {
+    const handle = await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', {
+      taskQueue,
+      workflowId: uniqueName('it-replay-once'),
+      args: [{ file: FIXTURE, loop: false, pace: { mode: 'max' } }],
+    });
+    const startedAt = Date.now();
+    const progress = await within(30_000, handle.result());
+
+    expect(progress).toMatchObject({ finished: true, loopNumber: 1, row: 40, rowsSent: 37, rowsRejected: 3, paused: false });
+    expect(await topicSize(topics.clicks)).toBe(expectedClicks.length);
+    const clicks = (await readTopic(topics.clicks)).map((m) => ({ key: m.key!.toString(), event: JSON.parse(m.value!.toString()) as ClickEvent }));
+    for (const { key, event } of clicks) expect(key).toBe(event.userId);
+    expect(new Set(clicks.map((c) => c.event.clickId)).size).toBe(clicks.length);
+    const byId = new Map(clicks.map((c) => [c.event.clickId, c.event]));
+    for (const { row, ...expected } of expectedClicks) {
+      const event = byId.get(`${handle.firstExecutionRunId}:1:${row}`);
+      expect(event, `row ${row}`).toMatchObject({ ...expected, source: 'replay' });
+      expect(event!.timestamp).toBeGreaterThanOrEqual(startedAt);
+      expect(event!.timestamp).toBeLessThanOrEqual(Date.now());
+    }
+
+    const deadLetters = (await readTopic(topics.deadLetter)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
+    expect(deadLetters.map(({ origin, reason, stage }) => ({ origin, reason, stage })).sort((a, b) => a.origin.localeCompare(b.origin))).toEqual(
+      [...MALFORMED].map(([row, reason]) => ({ origin: `${FIXTURE}:${row}`, reason, stage: 'producer' })).sort((a, b) => a.origin.localeCompare(b.origin)),
+    );
+    for (const d of deadLetters) expect(d.payload).toMatch(/^(\d+|2026-06-01T09:25:12\.000Z),/);
+  });
+
+  it('loops until told otherwise, pauses, resumes and changes pace by signal', async () => {
+    const workflowId = uniqueName('it-replay-loop');
+    // Few chunks per run, so the replay also carries its state over continue-as-new here.
+    const started = await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [{ file: FIXTURE, pace: { mode: 'max' }, chunksPerRun: 4 }],
+    });
+    const handle = client.workflow.getHandle(workflowId);
+    const progress = () => handle.query(replayProgressQuery);
+    try {
+      const looping = await eventually('loop 6', async () => {
+        const p = await progress();
+        return p.loopNumber >= 6 ? p : null;
+      });
+      expect(looping.rowsSent).toBeGreaterThanOrEqual(5 * 37);
+      expect(looping.rowsRejected).toBeGreaterThanOrEqual(5 * 3);
+      expect((await handle.describe()).runId).not.toBe(started.firstExecutionRunId);
+
+      await handle.signal(pauseReplaySignal);
+      await eventually('paused', async () => (await progress()).paused);
+      // The chunk under way finishes; after that nothing more is sent.
+      const pausedAt = await eventually('the last chunk to end', async () => {
+        const before = await topicSize(topics.clicks);
+        await sleep(500);
+        return (await topicSize(topics.clicks)) === before ? before : null;
+      });
+      const rowsSentPaused = (await progress()).rowsSent;
+      await sleep(3_000);
+      expect(await topicSize(topics.clicks)).toBe(pausedAt);
+      expect(await progress()).toMatchObject({ paused: true, rowsSent: rowsSentPaused });
+
+      await handle.signal(resumeReplaySignal);
+      await eventually('rows sent to grow again', async () => (await progress()).rowsSent > rowsSentPaused);
+      expect((await progress()).paused).toBe(false);
+
+      await handle.signal(setReplaySpeedSignal, { mode: 'fixed', rate: 20 });
+      await eventually('the fixed pace', async () => (await progress()).pace.mode === 'fixed');
+      await sleep(2_500); // let a chunk start at the new pace
+      const [sizeBefore, timeBefore] = [await topicSize(topics.clicks), Date.now()];
+      await sleep(5_000);
+      const perSecond = ((await topicSize(topics.clicks)) - sizeBefore) / ((Date.now() - timeBefore) / 1000);
+      expect(perSecond).toBeGreaterThan(14);
+      expect(perSecond).toBeLessThan(25);
+      expect((await progress()).pace).toEqual({ mode: 'fixed', rate: 20 });
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+});
+
+async function topicSize(topic: string): Promise<number> {
+  const partitions = await admin.fetchTopicOffsets(topic);
+  return partitions.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+}
+
+/** Every message on the topic, read by a new consumer group. */
+async function readTopic(topic: string): Promise<KafkaMessage[]> {
+  const expected = await topicSize(topic);
+  const consumer = kafka.consumer({ groupId: uniqueName('it-replay-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: KafkaMessage[] = [];
+  try {
+    await within(
+      20_000,
+      new Promise<void>((resolve) => {
+        if (expected === 0) resolve();
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            messages.push(message);
+            if (messages.length >= expected) resolve();
+          },
+        });
+      }),
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `check` until it gives something truthy, for at most `ms`. */
+async function eventually<T>(what: string, check: () => Promise<T | null | false>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const result = await check();
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
+    await sleep(200);
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { ageAt } from '../../lib/enrichment/age';
+import { countryOf } from '../../lib/enrichment/country';
+import { deviceTypeOf, memoizedDeviceTypeOf } from '../../lib/enrichment/device-type';
+import { enrichClick } from '../../lib/enrichment/enrich-click';
+import type { ClickEvent } from '../../lib/schema';
+
+const UA = {
+  chromeWindows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  safariMac: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+  firefoxLinux: 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
+  iphone: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  androidPhone: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  ipad: 'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  androidTablet: 'Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  bingbot: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+  curl: 'curl/8.5.0',
+};
+
+describe('deviceTypeOf', () => {
+  it.each([
+    ['chromeWindows', 'Desktop'],
+    ['safariMac', 'Desktop'],
+    ['firefoxLinux', 'Desktop'],
+    ['iphone', 'Mobile'],
+    ['androidPhone', 'Mobile'],
+    ['ipad', 'Tablet'],
+    ['androidTablet', 'Tablet'],
+    ['googlebot', 'Bot'],
+    ['bingbot', 'Bot'],
+    ['curl', 'Other'],
+  ] as const)('%s is %s', (name, type) => {
+    expect(deviceTypeOf(UA[name])).toBe(type);
+  });
+
+  it('calls an empty or garbage user agent Other', () => {
+    expect(deviceTypeOf('')).toBe('Other');
+    expect(deviceTypeOf('<script>alert(1)</script>')).toBe('Other');
+  });
+
+  it('memoizes within a bound', () => {
+    const memo = memoizedDeviceTypeOf(2);
+    expect([UA.iphone, UA.ipad, UA.googlebot, UA.iphone].map(memo)).toEqual(['Mobile', 'Tablet', 'Bot', 'Mobile']);
+  });
+});
+
+describe('countryOf', () => {
+  it('names the country of an IPv4 address from the bundled table', () => {
+    expect(countryOf('81.2.69.160')).toBe('United Kingdom');
+    expect(countryOf('5.9.1.1')).toBe('Germany');
+  });
+
+  it('says Unknown for reserved, malformed and IPv6 addresses', () => {
+    expect(countryOf('10.0.0.1')).toBe('Unknown');
+    expect(countryOf('not an ip')).toBe('Unknown');
+    expect(countryOf('::1')).toBe('Unknown');
+    expect(countryOf('')).toBe('Unknown');
+  });
+});
+
+describe('ageAt', () => {
+  const at = Date.UTC(2026, 5, 15);
+  it('counts whole years, the birthday itself included', () => {
+    expect(ageAt('1990-06-15', at)).toBe(36);
+    expect(ageAt('1990-06-16', at)).toBe(35);
+    expect(ageAt('1990-01-01', at)).toBe(36);
+  });
+  it('rejects what is not a date', () => {
+    expect(ageAt('15/06/1990', at)).toBeNull();
+    expect(ageAt('2030-01-01', at)).toBeNull();
+  });
+});
+
+describe('enrichClick', () => {
+  const click: ClickEvent = {
+    clickId: 'c1',
+    userId: 'V1',
+    productId: 'VD55181667',
+    ip: '81.2.69.160',
+    userAgent: UA.iphone,
+    timestamp: Date.UTC(2026, 5, 15),
+    originalTimestamp: 1,
+    source: 'replay',
+  };
+
+  it('adds product, visitor, age at event time, country and device', () => {
+    const e = enrichClick(click, {
+      product: { category: 'clothing', title: 'Linen shirt' },
+      visitor: { gender: 'F', birthDate: '1995-06-16' },
+      country: 'United Kingdom',
+      deviceType: 'Mobile',
+    });
+    expect(e).toEqual({
+      ...click,
+      category: 'clothing',
+      title: 'Linen shirt',
+      gender: 'F',
+      birthDate: '1995-06-16',
+      age: 30,
+      country: 'United Kingdom',
+      deviceType: 'Mobile',
+    });
+  });
+
+  it('gives Unknown / U / null for an unknown product and visitor', () => {
+    const e = enrichClick(click, { product: undefined, visitor: undefined, country: 'Unknown', deviceType: 'Other' });
+    expect(e).toMatchObject({ category: 'Unknown', title: 'Unknown', gender: 'U', birthDate: null, age: null });
+  });
+
+  it("keeps a shop click's own age and gender over the lookups", () => {
+    const e = enrichClick({ ...click, source: 'shop', age: 40, gender: 'M' }, {
+      product: undefined,
+      visitor: { gender: 'F', birthDate: '2000-01-01' },
+      country: 'Unknown',
+      deviceType: 'Desktop',
+    });
+    expect(e).toMatchObject({ age: 40, gender: 'M' });
+  });
+});

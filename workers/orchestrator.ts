@@ -1,0 +1,35 @@
+/**
+ * The orchestrator worker: hosts every workflow, plus the short activities (ingestion, replay
+ * chunks, offers and the state-machine log). Stream consumers run in their own processes (stream-worker.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import { createOfferActivities } from '../activities/detection/offer-activities';
+import { createIngestionActivities } from '../activities/ingestion/ingestion-activities';
+import { createReplayActivities } from '../activities/replay/replay-activities';
+import { createKafka } from '../clients/kafka';
+import { createRedis } from '../clients/redis';
+import { SharedProducer } from '../clients/shared-producer';
+import { loadConfig } from '../lib/config';
+import { runWorker } from './run-worker';
+
+const config = loadConfig();
+const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
+const producer = new SharedProducer(createKafka(config.kafka, `orchestrator-${config.workerName}`));
+
+await runWorker(
+  config,
+  'orchestrator',
+  {
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    activities: {
+      ...createIngestionActivities({ redis }),
+      ...createReplayActivities({ config, producer }),
+      ...createOfferActivities({ config, producer, redis }),
+    },
+  },
+  async () => {
+    await producer[Symbol.asyncDispose]();
+    await redis.quit();
+  },
+);

@@ -1,0 +1,4 @@
+export * from './ingest-data.workflow';
+export * from './stream-consumers.workflow';
+export * from './replay-clicks.workflow';
+export * from './visitor-offer.workflow';

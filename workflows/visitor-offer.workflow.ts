@@ -1,0 +1,40 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { OfferActivities } from '../activities/detection/offer-activities';
+import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
+import { VisitorOffers, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
+
+const { sendOffers, logTransitions } = proxyActivities<OfferActivities>({
+  startToCloseTimeout: '30 seconds',
+  // No attempt limit: an offer waits out a Kafka or Redis outage rather than being lost.
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
+ * feed with signal-with-start. It completes after `idleTimeoutMs` without clicks, so idle visitors
+ * cost nothing; the next click starts a fresh run. The `visitorState` query shows its state.
+ *
+ * Changing this code while visitors run: wrap the change in `if (patched('<change-id>'))` so runs
+ * replaying older histories take the old path (README, "Change the offer"). Rules are not code:
+ * they arrive in the input and are carried across continue-as-new.
+ */
+export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
+  const visitor = new VisitorOffers(input);
+  setHandler(visitorClicksSignal, (clicks) => visitor.receive(clicks));
+  setHandler(visitorStateQuery, () => visitor.view());
+
+  for (;;) {
+    if (!visitor.hasPending && !(await condition(() => visitor.hasPending, visitor.idleTimeoutMs))) {
+      await condition(allHandlersFinished);
+      return visitor.view();
+    }
+    const { offers, transitions } = visitor.processPending();
+    // The offer goes out before the log says so; both run once per batch, not per click.
+    if (offers.length > 0) await sendOffers(offers);
+    if (transitions.length > 0) await logTransitions(transitions);
+    if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof visitorOfferWorkflow>(visitor.continueAsNewInput());
+    }
+  }
+}
