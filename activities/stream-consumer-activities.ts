@@ -13,6 +13,7 @@ type Consumer = (run: ConsumerRun) => Promise<void>;
 export async function hostConsumer(consumer: Consumer): Promise<void> {
   const ctx = Context.current();
   let details: unknown = ctx.info.heartbeatDetails;
+  ctx.heartbeat(details); // at once: health checks see a consumer as soon as it runs
   const ticker = setInterval(() => ctx.heartbeat(details), HEARTBEAT_EVERY_MS);
   try {
     await consumer({

@@ -1,12 +1,14 @@
 import { logLevel } from 'kafkajs';
 import type { Config } from '../lib/config';
+import { CONSUMER_KINDS, type ConsumerKind } from '../lib/consumer-kinds';
+import { consumerTaskQueue, WORKFLOW_IDS } from '../lib/task-queues';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
 import proto from '@temporalio/proto';
 import { connectTemporal } from './temporal';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export.
-const { TaskQueueType } = proto.temporal.api.enums.v1;
+const { TaskQueueType, PendingActivityState } = proto.temporal.api.enums.v1;
 
 export type ServiceName = 'kafka' | 'redis' | 'temporal';
 export const SERVICES: readonly ServiceName[] = ['kafka', 'redis', 'temporal'];
@@ -89,34 +91,74 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export interface WorkerPollers {
+export interface WorkerHealth {
   taskQueue: string;
   up: boolean;
-  /** Worker identities polling the queue in the last minute. */
-  pollers: string[];
+  /** Worker identities polling the queue, or running its long-lived consumer activities. */
+  workers: string[];
   reason?: string;
 }
 
-/** Which worker processes poll each task queue: a worker is up when Temporal sees it polling. */
-export async function probeWorkers(config: Config, queues: { taskQueue: string; type: 'workflow' | 'activity' }[]): Promise<WorkerPollers[]> {
+export interface WorkerQueue {
+  taskQueue: string;
+  type: 'workflow' | 'activity';
+  /** The workflow whose long-running activities this queue's workers run, if any. */
+  consumersWorkflowId?: string;
+}
+
+/** A consumer activity whose heartbeat is older than this has lost its worker. */
+const HEARTBEAT_STALE_MS = 20_000;
+
+/**
+ * Which worker processes serve each task queue. A worker that polls is up; so is one whose
+ * long-running consumer activity heartbeats: it fills its only slot and then stops polling.
+ */
+async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<WorkerHealth[]> {
   let client: Awaited<ReturnType<typeof connectTemporal>> | undefined;
   try {
     client = await withTimeout(connectTemporal(config.temporal), 3_000, 'Temporal did not answer within 3000 ms');
     const connected = client;
     return await Promise.all(
-      queues.map(async ({ taskQueue, type }) => {
+      queues.map(async ({ taskQueue, type, consumersWorkflowId }) => {
         const res = await connected.workflowService.describeTaskQueue({
           namespace: config.temporal.namespace,
           taskQueue: { name: taskQueue },
           taskQueueType: TaskQueueType[type === 'workflow' ? 'TASK_QUEUE_TYPE_WORKFLOW' : 'TASK_QUEUE_TYPE_ACTIVITY'],
         });
         const pollers = (res.pollers ?? []).map((p) => p.identity ?? '?');
-        return pollers.length > 0 ? { taskQueue, up: true, pollers } : { taskQueue, up: false, pollers, reason: 'no worker polls this task queue' };
+        const consuming = consumersWorkflowId ? await heartbeatingWorkers(connected, consumersWorkflowId) : [];
+        const workers = [...new Set([...pollers, ...consuming])];
+        return workers.length > 0 ? { taskQueue, up: true, workers } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
       }),
     );
   } catch (err) {
-    return queues.map(({ taskQueue }) => ({ taskQueue, up: false, pollers: [], reason: reasonOf(err) }));
+    return queues.map(({ taskQueue }) => ({ taskQueue, up: false, workers: [], reason: reasonOf(err) }));
   } finally {
     await client?.connection.close();
   }
+}
+
+/** The orchestrator and each consumer kind's workers, by name. */
+export async function probeAllWorkers(config: Config): Promise<Record<'orchestrator' | ConsumerKind, WorkerHealth>> {
+  const base = config.temporal.taskQueue;
+  const [orchestrator, ...consumers] = await probeWorkers(config, [
+    { taskQueue: base, type: 'workflow' },
+    ...CONSUMER_KINDS.map((kind) => ({ taskQueue: consumerTaskQueue(base, kind), type: 'activity' as const, consumersWorkflowId: WORKFLOW_IDS.streamConsumers(kind) })),
+  ]);
+  return { orchestrator: orchestrator!, ...Object.fromEntries(CONSUMER_KINDS.map((kind, i) => [kind, consumers[i]!])) } as Record<'orchestrator' | ConsumerKind, WorkerHealth>;
+}
+
+/** Identities of the workers running a workflow's activities with a fresh heartbeat. */
+async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemporal>>, workflowId: string): Promise<string[]> {
+  const description = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  const now = Date.now();
+  return (description?.raw.pendingActivities ?? [])
+    .filter((a) => {
+      const beat = a.lastHeartbeatTime?.seconds ? Number(a.lastHeartbeatTime.seconds) * 1000 : 0;
+      return a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED && now - beat < HEARTBEAT_STALE_MS;
+    })
+    .map((a) => a.lastWorkerIdentity ?? '?');
 }

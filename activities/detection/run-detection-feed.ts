@@ -1,13 +1,12 @@
 import type { Client } from '@temporalio/client';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Config } from '../../lib/config';
 import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
-import { clickMayMatter } from '../../lib/offers/feed-filter';
+import { clicksByVisitor } from '../../lib/offers/feed-filter';
 import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
 import type { OfferRules } from '../../lib/offers/offer-rules';
 import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
-import { parseEnrichedClick } from '../../lib/schema';
 
 /** Signal-with-start calls in flight per batch: enough to hide round trips, few enough to be gentle. */
 const SIGNAL_CONCURRENCY = 16;
@@ -72,29 +71,6 @@ export async function runDetectionFeed({ config, kafka, temporal, rules, visitor
   const failure = await Promise.race([untilAborted(run.signal).then(() => null), crashed]);
   await consumer.disconnect();
   if (failure) throw failure;
-}
-
-/** A batch's usable clicks per visitor, in offset order; counts the clicks no rule can use and the malformed. */
-export function clicksByVisitor(messages: KafkaMessage[], rules: OfferRules): { byVisitor: Map<string, VisitorClick[]>; dropped: number; rejected: number } {
-  const byVisitor = new Map<string, VisitorClick[]>();
-  let dropped = 0;
-  let rejected = 0;
-  for (const m of messages) {
-    const parsed = parseEnrichedClick(m.value?.toString('utf8') ?? '');
-    if (!parsed.ok) {
-      rejected += 1; // enrichment dead-letters malformed input: this is not ours to report again
-      continue;
-    }
-    const { userId, clickId, productId, category, gender, age, timestamp } = parsed.value;
-    if (!clickMayMatter(rules, { gender, age })) {
-      dropped += 1;
-      continue;
-    }
-    const clicks = byVisitor.get(userId) ?? [];
-    clicks.push({ clickId, productId, category, gender, age, timestamp });
-    byVisitor.set(userId, clicks);
-  }
-  return { byVisitor, dropped, rejected };
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; rejects with the first failure. */

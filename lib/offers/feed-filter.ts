@@ -3,6 +3,7 @@
  * machine mid-sequence. Only a visitor who can be in no sequence at all, because their demographic
  * fits no transition out of the initial state, can be skipped entirely.
  */
+import { parseEnrichedClick } from '../schema';
 import type { OfferRules } from './offer-rules';
 import type { VisitorClick } from './offer-state-machine';
 
@@ -15,4 +16,27 @@ export function clickMayMatter(rules: OfferRules, { gender, age }: Pick<VisitorC
   return rules.transitions
     .filter((t) => t.from === rules.initialState)
     .some((t) => !t.demographics || t.demographics.some((d) => d.gender === gender && age !== null && age >= d.minAge && age - 1 <= d.maxAge));
+}
+
+/** A batch's usable clicks per visitor, in offset order; counts the clicks no rule can use and the malformed. */
+export function clicksByVisitor(messages: readonly { value: Buffer | null }[], rules: OfferRules): { byVisitor: Map<string, VisitorClick[]>; dropped: number; rejected: number } {
+  const byVisitor = new Map<string, VisitorClick[]>();
+  let dropped = 0;
+  let rejected = 0;
+  for (const m of messages) {
+    const parsed = parseEnrichedClick(m.value?.toString('utf8') ?? '');
+    if (!parsed.ok) {
+      rejected += 1; // enrichment dead-letters malformed input: this is not ours to report again
+      continue;
+    }
+    const { userId, clickId, productId, category, gender, age, timestamp } = parsed.value;
+    if (!clickMayMatter(rules, { gender, age })) {
+      dropped += 1;
+      continue;
+    }
+    const clicks = byVisitor.get(userId) ?? [];
+    clicks.push({ clickId, productId, category, gender, age, timestamp });
+    byVisitor.set(userId, clicks);
+  }
+  return { byVisitor, dropped, rejected };
 }

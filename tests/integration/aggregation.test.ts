@@ -196,7 +196,9 @@ async function stop(worker: Worker): Promise<number | null> {
 
 /** Produces the messages in bursts with pauses, as a live stream would arrive. */
 async function produce(run: Run, messages: Message[], bursts = 5): Promise<void> {
-  const producer = run.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: kafkajs retries a whole multi-partition send after a leader change; without it a
+  // freshly created topic can get a click twice and the expected counts would be wrong.
+  const producer = run.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const perBurst = Math.ceil(messages.length / bursts);
   for (let b = 0; b < bursts; b++) {

@@ -33,7 +33,8 @@ const { enriched: enrichedTopic, offers: offersTopic } = config.kafka.topics;
 const kafka = createKafka(config.kafka, 'test');
 const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 const redis = createRedis(config.redis);
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+// Idempotent: kafkajs retries a whole send after a leader change; a click must not arrive twice.
+const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
 const offerReader = kafka.consumer({ groupId: uniqueName('it-offers') });
 const offerProducer = new SharedProducer(kafka);
 const offerActivities = createOfferActivities({ config, producer: offerProducer, redis });

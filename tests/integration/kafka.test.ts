@@ -27,7 +27,7 @@ describe('real Kafka', () => {
   });
 
   it('delivers every produced message to a consumer group, each key on one partition', async () => {
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     const sent = Array.from({ length: 200 }, (_, i) => ({ key: `visitor-${i % 17}`, value: JSON.stringify({ n: i }) }));
     await producer.send({ topic, messages: sent });

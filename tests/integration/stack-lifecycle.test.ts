@@ -41,12 +41,17 @@ describe('the local stack', () => {
     rmSync(runDir, { recursive: true, force: true });
   });
 
-  it('make up then make down, twice in a row; a second up reuses what runs', { timeout: 600_000 }, () => {
+  it('make up then make down, twice in a row; a second up reuses what runs', { timeout: 600_000 }, async () => {
     for (let round = 1; round <= 2; round++) {
       const up = make('up');
       expect(up.code, up.out).toBe(0);
       expect(up.out).toContain('Temporal UI');
-      const running = status();
+      // Consumers show up once their activities run and heartbeat, a few seconds after `make up`.
+      let running = status();
+      for (let i = 0; i < 15 && Object.values(running).some((s) => !s.up); i++) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        running = status();
+      }
       expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'worker orchestrator', 'worker enrichment', 'worker aggregation', 'worker detection']);
       expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
 
@@ -65,19 +70,24 @@ describe('the local stack', () => {
   });
 
   describe('a service that cannot start', () => {
+    // A run folder of its own: nothing the lifecycle test above left running may answer for it.
+    const failDir = mkdtempSync(join(tmpdir(), 'clickstream-fail-'));
     let squatter: Server;
-    afterAll(() => squatter?.close());
+    afterAll(() => {
+      squatter?.close();
+      rmSync(failDir, { recursive: true, force: true });
+    });
 
     it('fails with an error naming the service and its log', { timeout: 120_000 }, async () => {
       // Something else holds the port and never speaks Redis: redis-server must fail to bind.
       squatter = createServer((socket) => socket.on('error', () => {}));
       await new Promise<void>((resolve) => squatter.listen(16380, '127.0.0.1', resolve));
 
-      const r = spawnSync('stack/redis.sh', ['start'], { env: { ...env, REDIS_PORT: '16380' }, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('stack/redis.sh', ['start'], { env: { ...env, RUN_DIR: failDir, REDIS_PORT: '16380' }, encoding: 'utf8', timeout: 60_000 });
 
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('redis exited while starting');
-      expect(r.stderr).toContain(`see its log: ${join(runDir, 'logs', 'redis.log')}`);
+      expect(r.stderr).toContain(`see its log: ${join(failDir, 'logs', 'redis.log')}`);
       expect(r.stderr).toMatch(/Address already in use/);
     });
 

@@ -1,7 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { clicksByVisitor } from '../../activities/detection/run-detection-feed';
-import { clickMayMatter } from '../../lib/offers/feed-filter';
+import { clickMayMatter, clicksByVisitor } from '../../lib/offers/feed-filter';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import type { EnrichedClick } from '../../lib/schema';
 
