@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from '../lib/config';
 
 /** A kafkajs client for the configured cluster: local broker, or a managed one with TLS/SASL. */
@@ -39,7 +39,8 @@ export async function ensureTopics(
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait gives up when a busy broker answers "unknown topic" for a moment.
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: config.partitions,
@@ -47,9 +48,26 @@ export async function ensureTopics(
           configEntries,
         })),
       });
+      await untilLeadersElected(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Waits until every partition of `topics` has a leader, so producing to them works at once. */
+async function untilLeadersElected(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`);
 }
