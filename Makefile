@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TSX := node_modules/.bin/tsx
 
-.PHONY: help install stack data workers ingest pipeline replay up down status test check unit integration
+.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit integration e2e
 
 help:
 	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
@@ -44,10 +44,21 @@ pipeline: workers
 replay: pipeline ingest
 	@$(TSX) scripts/replay.ts start
 
-up: replay
+# The web app is rebuilt only when its sources, or the lib/ and clients/ it bundles, changed.
+WEB_SOURCES := $(shell find web/src lib clients -type f 2>/dev/null) web/svelte.config.js web/vite.config.ts web/package.json
+web/build/index.js: node_modules/.package-lock.json $(WEB_SOURCES)
+	@echo "[web] vite build"
+	@cd web && ../node_modules/.bin/vite build --logLevel warn
+	@touch $@
+
+web: workers web/build/index.js
+	@stack/web.sh start
+
+up: replay web
 	@$(TSX) scripts/urls.ts
 
 down:
+	@stack/web.sh stop
 	@stack/workers.sh stop
 	@stack/temporal.sh stop
 	@stack/kafka.sh stop
@@ -61,6 +72,8 @@ check: node_modules/.package-lock.json
 	@npx tsc -p tsconfig.json --noEmit
 	@echo "[check] lint"
 	@npx eslint .
+	@echo "[check] web (svelte-check)"
+	@cd web && ../node_modules/.bin/svelte-kit sync && ../node_modules/.bin/svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
 
 unit: node_modules/.package-lock.json
 	@npx vitest run --project unit
@@ -68,4 +81,9 @@ unit: node_modules/.package-lock.json
 integration: stack data
 	@npx vitest run --project integration
 
-test: check unit integration
+# Browser tests: the whole system in real headless Chromium, against the built web app.
+e2e: stack data web/build/index.js
+	@[ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "[e2e] apt-get install chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@npx vitest run --project e2e
+
+test: check unit integration e2e

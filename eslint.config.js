@@ -17,7 +17,7 @@ const layer = (files, blockedFolders, blockedPackages = []) => ({
 const IO = ['kafkajs', 'ioredis', 'rocksdb', 'fs', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.run/**', '.tools/**', 'web/**', 'data/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.run/**', '.tools/**', 'web/.svelte-kit/**', 'web/build/**', 'data/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] } },
@@ -25,4 +25,8 @@ export default tseslint.config(
   layer(['clients/**/*.ts'], ['activities', 'workflows', 'workers', 'scripts']),
   layer(['activities/**/*.ts'], ['workflows', 'workers', 'scripts']),
   layer(['workflows/**/*.ts'], ['clients', 'workers', 'scripts'], [...IO, '@temporalio/client', '@temporalio/worker']),
+  // The web app uses lib/ and clients/, never the worker side; its browser code only lib/.
+  layer(['web/src/**/*.ts'], ['activities', 'workflows', 'workers', 'scripts']),
+  layer(['web/src/lib/*.ts', 'web/src/lib/components/**/*.ts'], ['clients', 'activities', 'workflows', 'workers', 'scripts'], [...IO, '@temporalio/client', '@temporalio/worker']),
+  { files: ['web/*.js'], languageOptions: { globals: { URL: 'readonly' } } },
 );

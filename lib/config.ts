@@ -134,6 +134,7 @@ const S = {
   visitorIdleMinutes: setting('VISITOR_IDLE_MINUTES', '30', 'A visitor\'s offer workflow completes after this many minutes without clicks; the next click starts it again.', integer(1, 7 * 24 * 60)),
 
   webPort: setting('WEB_PORT', '3000', 'Port of the SvelteKit shop and dashboard.', port),
+  replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay the dashboard pauses, resumes and speeds up.', text),
 };
 
 export interface Config {
@@ -168,7 +169,7 @@ export interface Config {
     local: { port: number; uiPort: number };
   };
   offers: { visitorIdleMinutes: number };
-  web: { port: number };
+  web: { port: number; replayWorkflowId: string };
 }
 
 /** `${NAME}` in a default refers to another setting's value, e.g. KAFKA_BROKERS to KAFKA_PORT. */
@@ -255,7 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
       local: { port: read(S.temporalPort), uiPort: read(S.temporalUiPort) },
     },
     offers: { visitorIdleMinutes: read(S.visitorIdleMinutes) },
-    web: { port: read(S.webPort) },
+    web: { port: read(S.webPort), replayWorkflowId: read(S.replayWorkflowId) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,8 +1,25 @@
-/** `make status`: one JSON object, each service and worker up or down, with the reason when down. */
+/** `make status`: one JSON object, each service, worker and the web app up or down, with the reason when down. */
 import { probe, probeAllWorkers, SERVICES } from '../clients/probes';
 import { loadConfig } from '../lib/config';
 
 const config = loadConfig();
-const [services, workers] = await Promise.all([Promise.all(SERVICES.map(async (s) => [s, await probe(s, config)] as const)), probeAllWorkers(config)]);
-console.log(JSON.stringify({ ...Object.fromEntries(services), workers }, null, 2));
+
+/** The web app answers its start page. */
+async function probeWeb(): Promise<{ up: boolean; address: string; detail?: string; reason?: string }> {
+  const address = `http://127.0.0.1:${config.web.port}/`;
+  try {
+    const res = await fetch(address, { signal: AbortSignal.timeout(3_000) });
+    return res.ok ? { up: true, address, detail: `HTTP ${res.status}` } : { up: false, address, reason: `HTTP ${res.status}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    return { up: false, address, reason: [e.cause?.code, e.message].filter(Boolean).join(': ') };
+  }
+}
+
+const [services, workers, web] = await Promise.all([
+  Promise.all(SERVICES.map(async (s) => [s, await probe(s, config)] as const)),
+  probeAllWorkers(config),
+  probeWeb(),
+]);
+console.log(JSON.stringify({ ...Object.fromEntries(services), workers, web }, null, 2));
 process.exit(0);

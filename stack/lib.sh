@@ -51,6 +51,27 @@ stop_daemon() {
   rm -f "$PIDS/$name.pid"
 }
 
+# start_worker NAME CMD...: reuse a running process of the project (a worker, the web server),
+# else start it and wait for its `[ready]` line.
+start_worker() {
+  local name=$1; shift
+  local log="$LOGS/$name.log" pid
+  if pid=$(pid_of "$name"); then say "$name already running (pid $pid)"; return; fi
+  say "starting $name (log: $log)"
+  local mark=0; [ -f "$log" ] && mark=$(wc -l <"$log")
+  setsid nohup "$@" >>"$log" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$PIDS/$name.pid"
+  for _ in $(seq 1 120); do
+    if tail -n +"$((mark + 1))" "$log" | grep -q '^\[ready\]'; then return; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$name exited while starting; see its log: $log" >&2; tail -n 15 "$log" >&2; rm -f "$PIDS/$name.pid"; exit 1
+    fi
+    sleep 0.5
+  done
+  echo "$name did not get ready within 60 s; see its log: $log" >&2; tail -n 15 "$log" >&2; exit 1
+}
+
 APT_UPDATED=
 apt_install() {
   [ "$(id -u)" = 0 ] || { echo "need root to install $* (apt-get); install them and retry" >&2; exit 1; }

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
-/** A worker process of the project (`workers/*.ts`), started with its own environment. */
+/**
+ * A process of the project, started with its own environment: a worker (`workers/*.ts`, run by
+ * tsx) or, with `command` `node`, the built web app.
+ */
 export class WorkerProcess {
   private child: ChildProcess | undefined;
   output = '';
@@ -10,12 +13,13 @@ export class WorkerProcess {
     readonly name: string,
     private readonly args: string[],
     private readonly env: Record<string, string | undefined>,
+    private readonly command = 'node_modules/.bin/tsx',
   ) {}
 
   /** Starts it and resolves once it prints `[ready]`, as the stack scripts wait for. */
   async start(timeoutMs = 60_000): Promise<void> {
     this.output = '';
-    const child = spawn('node_modules/.bin/tsx', this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const append = (chunk: Buffer) => (this.output += chunk.toString());
     child.stdout!.on('data', append);

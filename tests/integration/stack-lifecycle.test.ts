@@ -15,6 +15,7 @@ const env = {
   REDIS_PORT: '16379',
   TEMPORAL_PORT: '17233',
   TEMPORAL_UI_PORT: '18233',
+  WEB_PORT: '13000',
 };
 
 function make(target: string, extraEnv: Record<string, string> = {}) {
@@ -46,13 +47,14 @@ describe('the local stack', () => {
       const up = make('up');
       expect(up.code, up.out).toBe(0);
       expect(up.out).toContain('Temporal UI');
+      expect(up.out).toContain('Shop          http://127.0.0.1:13000/');
       // Consumers show up once their activities run and heartbeat, a few seconds after `make up`.
       let running = status();
       for (let i = 0; i < 15 && Object.values(running).some((s) => !s.up); i++) {
         await new Promise((r) => setTimeout(r, 2_000));
         running = status();
       }
-      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'worker orchestrator', 'worker enrichment', 'worker aggregation', 'worker detection']);
+      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'web', 'worker orchestrator', 'worker enrichment', 'worker aggregation', 'worker detection']);
       expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
 
       const again = make('stack');

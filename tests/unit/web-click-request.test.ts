@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseClickEvent } from '../../lib/schema';
+import { MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickEvent } from '../../lib/web/click-request';
+
+const JSON_TYPE = 'application/json';
+const body = (o: unknown) => JSON.stringify(o);
+const valid = { userId: 'A1B2', productId: 'HB25225039', age: 40, gender: 'M' };
+
+describe('POST /api/clicks body', () => {
+  it('accepts a valid click and normalises the gender', () => {
+    for (const [given, want] of [['M', 'M'], ['f', 'F'], ['Male', 'M'], [' female ', 'F']] as const) {
+      const r = parseClickRequest(JSON_TYPE, body({ ...valid, gender: given }));
+      expect(r).toEqual({ ok: true, value: { ...valid, gender: want } });
+    }
+    expect(normaliseGender('x')).toBeUndefined();
+    expect(normaliseGender(1)).toBeUndefined();
+  });
+
+  it('keeps ip and user agent when given, and accepts a charset in the content type', () => {
+    const r = parseClickRequest('application/json; charset=utf-8', body({ ...valid, ip: '1.2.3.4', userAgent: 'curl/8' }));
+    expect(r.ok && r.value).toEqual({ ...valid, ip: '1.2.3.4', userAgent: 'curl/8' });
+  });
+
+  it('answers 415 for another content type', () => {
+    for (const type of [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
+      const r = parseClickRequest(type, body(valid));
+      expect(r.ok ? 0 : r.status).toBe(415);
+    }
+  });
+
+  it('answers 413 for an oversized body', () => {
+    const r = parseClickRequest(JSON_TYPE, body({ ...valid, pad: 'x'.repeat(MAX_CLICK_REQUEST_BYTES) }));
+    expect(r.ok ? 0 : r.status).toBe(413);
+  });
+
+  it('answers 400 naming each bad field', () => {
+    const cases: [unknown, string][] = [
+      ['{not json', 'invalid JSON'],
+      [[], 'expected a JSON object'],
+      [{ ...valid, userId: '' }, 'userId'],
+      [{ ...valid, productId: 7 }, 'productId'],
+      [{ ...valid, age: '40' }, 'age'],
+      [{ ...valid, age: 40.5 }, 'age'],
+      [{ ...valid, age: 131 }, 'age'],
+      [{ ...valid, gender: 'X' }, 'gender'],
+      [{ ...valid, ip: 5 }, 'ip'],
+      [{ ...valid, userAgent: 'u'.repeat(600) }, 'userAgent'],
+    ];
+    for (const [input, field] of cases) {
+      const r = parseClickRequest(JSON_TYPE, typeof input === 'string' ? input : body(input));
+      expect(r.ok, field).toBe(false);
+      if (!r.ok) {
+        expect(r.status).toBe(400);
+        expect(r.message).toContain(field);
+      }
+    }
+  });
+
+  it('builds a click the clicks topic accepts, the request ip and agent winning over the connection', () => {
+    const from = { clickId: 'c-1', timestamp: 1_700_000_000_000, ip: '10.0.0.1', userAgent: 'Mozilla/5.0' };
+    const parsed = parseClickRequest(JSON_TYPE, body(valid));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const click = shopClickEvent(parsed.value, from);
+    expect(click).toEqual({ ...valid, clickId: 'c-1', timestamp: from.timestamp, ip: '10.0.0.1', userAgent: 'Mozilla/5.0', source: 'shop' });
+    expect(parseClickEvent(JSON.stringify(click))).toEqual({ ok: true, value: click });
+    expect(shopClickEvent({ ...parsed.value, ip: '1.1.1.1', userAgent: 'x' }, from)).toMatchObject({ ip: '1.1.1.1', userAgent: 'x' });
+  });
+});

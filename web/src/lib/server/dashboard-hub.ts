@@ -1,0 +1,102 @@
+/**
+ * Feeds every open dashboard: one Redis subscription to the aggregates channel, plus a poll each
+ * second for the state-machine log and the replay's progress, which change without it. Sends a
+ * feed only when something in it changed.
+ */
+import type { Redis } from 'ioredis';
+import type { Client } from '@temporalio/client';
+import { DASHBOARD_CHANNEL, DASHBOARD_KEY, STATE_MACHINE_LOG_KEY, type DashboardAggregates } from '$shared/lib/redis-keys';
+import { replayProgressQuery } from '$shared/lib/replay/messages';
+import type { ReplayProgress } from '$shared/lib/replay/click-replay';
+import { KeyedSubscribers } from '$shared/lib/web/subscribers';
+import { parseStateMachineLog, STATE_MACHINE_LOG_SHOWN, type DashboardFeed } from '$shared/lib/web/dashboard-feed';
+
+const ALL = 'dashboard';
+const POLL_MS = 1_000;
+
+export class DashboardHub {
+  private readonly subscribers = new KeyedSubscribers<DashboardFeed>();
+  private subscriber: Redis | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private latest: DashboardFeed | undefined;
+  private latestJson = '';
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly redis: () => Redis,
+    private readonly replayWorkflowId: string,
+    private readonly temporal: () => Promise<Client>,
+  ) {}
+
+  async start(): Promise<void> {
+    const subscriber = this.redis().duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', () => void this.refresh());
+    await subscriber.subscribe(DASHBOARD_CHANNEL);
+    this.timer = setInterval(() => {
+      if (this.subscribers.size > 0) void this.refresh();
+    }, POLL_MS);
+  }
+
+  /** Registers a dashboard stream; it gets the latest feed at once, then every change. */
+  subscribe(listener: (feed: DashboardFeed) => void): () => void {
+    const remove = this.subscribers.add(ALL, listener);
+    if (this.latest) listener(this.latest);
+    else void this.refresh();
+    return remove;
+  }
+
+  /** The current feed, read afresh (for GET /api/aggregates and the first page load). */
+  async read(): Promise<DashboardFeed> {
+    const redis = this.redis();
+    const [json, log] = await Promise.all([
+      redis.get(DASHBOARD_KEY),
+      redis.xrevrange(STATE_MACHINE_LOG_KEY, '+', '-', 'COUNT', STATE_MACHINE_LOG_SHOWN),
+    ]);
+    return {
+      aggregates: json ? (JSON.parse(json) as DashboardAggregates) : null,
+      stateMachineLog: parseStateMachineLog(log),
+      replay: await this.replayProgress(),
+    };
+  }
+
+  private async replayProgress(): Promise<ReplayProgress | null> {
+    try {
+      return await (await this.temporal()).workflow.getHandle(this.replayWorkflowId).query(replayProgressQuery);
+    } catch {
+      return null; // no replay runs, or Temporal is down: the dashboard says so
+    }
+  }
+
+  /** One refresh at a time; a request during one runs one more after it. */
+  private refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        try {
+          const feed = await this.read();
+          const json = JSON.stringify(feed);
+          if (json !== this.latestJson) {
+            this.latest = feed;
+            this.latestJson = json;
+            this.subscribers.publish(ALL, feed);
+          }
+        } catch {
+          // Redis is down: keep the last feed; the health endpoint says why.
+        }
+      } while (this.again);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * One `special-offers` consumer per server process, fanning each offer out to the open offer
+ * streams of its visitor. It starts from the latest offset: a visitor sees offers made while
+ * their page is open, not old ones.
+ */
+import type { Consumer, Kafka } from 'kafkajs';
+import { parseOffer, type Offer } from '$shared/lib/schema';
+import { KeyedSubscribers } from '$shared/lib/web/subscribers';
+
+export class OffersHub {
+  private readonly subscribers = new KeyedSubscribers<Offer>();
+  private consumer: Consumer | undefined;
+  private joined = false;
+
+  constructor(
+    private readonly kafka: () => Kafka,
+    private readonly topic: string,
+    readonly groupId: string,
+  ) {}
+
+  /** Connects and resolves once the group is joined, so offers sent from now on reach subscribers. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const consumer = this.kafka().consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`offers consumer did not join ${this.groupId} within ${timeoutMs} ms`)), timeoutMs);
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
+        this.joined = true;
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const parsed = parseOffer(message.value?.toString() ?? '');
+        if (parsed.ok) this.subscribers.publish(parsed.value.userId, parsed.value);
+      },
+    });
+    await joined;
+  }
+
+  subscribe(userId: string, listener: (offer: Offer) => void): () => void {
+    return this.subscribers.add(userId, listener);
+  }
+
+  status() {
+    return { up: this.joined, group: this.groupId, topic: this.topic, streams: this.subscribers.size };
+  }
+
+  /** Leaves and deletes its group: a process's group is of no use after it. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (!consumer) return;
+    await consumer.disconnect();
+    const admin = this.kafka().admin();
+    await admin.connect();
+    await admin.deleteGroups([this.groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}

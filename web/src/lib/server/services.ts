@@ -1,0 +1,48 @@
+/**
+ * The web server's connections, one of each per process, made on first use: the build imports
+ * these modules without connecting to anything.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '$shared/lib/config';
+import { createKafka } from '$shared/clients/kafka';
+import { createRedis } from '$shared/clients/redis';
+import { connectTemporal } from '$shared/clients/temporal';
+import { SharedProducer } from '$shared/clients/shared-producer';
+import { OffersHub } from './offers-hub';
+import { DashboardHub } from './dashboard-hub';
+
+export const config = loadConfig();
+
+let kafka: Kafka | undefined;
+const kafkaClient = () => (kafka ??= createKafka(config.kafka, 'web'));
+
+/** The one producer of shop clicks. */
+export const clickProducer = new SharedProducer(kafkaClient());
+
+let redis: Redis | undefined;
+export const redisClient = () => (redis ??= createRedis(config.redis));
+
+let temporal: Promise<Client> | undefined;
+/** A Temporal client, reconnected on the next call if connecting failed. */
+export function temporalClient(): Promise<Client> {
+  temporal ??= connectTemporal(config.temporal).catch((err: unknown) => {
+    temporal = undefined;
+    throw err;
+  });
+  return temporal;
+}
+
+/** Its own consumer group per process, so every server process sees every offer. */
+export const offersHub = new OffersHub(kafkaClient, config.kafka.topics.offers, `${config.kafka.clientId}-web-offers-${randomUUID().slice(0, 8)}`);
+
+export const dashboardHub = new DashboardHub(redisClient, config.web.replayWorkflowId, temporalClient);
+
+/** Closes what was opened, for a graceful stop. */
+export async function closeServices(): Promise<void> {
+  await Promise.allSettled([offersHub.stop(), dashboardHub.stop(), clickProducer[Symbol.asyncDispose]()]);
+  redis?.disconnect();
+  await (await temporal?.catch(() => undefined))?.connection.close();
+}

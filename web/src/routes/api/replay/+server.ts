@@ -1,0 +1,26 @@
+import { json, type RequestHandler } from '@sveltejs/kit';
+import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '$shared/lib/replay/messages';
+import { parseReplayCommand } from '$shared/lib/web/replay-command';
+import { config, temporalClient } from '$lib/server/services';
+
+/** POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: signals the replay workflow. */
+export const POST: RequestHandler = async ({ request }) => {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return json({ error: 'expected a JSON body' }, { status: 400 });
+  }
+  const command = parseReplayCommand(body);
+  if (!command.ok) return json({ error: command.reason }, { status: 400 });
+  try {
+    const handle = (await temporalClient()).workflow.getHandle(config.web.replayWorkflowId);
+    const c = command.value;
+    if (c.action === 'pause') await handle.signal(pauseReplaySignal);
+    else if (c.action === 'resume') await handle.signal(resumeReplaySignal);
+    else await handle.signal(setReplaySpeedSignal, c.pace);
+    return json(await handle.query(replayProgressQuery), { status: 202 });
+  } catch (err) {
+    return json({ error: `replay ${config.web.replayWorkflowId}: ${(err as Error).message}` }, { status: 503 });
+  }
+};
