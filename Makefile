@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TSX := node_modules/.bin/tsx
 
-.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit integration e2e
+.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit integration e2e chaos bench
 
 help:
 	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
@@ -86,4 +86,13 @@ e2e: stack data web/build/index.js
 	@[ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "[e2e] apt-get install chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@npx vitest run --project e2e
 
-test: check unit integration e2e
+# Throughput and latency on the real local stack; the last line printed is the results as JSON
+# (also in bench/results/latest.json). Takes about 15 minutes.
+bench: stack data
+	@$(TSX) bench/run.ts
+
+# Fault injection and hostile input: workers killed, servers restarted, bad records, bad requests, load.
+chaos: stack data web/build/index.js
+	@npx vitest run --project chaos
+
+test: check unit integration e2e chaos

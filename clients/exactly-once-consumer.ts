@@ -1,5 +1,9 @@
 import type { Admin, ConsumerConfig, Kafka, KafkaMessage, Producer, TopicMessages } from 'kafkajs';
 import { untilAborted, type ConsumerRun } from '../lib/consumer-run';
+import { splitTopicMessages } from '../lib/produce-requests';
+
+/** Partitions whose batches are in flight at once, at most. */
+const PARTITIONS_IN_PARALLEL = 8;
 
 export interface ExactlyOnceOptions {
   kafka: Kafka;
@@ -14,8 +18,11 @@ export interface ExactlyOnceOptions {
    * and before its first batch: the place to restore the partition's state.
    */
   onClaim?(partition: number): Promise<void>;
-  /** What a batch produces. Runs inside the partition's transaction; keep side effects undoable. */
-  process(partition: number, messages: KafkaMessage[]): Promise<TopicMessages[]>;
+  /**
+   * What a batch produces. Runs inside the partition's transaction; keep side effects undoable.
+   * One that must wait (for a dependency to come back) calls `heartbeat` to keep its group membership.
+   */
+  process(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<TopicMessages[]>;
   /** The batch's transaction committed: its effects are now durable. */
   onCommit?(partition: number, nextOffset: string): void;
   /** The batch's transaction failed: undo whatever `process` changed for this partition. */
@@ -82,6 +89,8 @@ export async function runExactlyOnce(o: ExactlyOnceOptions): Promise<void> {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    // Each partition has its own producer and transaction: while one waits on the broker, others work.
+    partitionsConsumedConcurrently: PARTITIONS_IN_PARALLEL,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const { partition } = batch;
@@ -93,8 +102,8 @@ export async function runExactlyOnce(o: ExactlyOnceOptions): Promise<void> {
         const producer = await producerFor(partition);
         const tx = await producer.transaction();
         try {
-          const output = await o.process(partition, fresh);
-          if (output.some((t) => t.messages.length > 0)) await tx.sendBatch({ topicMessages: output });
+          const output = await o.process(partition, fresh, heartbeat);
+          for (const topicMessages of splitTopicMessages(output)) await tx.sendBatch({ topicMessages });
           await tx.sendOffsets({ consumerGroupId: o.groupId, topics: [{ topic: o.topic, partitions: [{ partition, offset: next }] }] });
           await tx.commit();
         } catch (err) {

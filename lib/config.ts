@@ -112,6 +112,7 @@ const S = {
   topicEnriched: setting('TOPIC_ENRICHED', 'enriched-click-data', 'Topic of enriched clicks.', topicName),
   topicOffers: setting('TOPIC_OFFERS', 'special-offers', 'Topic of offers sent to visitors.', topicName),
   topicDeadLetter: setting('TOPIC_DEAD_LETTER', 'dead-letter', 'Topic of rejected input, each record with its reason.', topicName),
+  topicReplayPositions: setting('TOPIC_REPLAY_POSITIONS', 'replay-positions', 'Compacted topic of each click replay\'s position, committed in the same transaction as the clicks before it.', topicName),
 
   redisHost: setting('REDIS_HOST', '127.0.0.1', 'Redis host.', text),
   redisPort: setting('REDIS_PORT', '6379', 'Redis port (the local server listens here).', port),
@@ -153,7 +154,7 @@ export interface Config {
     sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
     partitions: number;
     replicationFactor: number;
-    topics: { clicks: string; enriched: string; offers: string; deadLetter: string };
+    topics: { clicks: string; enriched: string; offers: string; deadLetter: string; replayPositions: string };
     local: { port: number; controllerPort: number; heap: string };
   };
   redis: { host: string; port: number; username: string | null; password: string | null; tls: boolean; db: number };
@@ -233,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
         enriched: read(S.topicEnriched),
         offers: read(S.topicOffers),
         deadLetter: read(S.topicDeadLetter),
+        replayPositions: read(S.topicReplayPositions),
       },
       local: { port: read(S.kafkaPort), controllerPort: read(S.kafkaControllerPort), heap: read(S.kafkaHeap) },
     },

@@ -8,12 +8,15 @@ import type { DeviceType, EnrichedClick, Product, Visitor } from './schema';
 /** Hash `{cat, title}` per product, as in the original template. */
 export const productKey = (productId: string) => `product:${productId}`;
 
-/** Hash `{gender?, birthday?}` per visitor (birthday is YYYY-MM-DD), as in the original template. */
+/**
+ * Hash `{gender, birthday?}` per visitor (birthday is YYYY-MM-DD), as in the original template;
+ * gender is `U` when not given, so every known visitor has a key, even one who gave nothing.
+ */
 export const visitorKey = (userId: string) => `visitor:${userId}`;
 
 export const productHash = (p: Product): Record<string, string> => ({ cat: p.category, title: p.title });
 export const visitorHash = (v: Visitor): Record<string, string> => ({
-  ...(v.gender ? { gender: v.gender } : {}),
+  gender: v.gender ?? 'U',
   ...(v.birthDate ? { birthday: v.birthDate } : {}),
 });
 
@@ -24,12 +27,19 @@ export function productFacts(hash: Record<string, string>): ProductFacts | undef
 
 /** Reads a `visitor:<id>` hash; an empty hash (no such key) is an unknown visitor. */
 export function visitorFacts(hash: Record<string, string>): VisitorFacts | undefined {
-  if (!hash.gender && !hash.birthday) return undefined;
+  if (Object.keys(hash).length === 0) return undefined;
   return {
     ...(hash.gender === 'M' || hash.gender === 'F' ? { gender: hash.gender } : {}),
     ...(hash.birthday ? { birthDate: hash.birthday } : {}),
   };
 }
+
+/**
+ * String written by the ingestion after every product and visitor: JSON `LookupsMarker`
+ * (lib/ingestion/lookups-marker.ts). Missing means the lookups are not (or no longer, after a
+ * Redis restart) loaded: enrichment then reloads them rather than call every id unknown.
+ */
+export const LOOKUPS_LOADED_KEY = 'lookups:loaded';
 
 /** JSON `DashboardAggregates`, rewritten by the aggregation workers about once a second. */
 export const DASHBOARD_KEY = 'dashboard:aggregates';

@@ -90,7 +90,7 @@ export interface DeadLetterRecord {
 export const DEVICE_TYPES = ['Desktop', 'Mobile', 'Tablet', 'Bot', 'Other'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
-/** Placeholder for a product or field the lookups do not know, as in the original template. */
+/** Placeholder for a field nothing tells, e.g. the country of a private IP, as in the original template. */
 export const UNKNOWN = 'Unknown';
 
 /** A click on the enriched topic: the click plus what the lookups know of product, visitor, IP and device. */
@@ -139,19 +139,11 @@ function clickProblems(o: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** The fields every click message has, once `clickProblems` found none. */
-function clickFields(o: Record<string, unknown>): Omit<ClickEvent, 'age' | 'gender'> {
-  return {
-    clickId: o.clickId as string,
-    userId: o.userId as string,
-    productId: o.productId as string,
-    ip: (o.ip as string | undefined) ?? '',
-    userAgent: (o.userAgent as string | undefined) ?? '',
-    timestamp: o.timestamp as number,
-    ...(o.originalTimestamp !== undefined ? { originalTimestamp: o.originalTimestamp as number } : {}),
-    source: o.source as ClickEvent['source'],
-  };
-}
+/*
+ * The parsers below build their results field by field, in one fixed order, rather than with
+ * object spreads: they run once per message on the hot path, and objects of one shape keep V8's
+ * property access and JSON.stringify fast (see README, "Benchmark").
+ */
 
 /** Validates a message of the clicks topic. Every problem is named, so dead letters say why. */
 export function parseClickEvent(text: string): Parsed<ClickEvent> {
@@ -164,14 +156,19 @@ export function parseClickEvent(text: string): Parsed<ClickEvent> {
   }
   if (o.gender !== undefined && o.gender !== null && o.gender !== 'M' && o.gender !== 'F') problems.push('gender must be M or F');
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
-  return {
-    ok: true,
-    value: {
-      ...clickFields(o),
-      ...(typeof o.age === 'number' ? { age: o.age } : {}),
-      ...(o.gender === 'M' || o.gender === 'F' ? { gender: o.gender } : {}),
-    },
+  const click: ClickEvent = {
+    clickId: o.clickId as string,
+    userId: o.userId as string,
+    productId: o.productId as string,
+    ip: (o.ip as string | undefined) ?? '',
+    userAgent: (o.userAgent as string | undefined) ?? '',
+    timestamp: o.timestamp as number,
+    source: o.source as ClickEvent['source'],
   };
+  if (o.originalTimestamp !== undefined) click.originalTimestamp = o.originalTimestamp as number;
+  if (typeof o.age === 'number') click.age = o.age;
+  if (o.gender === 'M' || o.gender === 'F') click.gender = o.gender;
+  return { ok: true, value: click };
 }
 
 /** Validates a message of the enriched topic, naming every problem. */
@@ -186,19 +183,24 @@ export function parseEnrichedClick(text: string): Parsed<EnrichedClick> {
   if (o.age !== null && (typeof o.age !== 'number' || !Number.isFinite(o.age))) problems.push('age must be a number or null');
   if (!(DEVICE_TYPES as readonly unknown[]).includes(o.deviceType)) problems.push(`deviceType must be one of ${DEVICE_TYPES.join(', ')}`);
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
-  return {
-    ok: true,
-    value: {
-      ...clickFields(o),
-      category: o.category as string,
-      title: o.title as string,
-      gender: o.gender as EnrichedClick['gender'],
-      birthDate: o.birthDate as string | null,
-      age: o.age as number | null,
-      country: o.country as string,
-      deviceType: o.deviceType as DeviceType,
-    },
+  const click: EnrichedClick = {
+    clickId: o.clickId as string,
+    userId: o.userId as string,
+    productId: o.productId as string,
+    ip: (o.ip as string | undefined) ?? '',
+    userAgent: (o.userAgent as string | undefined) ?? '',
+    timestamp: o.timestamp as number,
+    source: o.source as ClickEvent['source'],
+    category: o.category as string,
+    title: o.title as string,
+    gender: o.gender as EnrichedClick['gender'],
+    birthDate: o.birthDate as string | null,
+    age: o.age as number | null,
+    country: o.country as string,
+    deviceType: o.deviceType as DeviceType,
   };
+  if (o.originalTimestamp !== undefined) click.originalTimestamp = o.originalTimestamp as number;
+  return { ok: true, value: click };
 }
 
 /** A message of the offers topic, keyed by visitor id: what the shop shows the visitor. */

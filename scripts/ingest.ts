@@ -2,22 +2,15 @@
  * Runs the data ingestion workflow and waits for it, printing its progress:
  * `tsx scripts/ingest.ts` (make up runs it; run it again any time, it is idempotent).
  */
-import { resolve } from 'node:path';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { startIngestion } from '../activities/ingestion/start-ingestion';
 import { connectTemporal } from '../clients/temporal';
 import { loadConfig } from '../lib/config';
 import { ingestionProgressQuery, type IngestionReport } from '../lib/ingestion/ingestion-progress';
-import { WORKFLOW_IDS } from '../lib/task-queues';
-import { ingestDataWorkflow } from '../workflows/ingest-data.workflow';
 
 const config = loadConfig();
 const client = await connectTemporal(config.temporal);
-const handle = await client.workflow.start(ingestDataWorkflow, {
-  taskQueue: config.temporal.taskQueue,
-  workflowId: WORKFLOW_IDS.ingestion,
-  workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-  args: [{ productsFile: resolve(config.data.dir, 'products.json'), visitorsFile: resolve(config.data.dir, 'users.json') }],
-});
+// Joins a run already going (one a Redis restart had enrichment start, say) rather than fail.
+const handle = await startIngestion(client, config);
 console.log(`[ingest] started ${handle.workflowId} (run ${handle.firstExecutionRunId}); see ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${handle.workflowId}`);
 
 const show = (r: IngestionReport) =>

@@ -8,13 +8,13 @@ import { createIngestionActivities } from '../activities/ingestion/ingestion-act
 import { createReplayActivities } from '../activities/replay/replay-activities';
 import { createKafka } from '../clients/kafka';
 import { createRedis } from '../clients/redis';
-import { SharedProducer } from '../clients/shared-producer';
 import { loadConfig } from '../lib/config';
 import { runWorker } from './run-worker';
 
 const config = loadConfig();
 const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
-const producer = new SharedProducer(createKafka(config.kafka, `orchestrator-${config.workerName}`));
+// Replay chunks and offer sends each open their own transactional producer on this client.
+const kafka = createKafka(config.kafka, `orchestrator-${config.workerName}`);
 
 await runWorker(
   config,
@@ -24,12 +24,11 @@ await runWorker(
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
     activities: {
       ...createIngestionActivities({ redis }),
-      ...createReplayActivities({ config, producer }),
-      ...createOfferActivities({ config, producer, redis }),
+      ...createReplayActivities({ config, kafka }),
+      ...createOfferActivities({ config, kafka, redis }),
     },
   },
   async () => {
-    await producer[Symbol.asyncDispose]();
     await redis.quit();
   },
 );

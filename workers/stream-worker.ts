@@ -4,6 +4,7 @@
  */
 import { hostConsumer } from '../activities/stream-consumer-activities';
 import { runEnrichment } from '../activities/enrichment/run-enrichment';
+import { startIngestion } from '../activities/ingestion/start-ingestion';
 import { runAggregation } from '../activities/aggregation/run-aggregation';
 import { runDetectionFeed } from '../activities/detection/run-detection-feed';
 import { createKafka } from '../clients/kafka';
@@ -27,11 +28,15 @@ const deps = { config, kafka, redis };
 const closers: (() => Promise<unknown>)[] = [() => redis.quit()];
 
 async function consumerActivities(kind: ConsumerKind) {
-  if (kind === 'enrichment') return { runEnrichment: () => hostConsumer((run) => runEnrichment(deps, run)) };
   if (kind === 'aggregation') return { runAggregation: () => hostConsumer((run) => runAggregation(deps, run)) };
-  // The detection feed signals visitor workflows: one Temporal client for the process.
+  // One Temporal client for the process: enrichment starts the ingestion when Redis lost the
+  // lookups; the detection feed signals visitor workflows.
   const temporal = await connectTemporal(config.temporal);
   closers.push(() => temporal.connection.close());
+  if (kind === 'enrichment') {
+    const enrichment = { ...deps, reloadLookups: () => startIngestion(temporal, config) };
+    return { runEnrichment: () => hostConsumer((run) => runEnrichment(enrichment, run)) };
+  }
   const feed = { config, kafka, temporal, rules: OFFER_RULES, visitorIdleMs: config.offers.visitorIdleMinutes * 60_000 };
   return { runDetectionFeed: () => hostConsumer((run) => runDetectionFeed(feed, run)) };
 }

@@ -18,6 +18,12 @@ export class AggregationConsumer {
   /** Closes of dropped tasks: a partition's next task waits for them before using the store. */
   private readonly closing = new Map<number, Promise<void>>();
   private memberId: string | null = null;
+  /**
+   * Set by stopConsuming. kafkajs may restart a crashed consumer on a timer that a disconnect
+   * racing the crash does not clear; such a zombie must neither restart nor claim a partition,
+   * whose restore would use the store after the activity closed it (a native crash).
+   */
+  private stopped = false;
   /** When the group last confirmed this worker's membership (join or heartbeat). */
   private confirmedAt = 0;
 
@@ -32,6 +38,7 @@ export class AggregationConsumer {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 250,
       readUncommitted: false,
+      retry: { restartOnFailure: async () => !this.stopped },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.assign(payload.memberId, payload.memberAssignment[ctx.topology.input] ?? []));
     this.consumer.on(this.consumer.events.HEARTBEAT, () => (this.confirmedAt = Date.now()));
@@ -43,11 +50,13 @@ export class AggregationConsumer {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.ctx.topology.input, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    // Each partition is its own task with its own producer: while one commits, others work.
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 8, eachBatch: (payload) => this.eachBatch(payload) });
   }
 
   /** Leaves the group once the batch in flight is done. The tasks stay, for a last publish. */
   stopConsuming(): Promise<void> {
+    this.stopped = true;
     return this.consumer.disconnect();
   }
 
@@ -75,6 +84,10 @@ export class AggregationConsumer {
   }
 
   private assign(memberId: string, partitions: number[]): void {
+    if (this.stopped) {
+      void this.consumer.disconnect().catch(() => {});
+      return;
+    }
     const assigned = new Set(partitions);
     // A new member id means this worker was out of the group (paused past its session, or its
     // consumer restarted): its partitions may have moved and moved back meanwhile, so the state
@@ -122,7 +135,7 @@ export class AggregationConsumer {
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale()) return;
+    if (!isRunning() || isStale() || this.stopped) return;
     const { partition } = batch;
     const task = this.tasks.get(partition);
     if (!task) {

@@ -2,6 +2,7 @@ import { Partitioners, type Admin, type Kafka, type KafkaMessage, type Message, 
 import { PartitionAggregates } from '../../lib/aggregation/partition-aggregates';
 import type { PartitionSnapshot } from '../../lib/aggregation/partial';
 import type { Logger } from '../../lib/consumer-run';
+import { splitTopicMessages } from '../../lib/produce-requests';
 import { deadLetterMessage } from '../../lib/dead-letter';
 import { parseEnrichedClick } from '../../lib/schema';
 import { changelogMessages, changelogOffsets, readChangelog } from './changelog';
@@ -95,15 +96,18 @@ export class PartitionTask {
     const changes = state.takeChanges();
 
     const tx = await this.producer!.transaction();
-    let changelogBase: string | undefined;
+    let changelogEnd: bigint | undefined;
     try {
-      const written = await tx.sendBatch({
-        topicMessages: [
-          { topic: topology.changelog, messages: changelogMessages(this.partition, changes) },
-          ...(deadLetters.length > 0 ? [{ topic: topology.deadLetter, messages: deadLetters }] : []),
-        ],
-      });
-      changelogBase = written.find((r) => r.topicName === topology.changelog)?.baseOffset;
+      const sends = splitTopicMessages([
+        { topic: topology.changelog, messages: changelogMessages(this.partition, changes) },
+        { topic: topology.deadLetter, messages: deadLetters },
+      ]);
+      for (const topicMessages of sends) {
+        const written = await tx.sendBatch({ topicMessages });
+        const changelog = written.find((r) => r.topicName === topology.changelog);
+        const sent = topicMessages.find((t) => t.topic === topology.changelog)?.messages.length ?? 0;
+        if (changelog?.baseOffset !== undefined) changelogEnd = BigInt(changelog.baseOffset) + BigInt(sent);
+      }
       await tx.sendOffsets({
         consumerGroupId: topology.groupId,
         topics: [{ topic: topology.input, partitions: [{ partition: this.partition, offset: nextOffset }] }],
@@ -113,9 +117,10 @@ export class PartitionTask {
       await tx.abort().catch(() => {});
       throw err;
     }
-    if (changelogBase === undefined) throw new Error(`no offset for the changelog records of partition ${this.partition}`);
-    // One producer writes this changelog partition, one batch per transaction: the records are contiguous.
-    await store.write(this.partition, changes, BigInt(changelogBase) + BigInt(changes.length));
+    if (changes.length > 0 && changelogEnd === undefined) throw new Error(`no offset for the changelog records of partition ${this.partition}`);
+    // One producer writes this changelog partition and its sends follow each other: the records
+    // are contiguous, so the last send's base offset plus its count is where the changelog ends.
+    if (changelogEnd !== undefined) await store.write(this.partition, changes, changelogEnd);
     this.committed = null;
   }
 

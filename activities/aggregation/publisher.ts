@@ -52,11 +52,13 @@ export class DashboardPublisher {
     const tx = this.redis.multi();
     if (owned.length > 0) tx.hset(AGGREGATE_PARTIALS_KEY, Object.fromEntries(owned.map((p) => [p.partition, JSON.stringify(p)])));
     tx.hgetall(AGGREGATE_PARTIALS_KEY);
-    const hash = (await execAll(tx)).at(-1) as Record<string, string>;
+    tx.exists(DASHBOARD_KEY);
+    const [hash, dashboardExists] = (await execAll(tx)).slice(-2) as [Record<string, string>, number];
 
     const dashboard = mergePartials(this.parse(hash));
     const json = JSON.stringify(dashboard);
-    if (json === this.published) return;
+    // Unchanged, unless Redis lost it (a restart of a Redis that keeps nothing on disk).
+    if (json === this.published && dashboardExists === 1) return;
     await execAll(this.redis.multi().set(DASHBOARD_KEY, json).publish(DASHBOARD_CHANNEL, String(dashboard.asOf)));
     this.published = json;
   }

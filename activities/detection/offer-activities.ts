@@ -1,24 +1,66 @@
+import { Context } from '@temporalio/activity';
 import type { Redis } from 'ioredis';
-import type { SharedProducer } from '../../clients/shared-producer';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { latestCommittedValue } from '../latest-record';
 import type { Config } from '../../lib/config';
+import { batchCommitted, offerTransactionalId } from '../../lib/offers/offer-identity';
 import type { TransitionLogEntry } from '../../lib/offers/visitor-offers';
 import { STATE_MACHINE_LOG_KEY, STATE_MACHINE_LOG_LENGTH } from '../../lib/redis-keys';
-import type { Offer } from '../../lib/schema';
+import { parseOffer, type Offer } from '../../lib/schema';
+
+/** How far the clocks of workers (which stamp records) and Temporal (which schedules) may differ. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** The visitor workflow's activities: one call per batch of clicks, never one per click. */
 export interface OfferActivities {
-  /** Produces offers to the offers topic, keyed by visitor id. */
+  /** Produces one visitor's offers to the offers topic, keyed by visitor id, exactly once. */
   sendOffers(offers: Offer[]): Promise<void>;
   /** Appends transitions to the capped state-machine log stream. */
   logTransitions(entries: TransitionLogEntry[]): Promise<void>;
 }
 
-/** The offer activities of a worker process: offers go through its shared producer, the log to its Redis. */
-export function createOfferActivities({ config, producer, redis }: { config: Config; producer: SharedProducer; redis: Redis }): OfferActivities {
+/** The offer activities of a worker process: offers go to Kafka in transactions, the log to its Redis. */
+export function createOfferActivities({ config, kafka, redis }: { config: Config; kafka: Kafka; redis: Redis }): OfferActivities {
+  const topic = config.kafka.topics.offers;
   return {
+    /**
+     * One transaction per batch, with a transactional id per visitor. A retried attempt (its
+     * predecessor may have committed, then died before reporting it) first fences the older
+     * attempts, then sends nothing if the batch's last offer is already committed.
+     */
     async sendOffers(offers) {
-      const messages = offers.map((o) => ({ key: o.userId, value: JSON.stringify(o) }));
-      await (await producer.get()).send({ topic: config.kafka.topics.offers, messages });
+      const userId = offers[0]?.userId;
+      if (userId === undefined) return;
+      const { attempt, scheduledTimestampMs } = Context.current().info;
+      const producer = kafka.producer({
+        transactionalId: offerTransactionalId(config.kafka.clientId, userId),
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // kafkajs' own default for idempotent producers (a limit only logs a warning per producer): an
+        // attempt stuck on an unreachable broker is superseded by Temporal's retry, which fences it.
+        retry: { retries: Number.MAX_SAFE_INTEGER },
+      });
+      await producer.connect();
+      try {
+        if (attempt > 1) {
+          await (await producer.transaction()).abort();
+          const last = await latestCommittedValue(kafka, topic, userId, scheduledTimestampMs - CLOCK_SKEW_MS);
+          const parsed = last ? parseOffer(last) : undefined;
+          if (batchCommitted(offers, parsed?.ok ? parsed.value : undefined)) return;
+        }
+        const transaction = await producer.transaction();
+        try {
+          await transaction.send({ topic, messages: offers.map((o) => ({ key: o.userId, value: JSON.stringify(o) })) });
+          await transaction.commit();
+        } catch (err) {
+          await transaction.abort().catch(() => {});
+          throw err;
+        }
+      } finally {
+        await producer.disconnect();
+      }
     },
     async logTransitions(entries) {
       const pipeline = redis.pipeline();

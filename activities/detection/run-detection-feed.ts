@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
+import { SharedProducer } from '../../clients/shared-producer';
 import type { Config } from '../../lib/config';
 import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
+import { deadLetterMessage } from '../../lib/dead-letter';
 import { clicksByVisitor } from '../../lib/offers/feed-filter';
 import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
@@ -24,6 +26,7 @@ export interface DetectionFeedDeps {
  * enriched-click-data → one visitor workflow per visitor, at least once: a batch's clicks are
  * grouped by visitor into one signal-with-start each, and the offsets are committed only once every
  * signal is accepted. A restart re-sends the uncommitted clicks; the workflows drop them by id.
+ * Malformed records go to the dead-letter topic before the commit: at least one dead letter each.
  */
 export async function runDetectionFeed({ config, kafka, temporal, rules, visitorIdleMs }: DetectionFeedDeps, run: ConsumerRun): Promise<void> {
   const { topics, clientId } = config.kafka;
@@ -34,6 +37,7 @@ export async function runDetectionFeed({ config, kafka, temporal, rules, visitor
     }),
   );
   const totals = { forwarded: 0, dropped: 0, rejected: 0, signals: 0 };
+  await using deadLetters = new SharedProducer(kafka);
 
   const signal = (userId: string, clicks: VisitorClick[]) => {
     const input: VisitorOfferInput = { userId, rules, idleTimeoutMs: visitorIdleMs };
@@ -54,15 +58,19 @@ export async function runDetectionFeed({ config, kafka, temporal, rules, visitor
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const { byVisitor, dropped, rejected } = clicksByVisitor(batch.messages, rules);
+      if (rejected.length > 0) {
+        const valueAt = new Map(batch.messages.map((m) => [m.offset, m.value]));
+        const messages = rejected.map((r) => deadLetterMessage('detection', r.reason, valueAt.get(r.offset) ?? null, `${batch.topic}/${batch.partition}@${r.offset}`));
+        await (await deadLetters.get()).send({ topic: topics.deadLetter, messages });
+      }
       await inParallel([...byVisitor], SIGNAL_CONCURRENCY, ([userId, clicks]) => signal(userId, clicks));
       const last = batch.messages[batch.messages.length - 1]!.offset;
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       resolveOffset(last);
-      totals.forwarded += batch.messages.length - dropped - rejected;
+      totals.forwarded += batch.messages.length - dropped - rejected.length;
       totals.dropped += dropped;
-      totals.rejected += rejected;
+      totals.rejected += rejected.length;
       totals.signals += byVisitor.size;
-      if (rejected > 0) run.log.warn('detection feed skipped malformed enriched clicks', { partition: batch.partition, rejected });
       run.heartbeat(totals);
       await heartbeat();
     },

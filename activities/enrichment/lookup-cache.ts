@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ProductFacts, VisitorFacts } from '../../lib/enrichment/enrich-click';
-import { productFacts, productKey, visitorFacts, visitorKey } from '../../lib/redis-keys';
+import { LOOKUPS_LOADED_KEY, productFacts, productKey, visitorFacts, visitorKey } from '../../lib/redis-keys';
 
 /** How long a looked-up product or visitor is trusted: re-ingested data shows within this time. */
 const FRESH_FOR_MS = 60_000;
@@ -24,7 +24,12 @@ export class LookupCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async prefetch(productIds: Iterable<string>, userIds: Iterable<string>): Promise<void> {
+  /**
+   * Fetches what is not cached. False, caching nothing, when the lookups are not loaded (no
+   * `LOOKUPS_LOADED_KEY`, as after a Redis restart): then a missing id says nothing about the id.
+   * The marker is read last in the round trip, so a restart during it cannot go unnoticed.
+   */
+  async prefetch(productIds: Iterable<string>, userIds: Iterable<string>): Promise<boolean> {
     const now = this.now();
     const stale = <T>(cache: Map<string, Entry<T>>, id: string) => {
       const e = cache.get(id);
@@ -32,20 +37,29 @@ export class LookupCache {
     };
     const wantProducts = [...new Set(productIds)].filter((id) => stale(this.products, id));
     const wantVisitors = [...new Set(userIds)].filter((id) => stale(this.visitors, id));
-    if (wantProducts.length + wantVisitors.length === 0) return;
+    if (wantProducts.length + wantVisitors.length === 0) return true;
 
     const pipeline = this.redis.pipeline();
     for (const id of wantProducts) pipeline.hgetall(productKey(id));
     for (const id of wantVisitors) pipeline.hgetall(visitorKey(id));
+    pipeline.exists(LOOKUPS_LOADED_KEY);
     const results = (await pipeline.exec()) ?? [];
-    const hashAt = (i: number): Record<string, string> => {
-      const [err, hash] = results[i] ?? [new Error('missing pipeline result')];
+    const resultAt = (i: number): unknown => {
+      const [err, result] = results[i] ?? [new Error('missing pipeline result')];
       if (err) throw err;
-      return hash as Record<string, string>;
+      return result;
     };
+    if (resultAt(wantProducts.length + wantVisitors.length) !== 1) return false;
+    const hashAt = (i: number) => resultAt(i) as Record<string, string>;
     wantProducts.forEach((id, i) => this.products.set(id, { value: productFacts(hashAt(i)), at: now }));
     wantVisitors.forEach((id, i) => this.visitors.set(id, { value: visitorFacts(hashAt(wantProducts.length + i)), at: now }));
     this.trimVisitors();
+    return true;
+  }
+
+  /** Whether the lookups are loaded, in a round trip of its own. */
+  async loaded(): Promise<boolean> {
+    return (await this.redis.exists(LOOKUPS_LOADED_KEY)) === 1;
   }
 
   product(id: string): ProductFacts | undefined {

@@ -3,22 +3,27 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
 import type { BatchResult, Rejection } from '../../lib/ingestion/ingestion-progress';
+import type { LookupsMarker } from '../../lib/ingestion/lookups-marker';
 import { parseProduct, parseVisitorLine } from '../../lib/ingestion/parse-records';
-import { productHash, productKey, visitorHash, visitorKey } from '../../lib/redis-keys';
+import { LOOKUPS_LOADED_KEY, productHash, productKey, visitorHash, visitorKey } from '../../lib/redis-keys';
 
 /** Redis commands per pipeline: large enough to amortise round trips, small enough to stay responsive. */
 const PIPELINE_SIZE = 1_000;
 
 export function createIngestionActivities({ redis }: { redis: Redis }) {
-  /** DEL then HSET, so a re-run leaves exactly the file's fields, whatever an older run wrote. */
+  /**
+   * DEL then HSET, so a re-run leaves exactly the file's fields, whatever an older run wrote; in a
+   * MULTI, so enrichment never reads a key between the two and calls a known id unknown.
+   */
   async function replaceHashes(entries: [key: string, hash: Record<string, string>][]): Promise<void> {
     for (let i = 0; i < entries.length; i += PIPELINE_SIZE) {
-      const pipeline = redis.pipeline();
+      const tx = redis.multi();
       for (const [key, hash] of entries.slice(i, i + PIPELINE_SIZE)) {
-        pipeline.del(key);
-        if (Object.keys(hash).length > 0) pipeline.hset(key, hash);
+        tx.del(key);
+        if (Object.keys(hash).length > 0) tx.hset(key, hash);
       }
-      const results = await pipeline.exec();
+      const results = await tx.exec();
+      if (!results) throw new Error('Redis discarded the ingestion transaction');
       const failed = results?.find(([err]) => err);
       if (failed) throw failed[0];
     }
@@ -65,6 +70,11 @@ export function createIngestionActivities({ redis }: { redis: Redis }) {
       }
       await replaceHashes(entries);
       return { loaded: entries.length, rejected };
+    },
+
+    /** Written last: enrichment trusts a missing product or visitor only while this marker is there. */
+    async markLookupsLoaded(marker: LookupsMarker): Promise<void> {
+      await redis.set(LOOKUPS_LOADED_KEY, JSON.stringify(marker));
     },
   };
 }

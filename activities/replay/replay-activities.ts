@@ -1,18 +1,56 @@
-import type { SharedProducer } from '../../clients/shared-producer';
+import { Context } from '@temporalio/activity';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Config } from '../../lib/config';
 import type { ReplayChunkInput, ReplayChunkResult } from '../../lib/replay/chunk';
+import { replayTransactionalId } from '../../lib/replay/position-record';
+import { IdleProducers } from './idle-producers';
+import { ReplayPositions } from './position-store';
 import { replayChunk } from './replay-chunk';
 
 export interface ReplayActivities {
-  /** Replays about REPLAY_CHUNK_MS of the click log from the input's position. */
+  /** Replays about REPLAY_CHUNK_MS of the click log from the input's position, exactly once. */
   replayChunk(input: ReplayChunkInput): Promise<ReplayChunkResult>;
 }
 
-/** The replay's activities; chunks send through the worker process's shared producer. */
-export function createReplayActivities({ config, producer }: { config: Config; producer: SharedProducer }): ReplayActivities {
+/**
+ * The replay's activities. Chunks send through a transactional producer with the replay's
+ * transactional id: kept from chunk to chunk, but new for a retried attempt, whose first
+ * transaction then fences every attempt before it, on any worker.
+ */
+export function createReplayActivities({ config, kafka }: { config: Config; kafka: Kafka }): ReplayActivities {
+  const positions = new ReplayPositions(kafka, config.kafka);
+  const idle = new IdleProducers();
+
+  async function connectProducer(replayId: string): Promise<Producer> {
+    await idle.drop(replayId); // about to be fenced by the new one
+    const producer = kafka.producer({
+      transactionalId: replayTransactionalId(config.kafka.clientId, replayId),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // As SharedProducer: a visitor's clicks from the replay and the shop share a partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // kafkajs' own default for idempotent producers (a limit only logs a warning per producer): an
+      // attempt stuck on an unreachable broker is superseded by Temporal's retry, which fences it.
+      retry: { retries: Number.MAX_SAFE_INTEGER },
+    });
+    await producer.connect();
+    return producer;
+  }
+
   return {
     async replayChunk(input) {
-      return replayChunk(input, { producer: await producer.get(), topics: config.kafka.topics });
+      await positions.ensureTopic();
+      const { attempt } = Context.current().info;
+      const producer = (attempt === 1 ? idle.take(input.replayId) : undefined) ?? (await connectProducer(input.replayId));
+      try {
+        const result = await replayChunk(input, { producer, positions, topics: config.kafka.topics });
+        idle.put(input.replayId, producer);
+        return result;
+      } catch (err) {
+        await producer.disconnect().catch(() => {});
+        throw err;
+      }
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
- * One chunk of the replay: about REPLAY_CHUNK_MS of the click log, paced, sent to Kafka in
- * batches. It heartbeats the position Kafka has acknowledged, so a retried attempt starts there
- * rather than at the chunk's start; what it sends twice keeps its click ids, for consumers to drop.
+ * One chunk of the replay: about REPLAY_CHUNK_MS of the click log, paced, sent to Kafka exactly
+ * once. Each batch of clicks and dead letters commits in one Kafka transaction together with the
+ * position after it (on the positions topic), so what is committed and where the replay stands
+ * never disagree. A retried attempt fences the older ones, then resumes from the last position its
+ * chunk committed; uncommitted clicks of a crashed attempt are aborted, never seen by consumers.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Message, Producer } from 'kafkajs';
@@ -10,35 +12,64 @@ import { deadLetterMessage } from '../../lib/dead-letter';
 import { REPLAY_CHUNK_MS, replayClickId, type ChunkProgress, type ReplayChunkInput, type ReplayChunkResult } from '../../lib/replay/chunk';
 import { parseClickLogRow, type LoggedClick } from '../../lib/replay/click-log-row';
 import { delayBeforeRow } from '../../lib/replay/pacing';
+import { resumePoint, type PositionRecord } from '../../lib/replay/position-record';
 import type { ClickEvent } from '../../lib/schema';
 import { readClickLog } from './click-log-reader';
+import type { ReplayPositions } from './position-store';
 
-/** Messages per Kafka request: few requests at the max pace, frequent heartbeats all the same. */
+/** Messages per transaction at most: few requests at the max pace, frequent heartbeats all the same. */
 const BATCH_SIZE = 500;
+/** The longest a click due to be sent waits for its transaction to commit: batches at fast paces. */
+const MAX_COMMIT_DELAY_MS = 100;
+/** How far the clocks of workers (which stamp records) and Temporal (which schedules) may differ. */
+const CLOCK_SKEW_MS = 60_000;
 
 export interface ChunkSink {
+  /** Transactional, with the replay's transactional id, connected; for a retried attempt a new one, not yet registered. */
   producer: Producer;
+  positions: ReplayPositions;
   topics: Pick<Config['kafka']['topics'], 'clicks' | 'deadLetter'>;
 }
 
 export async function replayChunk(input: ReplayChunkInput, sink: ChunkSink): Promise<ReplayChunkResult> {
   const context = Context.current();
+  const { attempt, activityId, scheduledTimestampMs, workflowExecution } = context.info;
+  const chunkId = `${workflowExecution!.runId}/${activityId}`;
+  let stored: PositionRecord | undefined;
+  if (attempt > 1) {
+    // The first transaction registers the producer: older attempts are fenced, their open
+    // transaction aborted, so the position read next is final.
+    await (await sink.producer.transaction()).abort();
+    stored = await sink.positions.lastCommitted(input.replayId, scheduledTimestampMs - CLOCK_SKEW_MS);
+  }
+  let delivered: ChunkProgress = resumePoint(input, chunkId, stored);
   const deadline = performance.now() + REPLAY_CHUNK_MS;
-  // A retried attempt carries on from what its predecessor last heartbeated as delivered.
-  let delivered: ChunkProgress = (context.info.heartbeatDetails as ChunkProgress | undefined) ?? { ...input.position, sent: 0, rejected: 0 };
   const next = { ...delivered };
   const clicks: Message[] = [];
   const deadLetters: Message[] = [];
+  /** When the oldest click not yet committed was due; null when none waits. */
+  let oldestPendingAt: number | null = null;
 
-  /** Sends what is batched; once Kafka has it, heartbeats the position reached. */
+  /** Commits what is batched and the position after it in one transaction, then heartbeats. */
   const deliver = async () => {
+    // Every batched row moved the byte offset: an unmoved position means nothing to commit.
+    if (next.byteOffset === delivered.byteOffset && next.owedDelayMs === delivered.owedDelayMs) return;
     const topicMessages = [
       { topic: sink.topics.clicks, messages: clicks.splice(0) },
       { topic: sink.topics.deadLetter, messages: deadLetters.splice(0) },
+      { topic: sink.positions.topic, messages: [sink.positions.message(input.replayId, chunkId, next)] },
     ].filter((t) => t.messages.length > 0);
-    if (topicMessages.length > 0) await sink.producer.sendBatch({ topicMessages });
+    const transaction = await sink.producer.transaction();
+    try {
+      await transaction.sendBatch({ topicMessages });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch(() => {});
+      throw err;
+    }
     delivered = { ...next };
-    context.heartbeat(delivered);
+    oldestPendingAt = null;
+    context.heartbeat();
   };
   const sleepUntil = (time: number) => context.sleep(Math.max(0, time - performance.now()));
 
@@ -57,10 +88,11 @@ export async function replayChunk(input: ReplayChunkInput, sink: ChunkSink): Pro
         return { ...delivered, endOfFile: false };
       }
       if (dueAt > performance.now()) {
-        await deliver();
+        if (oldestPendingAt !== null && dueAt - oldestPendingAt >= MAX_COMMIT_DELAY_MS) await deliver();
         await sleepUntil(dueAt);
       }
       clicks.push(clickMessage(input, click));
+      oldestPendingAt ??= performance.now();
       next.sent += 1;
       next.lastOriginalTimestamp = click.originalTimestamp;
     } else {

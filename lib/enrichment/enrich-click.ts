@@ -1,4 +1,4 @@
-import { UNKNOWN, type ClickEvent, type DeviceType, type EnrichedClick, type Gender } from '../schema';
+import type { ClickEvent, DeviceType, EnrichedClick, Gender, Parsed } from '../schema';
 import { ageAt } from './age';
 
 /** What the Redis lookups know of a product (`product:<id>` hash). */
@@ -7,7 +7,7 @@ export interface ProductFacts {
   title: string;
 }
 
-/** What the Redis lookups know of a visitor (`visitor:<id>` hash). */
+/** What the Redis lookups know of a visitor (`visitor:<id>` hash); a known visitor may have given nothing. */
 export interface VisitorFacts {
   gender?: Gender;
   birthDate?: string;
@@ -20,22 +20,36 @@ export interface ClickContext {
   deviceType: DeviceType;
 }
 
+/** Only replayed clicks need the visitor lookup: shop clicks carry the visitor's chosen age and gender. */
+export const needsVisitorLookup = (click: Pick<ClickEvent, 'source'>): boolean => click.source === 'replay';
+
 /**
  * Adds what is known of the click's product, visitor, IP and device. Shop clicks carry the
- * visitor's chosen age and gender, which win over the lookups; an unknown product or visitor
- * gives "Unknown" / "U" / null rather than an error.
+ * visitor's chosen age and gender, which win over the lookups. A click of a product the catalogue
+ * does not know, or a replayed click of a visitor users.json does not know, is refused with the
+ * reason, for the dead-letter topic.
  */
-export function enrichClick(click: ClickEvent, ctx: ClickContext): EnrichedClick {
-  const { age: givenAge, gender: givenGender, ...rest } = click;
+export function enrichClick(click: ClickEvent, ctx: ClickContext): Parsed<EnrichedClick> {
+  if (!ctx.product) return { ok: false, reason: `unknown product ${click.productId}` };
+  if (!ctx.visitor && needsVisitorLookup(click)) return { ok: false, reason: `unknown visitor ${click.userId} (replayed clicks need a visitor from users.json)` };
   const birthDate = ctx.visitor?.birthDate ?? null;
-  return {
-    ...rest,
-    category: ctx.product?.category ?? UNKNOWN,
-    title: ctx.product?.title ?? UNKNOWN,
-    gender: givenGender ?? ctx.visitor?.gender ?? 'U',
+  // Field by field in one order, no spreads: this runs once per click (see lib/schema.ts).
+  const enriched: EnrichedClick = {
+    clickId: click.clickId,
+    userId: click.userId,
+    productId: click.productId,
+    ip: click.ip,
+    userAgent: click.userAgent,
+    timestamp: click.timestamp,
+    source: click.source,
+    category: ctx.product.category,
+    title: ctx.product.title,
+    gender: click.gender ?? ctx.visitor?.gender ?? 'U',
     birthDate,
-    age: givenAge ?? (birthDate ? ageAt(birthDate, click.timestamp) : null),
+    age: click.age ?? (birthDate ? ageAt(birthDate, click.timestamp) : null),
     country: ctx.country,
     deviceType: ctx.deviceType,
   };
+  if (click.originalTimestamp !== undefined) enriched.originalTimestamp = click.originalTimestamp;
+  return { ok: true, value: enriched };
 }

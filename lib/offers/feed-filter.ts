@@ -18,15 +18,24 @@ export function clickMayMatter(rules: OfferRules, { gender, age }: Pick<VisitorC
     .some((t) => !t.demographics || t.demographics.some((d) => d.gender === gender && age !== null && age >= d.minAge && age - 1 <= d.maxAge));
 }
 
-/** A batch's usable clicks per visitor, in offset order; counts the clicks no rule can use and the malformed. */
-export function clicksByVisitor(messages: readonly { value: Buffer | null }[], rules: OfferRules): { byVisitor: Map<string, VisitorClick[]>; dropped: number; rejected: number } {
+/** A message the feed could not read, and why: for the dead-letter topic. */
+export interface RejectedMessage {
+  offset: string;
+  reason: string;
+}
+
+/** A batch's usable clicks per visitor, in offset order; counts the clicks no rule can use, and names the malformed. */
+export function clicksByVisitor(
+  messages: readonly { value: Buffer | null; offset: string }[],
+  rules: OfferRules,
+): { byVisitor: Map<string, VisitorClick[]>; dropped: number; rejected: RejectedMessage[] } {
   const byVisitor = new Map<string, VisitorClick[]>();
   let dropped = 0;
-  let rejected = 0;
+  const rejected: RejectedMessage[] = [];
   for (const m of messages) {
     const parsed = parseEnrichedClick(m.value?.toString('utf8') ?? '');
     if (!parsed.ok) {
-      rejected += 1; // enrichment dead-letters malformed input: this is not ours to report again
+      rejected.push({ offset: m.offset, reason: parsed.reason });
       continue;
     }
     const { userId, clickId, productId, category, gender, age, timestamp } = parsed.value;

@@ -32,7 +32,7 @@ export interface ReplayChunkInput {
   position: ReplayPosition;
 }
 
-/** What a chunk has delivered so far: its heartbeat, from which a retried attempt resumes. */
+/** What a chunk has committed so far, with the position: a retried attempt resumes from it. */
 export interface ChunkProgress extends ReplayPosition {
   /** Clicks sent in this chunk. */
   sent: number;

@@ -3,10 +3,12 @@
  * turns it into the `ClickEvent` the clicks topic carries. Pure, so every rule is unit-tested.
  */
 import type { ClickEvent, Gender } from '../schema';
+import { parseJsonObjectBody, shown } from './json-body';
+import { isIpAddress, isUserAgent, isVisitorId } from './request-fields';
 
 /** A click request is a few short fields; anything bigger is a mistake or abuse. */
 export const MAX_CLICK_REQUEST_BYTES = 4 * 1024;
-/** Longest id, IP or user agent accepted (the clicks topic allows 2048). */
+/** Longest product id or user agent accepted (the clicks topic allows 2048). */
 const MAX_FIELD_LENGTH = 512;
 
 export interface ClickRequest {
@@ -29,43 +31,42 @@ export function normaliseGender(raw: unknown): Gender | undefined {
   return undefined;
 }
 
-const isJson = (contentType: string | null) => /^application\/json\s*(;|$)/i.test(contentType?.trim() ?? '');
+const FIELDS = ['userId', 'productId', 'age', 'gender', 'ip', 'userAgent'] as const;
 
-/** Validates the content type, size and fields of a click request; a failure says which and why. */
-export function parseClickRequest(contentType: string | null, body: string): ClickRequestResult {
-  if (!isJson(contentType)) return { ok: false, status: 415, message: `expected Content-Type application/json, got ${contentType ?? 'none'}` };
-  const bytes = new TextEncoder().encode(body).byteLength;
-  if (bytes > MAX_CLICK_REQUEST_BYTES) return { ok: false, status: 413, message: `body of ${bytes} bytes exceeds ${MAX_CLICK_REQUEST_BYTES}` };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch (err) {
-    return { ok: false, status: 400, message: `invalid JSON: ${(err as Error).message}` };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, status: 400, message: 'expected a JSON object' };
-  const o = raw as Record<string, unknown>;
+/**
+ * Validates the content type, size and fields of a click request; a failure says which and why.
+ * `isProduct` says whether an id is in the shop's catalogue: a click on no product is refused.
+ */
+export function parseClickRequest(contentType: string | null, body: string, isProduct: (id: string) => boolean): ClickRequestResult {
+  const parsed = parseJsonObjectBody(contentType, body, MAX_CLICK_REQUEST_BYTES, FIELDS);
+  if (!parsed.ok) return parsed;
+  const o = parsed.value;
   const problems: string[] = [];
-  const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0 && v.length <= MAX_FIELD_LENGTH;
-  for (const k of ['userId', 'productId']) if (!text(o[k])) problems.push(`${k} must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters`);
+  const text = (k: string) => (typeof o[k] === 'string' ? o[k].trim() : undefined);
+  const userId = text('userId');
+  if (!userId || !isVisitorId(userId)) problems.push('userId must be 1-128 letters, digits, -, _, . or :');
+  const productId = text('productId');
+  if (!productId || productId.length > MAX_FIELD_LENGTH) problems.push(`productId must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters`);
+  else if (!isProduct(productId)) problems.push(`productId ${shown(productId)} is not a product of the shop`);
   if (typeof o.age !== 'number' || !Number.isInteger(o.age) || o.age < 0 || o.age > 130) problems.push('age must be a whole number from 0 to 130');
   const gender = normaliseGender(o.gender);
   if (!gender) problems.push('gender must be M, F, male or female');
-  for (const k of ['ip', 'userAgent']) {
-    if (o[k] !== undefined && o[k] !== null && (typeof o[k] !== 'string' || (o[k] as string).length > MAX_FIELD_LENGTH)) {
-      problems.push(`${k} must be a string of at most ${MAX_FIELD_LENGTH} characters when given`);
-    }
+  const optional = { ip: text('ip'), userAgent: text('userAgent') };
+  const given = (k: 'ip' | 'userAgent') => o[k] !== undefined && o[k] !== null;
+  if (given('ip') && !(optional.ip !== undefined && isIpAddress(optional.ip))) problems.push('ip must be an IPv4 or IPv6 address when given');
+  if (given('userAgent') && !(optional.userAgent !== undefined && optional.userAgent.length <= MAX_FIELD_LENGTH && isUserAgent(optional.userAgent))) {
+    problems.push(`userAgent must be a User-Agent header value (products and comments, RFC 9110) of at most ${MAX_FIELD_LENGTH} characters when given`);
   }
   if (problems.length > 0) return { ok: false, status: 400, message: problems.join('; ') };
-  const optional = (k: 'ip' | 'userAgent') => (typeof o[k] === 'string' && o[k] !== '' ? { [k]: o[k] as string } : {});
   return {
     ok: true,
     value: {
-      userId: (o.userId as string).trim(),
-      productId: (o.productId as string).trim(),
+      userId: userId!,
+      productId: productId!,
       age: o.age as number,
       gender: gender!,
-      ...optional('ip'),
-      ...optional('userAgent'),
+      ...(optional.ip ? { ip: optional.ip } : {}),
+      ...(optional.userAgent ? { userAgent: optional.userAgent } : {}),
     },
   };
 }

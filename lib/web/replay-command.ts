@@ -1,11 +1,16 @@
 /** What the dashboard's replay controls send to `POST /api/replay`. */
 import { parseReplayPace, type ReplayPace } from '../replay/pacing';
 import type { Parsed } from '../schema';
+import { cut, shown } from './json-body';
 
 export type ReplayCommand = { action: 'pause' } | { action: 'resume' } | { action: 'speed'; pace: ReplayPace };
 
+/** A command is an action and maybe a pace: a few dozen bytes. */
+export const MAX_REPLAY_REQUEST_BYTES = 1024;
+export const REPLAY_COMMAND_FIELDS = ['action', 'pace'] as const;
+
 export function parseReplayCommand(raw: unknown): Parsed<ReplayCommand> {
-  if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'expected an object with an action' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'expected an object with an action' };
   const o = raw as Record<string, unknown>;
   switch (o.action) {
     case 'pause':
@@ -13,9 +18,9 @@ export function parseReplayCommand(raw: unknown): Parsed<ReplayCommand> {
       return { ok: true, value: { action: o.action } };
     case 'speed': {
       const pace = parseReplayPace(o.pace);
-      return pace.ok ? { ok: true, value: { action: 'speed', pace: pace.value } } : { ok: false, reason: `pace: ${pace.reason}` };
+      return pace.ok ? { ok: true, value: { action: 'speed', pace: pace.value } } : { ok: false, reason: `pace: ${cut(pace.reason)}` };
     }
     default:
-      return { ok: false, reason: `action must be pause, resume or speed, got ${String(o.action)}` };
+      return { ok: false, reason: `action must be pause, resume or speed, got ${shown(o.action)}` };
   }
 }

@@ -304,6 +304,8 @@ describe('aggregation on the real stack', () => {
     const run = await newRun();
     const clicks = generateClicks(5_000, 2);
     const first = startWorker(run, 'w1');
+    // Ready before the clicks come, or a slow start on a loaded machine finds them all there at once.
+    await waitFor('the worker to own partitions', () => partials(run), (ps) => ps.length > 0, run);
     const producing = produce(run, messagesOf(clicks, INVALID));
     const before = counted(await waitFor('the worker to be mid-stream', () => partials(run), (ps) => counted(ps) >= 1_500, run));
     await kill(first);

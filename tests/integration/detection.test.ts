@@ -12,7 +12,6 @@ import { Worker } from '@temporalio/worker';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOfferActivities } from '../../activities/detection/offer-activities';
-import { SharedProducer } from '../../clients/shared-producer';
 import { runDetectionFeed } from '../../activities/detection/run-detection-feed';
 import { createKafka, ensureTopics } from '../../clients/kafka';
 import { createRedis } from '../../clients/redis';
@@ -36,8 +35,7 @@ const redis = createRedis(config.redis);
 // Idempotent: kafkajs retries a whole send after a leader change; a click must not arrive twice.
 const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
 const offerReader = kafka.consumer({ groupId: uniqueName('it-offers') });
-const offerProducer = new SharedProducer(kafka);
-const offerActivities = createOfferActivities({ config, producer: offerProducer, redis });
+const offerActivities = createOfferActivities({ config, kafka, redis });
 const client = await connectTemporal(config.temporal);
 let worker: Worker;
 let workerRun: Promise<void>;
@@ -121,7 +119,7 @@ describe('offer detection', () => {
     for (const userId of visitors) await client.workflow.getHandle(visitorOfferWorkflowId(userId)).terminate('test over').catch(() => {});
     worker.shutdown();
     await workerRun;
-    await Promise.all([producer.disconnect(), offerReader.disconnect(), offerProducer[Symbol.asyncDispose]()]);
+    await Promise.all([producer.disconnect(), offerReader.disconnect()]);
     const admin = kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [enrichedTopic, offersTopic] }).catch(() => {});

@@ -5,6 +5,7 @@ import { createKafka, ensureTopics, projectTopics } from '../../clients/kafka';
 import { createRedis } from '../../clients/redis';
 import { loadConfig } from '../../lib/config';
 import type { ConsumerRun } from '../../lib/consumer-run';
+import { LOOKUPS_LOADED_KEY } from '../../lib/redis-keys';
 import type { ClickEvent, DeadLetterRecord, EnrichedClick } from '../../lib/schema';
 import { uniqueName } from './support';
 
@@ -40,7 +41,9 @@ function startEnrichment() {
   const controller = new AbortController();
   const log = { info() {}, warn() {}, error() {} };
   const runHandle: ConsumerRun = { signal: controller.signal, heartbeat() {}, log };
-  const done = runEnrichment({ config, kafka, redis }, runHandle);
+  // The test loads the lookups itself, marker included: a reload request would be a bug here.
+  const reloadLookups = () => Promise.reject(new Error('unexpected lookups reload'));
+  const done = runEnrichment({ config, kafka, redis, reloadLookups }, runHandle);
   return {
     stop: async () => {
       controller.abort();
@@ -85,6 +88,8 @@ describe('enrichment', () => {
     await redis.flushdb();
     await redis.hset('product:VD00000001', { cat: 'clothing', title: 'Linen shirt' });
     await redis.hset('visitor:KNOWN-VISITOR', { gender: 'F', birthday: '1995-06-16' });
+    for (let i = 0; i < 40; i++) await redis.hset(`visitor:V${i}`, { gender: 'U' });
+    await redis.set(LOOKUPS_LOADED_KEY, JSON.stringify({ runId: 'test', products: 1, visitors: 41, loadedAt: Date.now() }));
   });
 
   afterAll(async () => {
@@ -112,20 +117,25 @@ describe('enrichment', () => {
     const second = startEnrichment();
     await produce(bulk.slice(150));
 
-    const enriched = (await readAll(topics.enriched, 303)).map((m) => JSON.parse(m.value!.toString()) as EnrichedClick);
-    const dead = (await readAll(topics.deadLetter, 2)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
+    const enriched = (await readAll(topics.enriched, 302)).map((m) => JSON.parse(m.value!.toString()) as EnrichedClick);
+    const dead = (await readAll(topics.deadLetter, 3)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
     await second.stop();
 
-    expect(enriched).toHaveLength(303);
-    expect(new Set(enriched.map((e) => e.clickId)).size).toBe(303);
+    expect(enriched).toHaveLength(302);
+    expect(new Set(enriched.map((e) => e.clickId)).size).toBe(302);
     const byId = new Map(enriched.map((e) => [e.clickId, e]));
     expect(byId.get('c1')).toMatchObject({ category: 'clothing', title: 'Linen shirt', gender: 'F', age: 30, birthDate: '1995-06-16', country: 'United Kingdom', deviceType: 'Mobile' });
-    expect(byId.get('c2')).toMatchObject({ category: 'Unknown', title: 'Unknown', gender: 'U', age: null, country: 'Unknown', deviceType: 'Other' });
     expect(byId.get('c3')).toMatchObject({ gender: 'M', age: 41, category: 'clothing' });
+    // A known visitor who gave neither gender nor birthday is enriched, not refused.
+    expect(byId.get('c100')).toMatchObject({ gender: 'U', age: null, birthDate: null, category: 'clothing' });
 
-    expect(dead).toHaveLength(2);
-    expect(dead.map((d) => d.stage)).toEqual(['enrichment', 'enrichment']);
-    expect(dead.map((d) => d.reason).sort()).toEqual([expect.stringContaining('invalid JSON'), expect.stringContaining('timestamp must be a positive number')]);
+    expect(dead).toHaveLength(3);
+    expect(dead.map((d) => d.stage)).toEqual(['enrichment', 'enrichment', 'enrichment']);
+    expect(dead.map((d) => d.reason).sort()).toEqual([
+      expect.stringContaining('invalid JSON'),
+      expect.stringContaining('timestamp must be a positive number'),
+      'unknown product NOPE',
+    ]);
     expect(dead.every((d) => d.origin.startsWith(`${topics.clicks}/`))).toBe(true);
   });
 });

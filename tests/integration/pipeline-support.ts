@@ -16,10 +16,16 @@ export class WorkerProcess {
     private readonly command = 'node_modules/.bin/tsx',
   ) {}
 
+  /** The process id while it runs (the tsx launcher; its node child is among its descendants). */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   /** Starts it and resolves once it prints `[ready]`, as the stack scripts wait for. */
   async start(timeoutMs = 60_000): Promise<void> {
     this.output = '';
-    const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: tsx runs the worker in a child process, and a kill must reach it too.
+    const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     const append = (chunk: Buffer) => (this.output += chunk.toString());
     child.stdout!.on('data', append);
@@ -41,22 +47,23 @@ export class WorkerProcess {
     });
   }
 
-  /** SIGKILL: no shutdown code runs, as when a machine dies. */
+  /** SIGKILL of the launcher and the worker under it: no shutdown code runs, as when a machine dies. */
   kill(): Promise<void> {
-    return this.signal('SIGKILL');
+    return this.signal('SIGKILL', true);
   }
 
-  /** SIGTERM, the graceful stop; resolves when the process has exited. */
+  /** SIGTERM, the graceful stop (tsx passes it on to the worker); resolves when the process has exited. */
   stop(): Promise<void> {
-    return this.signal('SIGTERM');
+    return this.signal('SIGTERM', false);
   }
 
-  private signal(signal: NodeJS.Signals): Promise<void> {
+  private signal(signal: NodeJS.Signals, wholeGroup: boolean): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       child.once('exit', () => resolve());
-      child.kill(signal);
+      if (wholeGroup) process.kill(-child.pid!, signal);
+      else child.kill(signal);
     });
   }
 }

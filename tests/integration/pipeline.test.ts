@@ -62,6 +62,7 @@ async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
 /** The generator's truth, not the enrichment's code: device per user agent and country per IP block. */
 const deviceOfAgent = new Map(USER_AGENTS.map((ua) => [ua.text, ua.device]));
 const productById = new Map(products.map((p) => [p.id, p]));
+const registered = new Set(visitors.map((v) => v.userId));
 
 /** The dashboard, computed naively from the clicks on the clicks topic. */
 function expectedDashboard(clicks: ClickEvent[]) {
@@ -146,9 +147,15 @@ describe('the pipeline, end to end', () => {
 
     const progress = await replay.result();
     expect(progress.rowsSent + progress.rowsRejected).toBe(ROWS);
-    const clicks = (await readAll(config.kafka.topics.clicks, progress.rowsSent)).map((m) => JSON.parse(m.value!.toString()) as ClickEvent);
-    const dead = (await readAll(config.kafka.topics.deadLetter, progress.rowsRejected)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
-    expect(dead.every((d) => d.stage === 'producer' && d.reason.length > 0)).toBe(true);
+    const sent = (await readAll(config.kafka.topics.clicks, progress.rowsSent)).map((m) => JSON.parse(m.value!.toString()) as ClickEvent);
+    // Clicks of visitors absent from users.json and of URLs that are no known product are dead-lettered by enrichment.
+    const clicks = sent.filter((c) => productById.has(c.productId) && registered.has(c.userId));
+    const unknown = sent.length - clicks.length;
+    expect(unknown).toBeGreaterThan(0);
+    const dead = (await readAll(config.kafka.topics.deadLetter, progress.rowsRejected + unknown)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
+    expect(dead).toHaveLength(progress.rowsRejected + unknown);
+    expect(dead.filter((d) => d.stage === 'producer' && d.reason.length > 0)).toHaveLength(progress.rowsRejected);
+    expect(dead.filter((d) => d.stage === 'enrichment' && /^unknown (product|visitor) /.test(d.reason))).toHaveLength(unknown);
     expect(progress.rowsRejected).toBeGreaterThan(0);
 
     const want = expectedDashboard(clicks);

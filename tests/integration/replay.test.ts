@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { parse } from 'csv-parse/sync';
-import type { Admin, KafkaMessage } from 'kafkajs';
+import { ConfigResourceTypes, Partitioners, type Admin, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReplayPositions } from '../../activities/replay/position-store';
 import { createReplayActivities } from '../../activities/replay/replay-activities';
-import { SharedProducer } from '../../clients/shared-producer';
 import { createKafka, ensureTopics } from '../../clients/kafka';
 import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
+import { parsePositionRecord } from '../../lib/replay/position-record';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../../lib/replay/messages';
 import type { ClickEvent, DeadLetterRecord } from '../../lib/schema';
 import type { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
@@ -36,11 +37,10 @@ const expectedClicks = (parse(readFileSync(FIXTURE), { from_line: 2, relax_colum
     originalTimestamp: Number(time) * 1000,
   }));
 
-const topics = { clicks: uniqueName('it-replay-clicks'), deadLetter: uniqueName('it-replay-dead-letter') };
-const config = loadConfig({ ...process.env, TOPIC_CLICKS: topics.clicks, TOPIC_DEAD_LETTER: topics.deadLetter });
+const topics = { clicks: uniqueName('it-replay-clicks'), deadLetter: uniqueName('it-replay-dead-letter'), replayPositions: uniqueName('it-replay-positions') };
+const config = loadConfig({ ...process.env, TOPIC_CLICKS: topics.clicks, TOPIC_DEAD_LETTER: topics.deadLetter, TOPIC_REPLAY_POSITIONS: topics.replayPositions });
 const kafka = createKafka(config.kafka, 'it-replay');
-const producer = new SharedProducer(kafka);
-const activities = createReplayActivities({ config, producer });
+const activities = createReplayActivities({ config, kafka });
 const taskQueue = uniqueName('it-replay');
 
 let admin: Admin;
@@ -52,7 +52,8 @@ describe('click replay on the real stack', () => {
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(kafka, config.kafka, Object.values(topics));
+    // The activity creates the positions topic itself, compacted.
+    await ensureTopics(kafka, config.kafka, [topics.clicks, topics.deadLetter]);
     worker = await Worker.create({
       connection: await connectWorkerTemporal(stackConfig.temporal),
       namespace: stackConfig.temporal.namespace,
@@ -67,7 +68,6 @@ describe('click replay on the real stack', () => {
   afterAll(async () => {
     worker?.shutdown();
     await workerRun;
-    await producer[Symbol.asyncDispose]();
     await client?.connection.close();
     await admin?.deleteTopics({ topics: Object.values(topics) });
     await admin?.disconnect();
@@ -83,8 +83,8 @@ describe('click replay on the real stack', () => {
     const progress = await within(30_000, handle.result());
 
     expect(progress).toMatchObject({ finished: true, loopNumber: 1, row: 40, rowsSent: 37, rowsRejected: 3, paused: false });
-    expect(await topicSize(topics.clicks)).toBe(expectedClicks.length);
-    const clicks = (await readTopic(topics.clicks)).map((m) => ({ key: m.key!.toString(), event: JSON.parse(m.value!.toString()) as ClickEvent }));
+    // Every click once: the topic holds no more than the valid rows (offsets also count commit markers).
+    const clicks = (await readTopic(topics.clicks, expectedClicks.length)).map((m) => ({ key: m.key!.toString(), event: JSON.parse(m.value!.toString()) as ClickEvent }));
     for (const { key, event } of clicks) expect(key).toBe(event.userId);
     expect(new Set(clicks.map((c) => c.event.clickId)).size).toBe(clicks.length);
     const byId = new Map(clicks.map((c) => [c.event.clickId, c.event]));
@@ -95,11 +95,44 @@ describe('click replay on the real stack', () => {
       expect(event!.timestamp).toBeLessThanOrEqual(Date.now());
     }
 
-    const deadLetters = (await readTopic(topics.deadLetter)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
+    const deadLetters = (await readTopic(topics.deadLetter, MALFORMED.size)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
     expect(deadLetters.map(({ origin, reason, stage }) => ({ origin, reason, stage })).sort((a, b) => a.origin.localeCompare(b.origin))).toEqual(
       [...MALFORMED].map(([row, reason]) => ({ origin: `${FIXTURE}:${row}`, reason, stage: 'producer' })).sort((a, b) => a.origin.localeCompare(b.origin)),
     );
     for (const d of deadLetters) expect(d.payload).toMatch(/^(\d+|2026-06-01T09:25:12\.000Z),/);
+
+    // The position committed with the last clicks: the end of the log, on a compacted topic.
+    const positions = (await readTopic(topics.replayPositions)).filter((m) => m.key!.toString() === handle.firstExecutionRunId);
+    const last = parsePositionRecord(positions.at(-1)!.value!.toString());
+    expect(last).toMatchObject({ ok: true, value: { row: 40, byteOffset: statSync(FIXTURE).size, sent: 37, rejected: 3 } });
+    const [described] = (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topics.replayPositions }] })).resources;
+    expect(described!.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
+  });
+
+  it('reads back the last committed position of a replay, never an aborted one', async () => {
+    const positions = new ReplayPositions(kafka, config.kafka);
+    await positions.ensureTopic();
+    const replayId = uniqueName('it-positions');
+    const producer = kafka.producer({ transactionalId: uniqueName('it-positions'), idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const progress = (row: number) => ({ byteOffset: row * 100, row, lastOriginalTimestamp: row * 1000, owedDelayMs: 0, sent: row, rejected: 0 });
+    const write = async (row: number, commit: boolean) => {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic: topics.replayPositions, messages: [positions.message(replayId, 'run/1', progress(row))] });
+      await (commit ? transaction.commit() : transaction.abort());
+    };
+    try {
+      const before = Date.now();
+      expect(await positions.lastCommitted(replayId, before - 60_000)).toBeUndefined();
+      await write(5, true);
+      await write(9, true);
+      await write(12, false);
+      expect(await positions.lastCommitted(replayId, before - 60_000)).toEqual({ chunkId: 'run/1', ...progress(9) });
+      // Records written before `since` are not read.
+      expect(await positions.lastCommitted(replayId, Date.now() + 60_000)).toBeUndefined();
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('loops until told otherwise, pauses, resumes and changes pace by signal', async () => {
@@ -141,9 +174,14 @@ describe('click replay on the real stack', () => {
       await handle.signal(setReplaySpeedSignal, { mode: 'fixed', rate: 20 });
       await eventually('the fixed pace', async () => (await progress()).pace.mode === 'fixed');
       await sleep(2_500); // let a chunk start at the new pace
-      const [sizeBefore, timeBefore] = [await topicSize(topics.clicks), Date.now()];
-      await sleep(5_000);
-      const perSecond = ((await topicSize(topics.clicks)) - sizeBefore) / ((Date.now() - timeBefore) / 1000);
+      const [from, to] = [Date.now(), Date.now() + 5_000];
+      await sleep(6_000); // and let the last of them commit
+      // Clicks carry the time they were due: the pace, whatever the transactions' batching.
+      const sentBetween = (await readTopic(topics.clicks)).filter((m) => {
+        const { timestamp } = JSON.parse(m.value!.toString()) as ClickEvent;
+        return timestamp >= from && timestamp < to;
+      });
+      const perSecond = sentBetween.length / ((to - from) / 1000);
       expect(perSecond).toBeGreaterThan(14);
       expect(perSecond).toBeLessThan(25);
       expect((await progress()).pace).toEqual({ mode: 'fixed', rate: 20 });
@@ -158,26 +196,27 @@ async function topicSize(topic: string): Promise<number> {
   return partitions.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
 }
 
-/** Every message on the topic, read by a new consumer group. */
-async function readTopic(topic: string): Promise<KafkaMessage[]> {
-  const expected = await topicSize(topic);
-  const consumer = kafka.consumer({ groupId: uniqueName('it-replay-reader') });
+/**
+ * Every committed message on the topic, read by a new consumer group: `expected` of them, and a
+ * second more to catch any beyond; without `expected`, until the read reaches the end offsets.
+ */
+async function readTopic(topic: string, expected?: number): Promise<KafkaMessage[]> {
+  const behind = new Map((await admin.fetchTopicOffsets(topic)).filter((o) => o.high !== o.low).map((o) => [o.partition, BigInt(o.high)]));
+  const consumer = kafka.consumer({ groupId: uniqueName('it-replay-reader'), maxWaitTimeInMs: 100 });
+  // Batches holding only commit markers report their progress here too.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (BigInt(payload.lastOffset) + 1n >= (behind.get(payload.partition) ?? 0n)) behind.delete(payload.partition);
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const messages: KafkaMessage[] = [];
   try {
-    await within(
-      20_000,
-      new Promise<void>((resolve) => {
-        if (expected === 0) resolve();
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            messages.push(message);
-            if (messages.length >= expected) resolve();
-          },
-        });
-      }),
-    );
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    if (expected === undefined) await eventually(`the end of ${topic}`, async () => behind.size === 0, 20_000);
+    else {
+      await eventually(`${expected} messages on ${topic}`, async () => messages.length >= expected, 20_000);
+      await sleep(1_000);
+    }
   } finally {
     await consumer.disconnect();
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ageAt } from '../../lib/enrichment/age';
 import { countryOf } from '../../lib/enrichment/country';
 import { deviceTypeOf, memoizedDeviceTypeOf } from '../../lib/enrichment/device-type';
-import { enrichClick } from '../../lib/enrichment/enrich-click';
+import { enrichClick, needsVisitorLookup } from '../../lib/enrichment/enrich-click';
 import type { ClickEvent } from '../../lib/schema';
 
 const UA = {
@@ -92,29 +92,41 @@ describe('enrichClick', () => {
       deviceType: 'Mobile',
     });
     expect(e).toEqual({
-      ...click,
-      category: 'clothing',
-      title: 'Linen shirt',
-      gender: 'F',
-      birthDate: '1995-06-16',
-      age: 30,
-      country: 'United Kingdom',
-      deviceType: 'Mobile',
+      ok: true,
+      value: {
+        ...click,
+        category: 'clothing',
+        title: 'Linen shirt',
+        gender: 'F',
+        birthDate: '1995-06-16',
+        age: 30,
+        country: 'United Kingdom',
+        deviceType: 'Mobile',
+      },
     });
   });
 
-  it('gives Unknown / U / null for an unknown product and visitor', () => {
-    const e = enrichClick(click, { product: undefined, visitor: undefined, country: 'Unknown', deviceType: 'Other' });
-    expect(e).toMatchObject({ category: 'Unknown', title: 'Unknown', gender: 'U', birthDate: null, age: null });
+  it('gives U / null for a known visitor who gave no gender or birthday', () => {
+    const e = enrichClick(click, { product: { category: 'books', title: 'Atlas' }, visitor: {}, country: 'Unknown', deviceType: 'Other' });
+    expect(e).toMatchObject({ ok: true, value: { category: 'books', gender: 'U', birthDate: null, age: null } });
   });
 
-  it("keeps a shop click's own age and gender over the lookups", () => {
-    const e = enrichClick({ ...click, source: 'shop', age: 40, gender: 'M' }, {
-      product: undefined,
-      visitor: { gender: 'F', birthDate: '2000-01-01' },
-      country: 'Unknown',
-      deviceType: 'Desktop',
-    });
-    expect(e).toMatchObject({ age: 40, gender: 'M' });
+  it('refuses an unknown product, naming it', () => {
+    const e = enrichClick(click, { product: undefined, visitor: { gender: 'F' }, country: 'Unknown', deviceType: 'Other' });
+    expect(e).toEqual({ ok: false, reason: 'unknown product VD55181667' });
+  });
+
+  it('refuses a replayed click of an unknown visitor, naming them', () => {
+    const e = enrichClick(click, { product: { category: 'books', title: 'Atlas' }, visitor: undefined, country: 'Unknown', deviceType: 'Other' });
+    expect(e).toMatchObject({ ok: false, reason: expect.stringContaining('unknown visitor V1') });
+  });
+
+  it("needs no visitor lookup for a shop click, and keeps its own age and gender over the lookups", () => {
+    const shop = { ...click, source: 'shop', age: 40, gender: 'M' } as const;
+    const ctx = { product: { category: 'shoes', title: 'Boot' }, country: 'Unknown', deviceType: 'Desktop' } as const;
+    expect(needsVisitorLookup(shop)).toBe(false);
+    expect(needsVisitorLookup(click)).toBe(true);
+    expect(enrichClick(shop, { ...ctx, visitor: undefined })).toMatchObject({ ok: true, value: { age: 40, gender: 'M', category: 'shoes' } });
+    expect(enrichClick(shop, { ...ctx, visitor: { gender: 'F', birthDate: '2000-01-01' } })).toMatchObject({ ok: true, value: { age: 40, gender: 'M' } });
   });
 });

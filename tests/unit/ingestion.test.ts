@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IngestionProgress, MAX_REPORTED_REJECTIONS } from '../../lib/ingestion/ingestion-progress';
+import { ingestionWorkflowId } from '../../lib/ingestion/lookups-marker';
 import { parseProduct, parseVisitorLine } from '../../lib/ingestion/parse-records';
 import { productFacts, productHash, visitorFacts, visitorHash } from '../../lib/redis-keys';
 
@@ -50,6 +51,9 @@ describe('Redis hashes of the original template', () => {
     expect(visitorHash({ userId: 'x', gender: 'F', birthDate: '1990-01-01' })).toEqual({ gender: 'F', birthday: '1990-01-01' });
     expect(visitorFacts({ gender: 'F', birthday: '1990-01-01' })).toEqual({ gender: 'F', birthDate: '1990-01-01' });
     expect(visitorFacts({})).toBeUndefined();
+    // A visitor who gave nothing still has a hash, so the lookup tells them from an unknown one.
+    expect(visitorHash({ userId: 'y' })).toEqual({ gender: 'U' });
+    expect(visitorFacts(visitorHash({ userId: 'y' }))).toEqual({});
     expect(productFacts({})).toBeUndefined();
   });
 });
@@ -67,5 +71,12 @@ describe('IngestionProgress', () => {
     expect(r.visitors).toEqual({ loaded: 120, rejected: 80, total: 200 });
     expect(r.rejections).toHaveLength(MAX_REPORTED_REJECTIONS);
     expect(r.done).toBe(true);
+  });
+});
+
+describe('ingestionWorkflowId', () => {
+  it('is the documented id on the project task queue and a private one elsewhere, so a test pipeline never joins the shared run', () => {
+    expect(ingestionWorkflowId('clickstream')).toBe('ingest-data');
+    expect(ingestionWorkflowId('it-1234')).toBe('it-1234-ingest-data');
   });
 });

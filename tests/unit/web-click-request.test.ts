@@ -5,31 +5,35 @@ import { MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickE
 const JSON_TYPE = 'application/json';
 const body = (o: unknown) => JSON.stringify(o);
 const valid = { userId: 'A1B2', productId: 'HB25225039', age: 40, gender: 'M' };
+const isProduct = (id: string) => id === valid.productId;
+const parse = (type: string | null, text: string) => parseClickRequest(type, text, isProduct);
 
 describe('POST /api/clicks body', () => {
   it('accepts a valid click and normalises the gender', () => {
     for (const [given, want] of [['M', 'M'], ['f', 'F'], ['Male', 'M'], [' female ', 'F']] as const) {
-      const r = parseClickRequest(JSON_TYPE, body({ ...valid, gender: given }));
+      const r = parse(JSON_TYPE, body({ ...valid, gender: given }));
       expect(r).toEqual({ ok: true, value: { ...valid, gender: want } });
     }
     expect(normaliseGender('x')).toBeUndefined();
     expect(normaliseGender(1)).toBeUndefined();
   });
 
-  it('keeps ip and user agent when given, and accepts a charset in the content type', () => {
-    const r = parseClickRequest('application/json; charset=utf-8', body({ ...valid, ip: '1.2.3.4', userAgent: 'curl/8' }));
+  it('keeps ip and user agent when given, trimmed, and accepts a charset in the content type', () => {
+    const r = parse('application/json; charset=utf-8', body({ ...valid, ip: ' 1.2.3.4', userAgent: 'curl/8 ' }));
     expect(r.ok && r.value).toEqual({ ...valid, ip: '1.2.3.4', userAgent: 'curl/8' });
+    const v6 = parse(JSON_TYPE, body({ ...valid, ip: '2001:db8::1', userAgent: null }));
+    expect(v6.ok && v6.value).toEqual({ ...valid, ip: '2001:db8::1' });
   });
 
   it('answers 415 for another content type', () => {
     for (const type of [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
-      const r = parseClickRequest(type, body(valid));
+      const r = parse(type, body(valid));
       expect(r.ok ? 0 : r.status).toBe(415);
     }
   });
 
   it('answers 413 for an oversized body', () => {
-    const r = parseClickRequest(JSON_TYPE, body({ ...valid, pad: 'x'.repeat(MAX_CLICK_REQUEST_BYTES) }));
+    const r = parse(JSON_TYPE, body({ ...valid, userAgent: 'x'.repeat(MAX_CLICK_REQUEST_BYTES) }));
     expect(r.ok ? 0 : r.status).toBe(413);
   });
 
@@ -37,17 +41,25 @@ describe('POST /api/clicks body', () => {
     const cases: [unknown, string][] = [
       ['{not json', 'invalid JSON'],
       [[], 'expected a JSON object'],
+      [{ ...valid, pad: 'x' }, 'unknown field "pad"'],
       [{ ...valid, userId: '' }, 'userId'],
+      [{ ...valid, userId: '<script>alert(1)</script>' }, 'userId'],
+      [{ ...valid, userId: 'a\u0000b' }, 'userId'],
+      [{ ...valid, userId: 'A'.repeat(129) }, 'userId'],
       [{ ...valid, productId: 7 }, 'productId'],
+      [{ ...valid, productId: 'XX00000000' }, 'productId "XX00000000" is not a product of the shop'],
       [{ ...valid, age: '40' }, 'age'],
       [{ ...valid, age: 40.5 }, 'age'],
       [{ ...valid, age: 131 }, 'age'],
       [{ ...valid, gender: 'X' }, 'gender'],
       [{ ...valid, ip: 5 }, 'ip'],
+      [{ ...valid, ip: '' }, 'ip'],
+      [{ ...valid, ip: '../../etc/passwd' }, 'ip'],
       [{ ...valid, userAgent: 'u'.repeat(600) }, 'userAgent'],
+      [{ ...valid, userAgent: "'; DROP TABLE clicks; --" }, 'userAgent'],
     ];
     for (const [input, field] of cases) {
-      const r = parseClickRequest(JSON_TYPE, typeof input === 'string' ? input : body(input));
+      const r = parse(JSON_TYPE, typeof input === 'string' ? input : body(input));
       expect(r.ok, field).toBe(false);
       if (!r.ok) {
         expect(r.status).toBe(400);
@@ -56,9 +68,14 @@ describe('POST /api/clicks body', () => {
     }
   });
 
+  it('shows a hostile product id cut short in its error', () => {
+    const r = parse(JSON_TYPE, body({ ...valid, productId: 'P'.repeat(500) }));
+    expect(r.ok ? '' : r.message).toMatch(/^productId "P{39}… is not a product of the shop$/);
+  });
+
   it('builds a click the clicks topic accepts, the request ip and agent winning over the connection', () => {
     const from = { clickId: 'c-1', timestamp: 1_700_000_000_000, ip: '10.0.0.1', userAgent: 'Mozilla/5.0' };
-    const parsed = parseClickRequest(JSON_TYPE, body(valid));
+    const parsed = parse(JSON_TYPE, body(valid));
     if (!parsed.ok) throw new Error(parsed.message);
     const click = shopClickEvent(parsed.value, from);
     expect(click).toEqual({ ...valid, clickId: 'c-1', timestamp: from.timestamp, ip: '10.0.0.1', userAgent: 'Mozilla/5.0', source: 'shop' });

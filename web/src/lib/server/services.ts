@@ -3,7 +3,7 @@
  * these modules without connecting to anything.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '$shared/lib/config';
@@ -11,6 +11,7 @@ import { createKafka } from '$shared/clients/kafka';
 import { createRedis } from '$shared/clients/redis';
 import { connectTemporal } from '$shared/clients/temporal';
 import { SharedProducer } from '$shared/clients/shared-producer';
+import { SendBatcher } from '$shared/lib/web/send-batcher';
 import { OffersHub } from './offers-hub';
 import { DashboardHub } from './dashboard-hub';
 
@@ -21,6 +22,12 @@ const kafkaClient = () => (kafka ??= createKafka(config.kafka, 'web'));
 
 /** The one producer of shop clicks. */
 export const clickProducer = new SharedProducer(kafkaClient());
+
+/** Sends shop clicks to the clicks topic, the clicks of concurrent requests together. */
+export const clickSender = new SendBatcher<Message>(async (messages) => {
+  const producer = await clickProducer.get();
+  await producer.send({ topic: config.kafka.topics.clicks, messages });
+});
 
 let redis: Redis | undefined;
 export const redisClient = () => (redis ??= createRedis(config.redis));

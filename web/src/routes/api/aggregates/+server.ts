@@ -1,6 +1,7 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { DASHBOARD_KEY } from '$shared/lib/redis-keys';
 import { redisClient } from '$lib/server/services';
+import { methodNotAllowed } from '$lib/server/method-not-allowed';
 
 /** GET /api/aggregates: every dashboard aggregate as one JSON object (`DashboardAggregates`). */
 export const GET: RequestHandler = async () => {
@@ -13,3 +14,5 @@ export const GET: RequestHandler = async () => {
   if (!stored) return json({ error: 'no aggregates yet: the aggregation workers have not counted a click' }, { status: 404 });
   return new Response(stored, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 };
+
+export const fallback = methodNotAllowed('GET');

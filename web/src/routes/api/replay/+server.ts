@@ -1,17 +1,18 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '$shared/lib/replay/messages';
-import { parseReplayCommand } from '$shared/lib/web/replay-command';
+import { parseJsonObjectBody } from '$shared/lib/web/json-body';
+import { MAX_REPLAY_REQUEST_BYTES, parseReplayCommand, REPLAY_COMMAND_FIELDS } from '$shared/lib/web/replay-command';
+import { methodNotAllowed } from '$lib/server/method-not-allowed';
+import { readBody } from '$lib/server/read-body';
 import { config, temporalClient } from '$lib/server/services';
 
 /** POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: signals the replay workflow. */
 export const POST: RequestHandler = async ({ request }) => {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return json({ error: 'expected a JSON body' }, { status: 400 });
-  }
-  const command = parseReplayCommand(body);
+  const text = await readBody(request, MAX_REPLAY_REQUEST_BYTES);
+  if (!text.ok) return json({ error: text.message }, { status: text.status });
+  const body = parseJsonObjectBody(request.headers.get('content-type'), text.text, MAX_REPLAY_REQUEST_BYTES, REPLAY_COMMAND_FIELDS);
+  if (!body.ok) return json({ error: body.message }, { status: body.status });
+  const command = parseReplayCommand(body.value);
   if (!command.ok) return json({ error: command.reason }, { status: 400 });
   try {
     const handle = (await temporalClient()).workflow.getHandle(config.web.replayWorkflowId);
@@ -24,3 +25,5 @@ export const POST: RequestHandler = async ({ request }) => {
     return json({ error: `replay ${config.web.replayWorkflowId}: ${(err as Error).message}` }, { status: 503 });
   }
 };
+
+export const fallback = methodNotAllowed('POST');

@@ -1,0 +1,102 @@
+/**
+ * What the bad-input and Redis-restart chaos tests share: a private pipeline's data files, its
+ * workers and consumer workflows, a reader that keeps every record of a topic, and the clean-up.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { projectTopics } from '../../clients/kafka';
+import { CONSUMER_KINDS, type ConsumerKind } from '../../lib/consumer-kinds';
+import type { Config } from '../../lib/config';
+import { generateProducts } from '../../lib/datagen/products';
+import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
+import type { Product, Visitor } from '../../lib/schema';
+import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
+import { WorkerProcess } from '../integration/pipeline-support';
+import { uniqueName } from '../integration/support';
+
+/** Writes products.json and users.json of a small deterministic data set into `dir`. */
+export function writeDataSet(dir: string, visitorCount: number): { products: Product[]; visitors: Visitor[] } {
+  const products = generateProducts(7);
+  const visitors = generateVisitors(7, visitorCount);
+  writeFileSync(join(dir, 'products.json'), JSON.stringify(products));
+  writeFileSync(join(dir, 'users.json'), visitors.map(visitorJsonLine).join(''));
+  return { products, visitors };
+}
+
+/** The orchestrator and one stream worker of each kind given, as `make up` runs them. */
+export function pipelineProcesses(env: Record<string, string | undefined>, kinds: readonly ConsumerKind[] = CONSUMER_KINDS): WorkerProcess[] {
+  return [
+    new WorkerProcess('orchestrator', ['workers/orchestrator.ts'], { ...env, WORKER_NAME: 'orchestrator' }),
+    ...kinds.map((kind) => new WorkerProcess(kind, ['workers/stream-worker.ts', kind], { ...env, WORKER_NAME: `${kind}-1` })),
+  ];
+}
+
+export const consumersWorkflowId = (taskQueue: string, kind: ConsumerKind) => `${taskQueue}-${kind}`;
+
+export async function startConsumers(client: Client, taskQueue: string, kinds: readonly ConsumerKind[]): Promise<void> {
+  for (const kind of kinds) {
+    await client.workflow.start(streamConsumersWorkflow, { taskQueue, workflowId: consumersWorkflowId(taskQueue, kind), args: [{ kind, consumers: 1 }] });
+  }
+}
+
+/**
+ * The attempt each kind's consumer activity is on: 1 means it never failed (no crash, no retry).
+ * Read from the consumers workflow's pending activity.
+ */
+export async function consumerAttempts(client: Client, taskQueue: string, kinds: readonly ConsumerKind[]): Promise<Record<string, number>> {
+  const attempts: Record<string, number> = {};
+  for (const kind of kinds) {
+    const { raw } = await client.workflow.getHandle(consumersWorkflowId(taskQueue, kind)).describe();
+    attempts[kind] = raw.pendingActivities?.[0]?.attempt ?? 0;
+  }
+  return attempts;
+}
+
+/** Every record of a topic from its start, read committed, kept in arrival order. */
+export class TopicReader {
+  readonly records: KafkaMessage[] = [];
+  private readonly consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+  ) {
+    this.consumer = kafka.consumer({ groupId: uniqueName('chaos-reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
+  }
+
+  async start(): Promise<this> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({ eachMessage: async ({ message }) => void this.records.push(message) });
+    return this;
+  }
+
+  json<T>(): T[] {
+    return this.records.map((m) => JSON.parse(m.value!.toString()) as T);
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+/** Idempotent, so a retried send cannot put a record on a topic twice and blur the counts. */
+export function testProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+}
+
+/** Stops what a private pipeline left running on the shared servers: workflows, topics, Redis keys. */
+export async function removePipeline(client: Client, kafka: Kafka, config: Config, redis: Redis): Promise<void> {
+  const running = client.workflow.list({ query: `TaskQueue = '${config.temporal.taskQueue}' AND ExecutionStatus = 'Running'` });
+  for await (const wf of running) await client.workflow.getHandle(wf.workflowId).terminate('test over').catch(() => {});
+  const admin = kafka.admin();
+  await admin.connect();
+  // The aggregation's changelog topics carry the client id too.
+  const ours = (await admin.listTopics()).filter((t) => t.startsWith(config.kafka.clientId));
+  await admin.deleteTopics({ topics: [...new Set([...projectTopics(config.kafka), ...ours])] }).catch(() => {});
+  await admin.disconnect();
+  await redis.flushdb();
+}
