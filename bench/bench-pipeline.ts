@@ -64,7 +64,8 @@ export class BenchPipeline {
       const index = this.workers.filter((w) => w.role === role).length + 1;
       const args = role === 'orchestrator' ? ['workers/orchestrator.ts'] : ['workers/stream-worker.ts', role];
       const name = `${role}-${index}`;
-      const env = { ...this.env, WORKER_NAME: name };
+      // The heap limit stack/workers.sh gives the workers.
+      const env = { ...this.env, WORKER_NAME: name, NODE_OPTIONS: `--max-old-space-size=${this.config.workerHeapMb}` };
       const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
       // A CPU profile per worker, written when it stops: open it in Chrome DevTools or speedscope.
       const worker = profileDir

@@ -86,6 +86,7 @@ const S = {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(raw)) throw new Error(`expected letters, digits, - or _, got "${raw}"`);
     return raw;
   }),
+  workerHeapMb: setting('WORKER_HEAP_MB', '160', 'V8 old-space limit of each worker process in MB (`--max-old-space-size`): memory stays bounded rather than growing until the machine pushes back.', integer(64, 16_384)),
   workersPerKind: setting('WORKERS_PER_KIND', '1', 'Stream worker processes `make up` starts per consumer kind, and consumers each kind\'s workflow keeps running.', integer(1, 16)),
   logLevel: setting('LOG_LEVEL', 'WARN', 'Log level of the Temporal workers: DEBUG, INFO, WARN or ERROR.', oneOf('DEBUG', 'INFO', 'WARN', 'ERROR')),
   dataDir: setting('DATA_DIR', 'data', 'Folder of products.json, users.json and the clickstream CSV.', text),
@@ -144,6 +145,7 @@ export interface Config {
   stateDir: string;
   workerName: string;
   workersPerKind: number;
+  workerHeapMb: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   data: { dir: string; seed: number; clickRows: number; users: number };
   kafka: {
@@ -216,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     stateDir: read(S.stateDir),
     workerName: read(S.workerName),
     workersPerKind: read(S.workersPerKind),
+    workerHeapMb: read(S.workerHeapMb),
     logLevel: read(S.logLevel),
     data: { dir: read(S.dataDir), seed: read(S.dataSeed), clickRows: read(S.dataClickRows), users: read(S.dataUsers) },
     kafka: {

@@ -4,6 +4,8 @@
 # usage: stack/workers.sh start|stop
 source "$(dirname "$0")/lib.sh"
 KINDS=(enrichment aggregation detection)
+# A bounded heap: V8 otherwise lets an allocation-heavy consumer grow far past its working set.
+export NODE_OPTIONS="--max-old-space-size=$WORKER_HEAP_MB${NODE_OPTIONS:+ $NODE_OPTIONS}"
 
 start() {
   start_worker worker-orchestrator "$TSX" workers/orchestrator.ts

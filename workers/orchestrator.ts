@@ -22,6 +22,9 @@ await runWorker(
   {
     taskQueue: config.temporal.taskQueue,
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    // The SDK sizes its cache by the heap limit (none under 400 MB); visitor workflows are small and
+    // many, and a cached one answers its next signal without replaying its history.
+    maxCachedWorkflows: 500,
     activities: {
       ...createIngestionActivities({ redis }),
       ...createReplayActivities({ config, kafka }),

@@ -1,13 +1,23 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { OfferActivities } from '../activities/detection/offer-activities';
 import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
 import { VisitorOffers, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
 
-const { sendOffers, logTransitions } = proxyActivities<OfferActivities>({
+const options = {
   startToCloseTimeout: '30 seconds',
   // No attempt limit: an offer waits out a Kafka or Redis outage rather than being lost.
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+} as const;
+const { sendOffers, logTransitions } = proxyActivities<OfferActivities>(options);
+/**
+ * The log runs in the worker that runs the workflow task, without a round trip through the server
+ * for each batch: the server's capacity is what bounds detection (README, "Benchmark"). Offers stay
+ * regular activities: their exactly-once send relies on the attempt counter of a server-side retry.
+ */
+const local = proxyLocalActivities<OfferActivities>(options);
+
+/** Histories from before the log became a local activity replay with the regular one. */
+const LOCAL_TRANSITION_LOG = 'transition-log-local-activity';
 
 /**
  * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
@@ -31,7 +41,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     const { offers, transitions } = visitor.processPending();
     // The offer goes out before the log says so; both run once per batch, not per click.
     if (offers.length > 0) await sendOffers(offers);
-    if (transitions.length > 0) await logTransitions(transitions);
+    if (transitions.length > 0) await (patched(LOCAL_TRANSITION_LOG) ? local.logTransitions : logTransitions)(transitions);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof visitorOfferWorkflow>(visitor.continueAsNewInput());
