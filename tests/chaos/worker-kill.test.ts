@@ -35,7 +35,7 @@ import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { eventually, isolatedEnv } from '../integration/pipeline-support';
-import { expectedDashboard } from './dashboard-reference';
+import { expectedDashboard } from '../integration/dashboard-reference';
 import { consumerAttempts, pipelineProcesses, removePipeline, startConsumers, TopicReader } from './private-pipeline';
 
 const BACKGROUND_ROWS = 2_400;

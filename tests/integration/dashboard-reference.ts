@@ -1,7 +1,6 @@
 /**
  * The dashboard a naive reference computes from the clicks on the clicks topic and the generator's
- * own truth (device per user agent, category per product), not from the aggregation's code. As in
- * tests/integration/pipeline.test.ts.
+ * own truth (device per user agent, category per product), not from the aggregation's code.
  */
 import { USER_AGENTS } from '../../lib/datagen/userAgents';
 import type { ClickEvent, Product } from '../../lib/schema';
