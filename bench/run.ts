@@ -18,6 +18,7 @@ import { clickToDashboard, clickToOffer } from './latency';
 import { measureDrain, rawConsume, waitForGroup, type DrainResult } from './measure';
 import { ratio, round, summariseLatencies } from './stats';
 import { rawTemporalSignals } from './temporal-signals';
+import { workflowBundle } from '../workers/workflow-bundle';
 
 // The do-nothing workflow's worker runs in this process: its warnings only, not its lifecycle.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -59,6 +60,8 @@ if (unknownPhase) throw new Error(`unknown phase ${unknownPhase}; phases are ${P
 const rows = readFileSync(join(loadConfig().data.dir, 'clicks.csv'), 'utf8').split('\n').length - 2;
 results.rows = rows;
 log(`${rows} rows in the click log; every phase runs a private copy of the pipeline on the local stack`);
+// As `make workers` does: built before any orchestrator starts, by a process of its own.
+log(`workflow bundle: ${(await workflowBundle()).codePath}`);
 
 // 1. Each stage alone, on a topic already holding the whole log, against a bare consumer of it.
 if (phases.has('stages')) {

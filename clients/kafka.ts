@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type ITopicConfig, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import type { Config } from '../lib/config';
 
 /** A kafkajs client for the configured cluster: local broker, or a managed one with TLS/SASL. */
@@ -70,4 +70,22 @@ async function untilLeadersElected(admin: Admin, topics: string[], timeoutMs = 3
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
+
+/**
+ * A transactional producer for one attempt of a Temporal activity. A retried attempt with the same
+ * transactional id fences every earlier one, on any worker. Records are partitioned by key as
+ * SharedProducer does, so a visitor's records from every source share a partition.
+ */
+export function attemptProducer(kafka: Kafka, transactionalId: string): Producer {
+  return kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // kafkajs' own default for idempotent producers (a limit only logs a warning per producer): an
+    // attempt stuck on an unreachable broker is superseded by Temporal's retry, which fences it.
+    retry: { retries: Number.MAX_SAFE_INTEGER },
+  });
 }

@@ -87,6 +87,7 @@ const S = {
     return raw;
   }),
   workerHeapMb: setting('WORKER_HEAP_MB', '160', 'V8 old-space limit of each worker process in MB (`--max-old-space-size`): memory stays bounded rather than growing until the machine pushes back.', integer(64, 16_384)),
+  workflowCacheSize: setting('WORKFLOW_CACHE_SIZE', '100', 'Workflow runs the orchestrator keeps in memory (about 0.2 MB each, outside the V8 heap); one evicted replays its history at its next signal.', integer(1, 100_000)),
   workersPerKind: setting('WORKERS_PER_KIND', '1', 'Stream worker processes `make up` starts per consumer kind, and consumers each kind\'s workflow keeps running.', integer(1, 16)),
   logLevel: setting('LOG_LEVEL', 'WARN', 'Log level of the Temporal workers: DEBUG, INFO, WARN or ERROR.', oneOf('DEBUG', 'INFO', 'WARN', 'ERROR')),
   dataDir: setting('DATA_DIR', 'data', 'Folder of products.json, users.json and the clickstream CSV.', text),
@@ -146,6 +147,7 @@ export interface Config {
   workerName: string;
   workersPerKind: number;
   workerHeapMb: number;
+  workflowCacheSize: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   data: { dir: string; seed: number; clickRows: number; users: number };
   kafka: {
@@ -219,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerName: read(S.workerName),
     workersPerKind: read(S.workersPerKind),
     workerHeapMb: read(S.workerHeapMb),
+    workflowCacheSize: read(S.workflowCacheSize),
     logLevel: read(S.logLevel),
     data: { dir: read(S.dataDir), seed: read(S.dataSeed), clickRows: read(S.dataClickRows), users: read(S.dataUsers) },
     kafka: {

@@ -8,6 +8,8 @@ KINDS=(enrichment aggregation detection)
 export NODE_OPTIONS="--max-old-space-size=$WORKER_HEAP_MB${NODE_OPTIONS:+ $NODE_OPTIONS}"
 
 start() {
+  # Built here, once per version of the workflow code, rather than by webpack inside the orchestrator.
+  say "workflow bundle: $("$TSX" workers/workflow-bundle.ts)"
   start_worker worker-orchestrator "$TSX" workers/orchestrator.ts
   for kind in "${KINDS[@]}"; do
     for i in $(seq 1 "$WORKERS_PER_KIND"); do

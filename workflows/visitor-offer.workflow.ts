@@ -9,15 +9,22 @@ const options = {
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;
 const { sendOffers, logTransitions } = proxyActivities<OfferActivities>(options);
-/**
- * The log runs in the worker that runs the workflow task, without a round trip through the server
- * for each batch: the server's capacity is what bounds detection (README, "Benchmark"). Offers stay
- * regular activities: their exactly-once send relies on the attempt counter of a server-side retry.
- */
 const local = proxyLocalActivities<OfferActivities>(options);
 
-/** Histories from before the log became a local activity replay with the regular one. */
+/**
+ * The log ran as a local activity for a while. Reverted: on a replay after a continue-as-new the
+ * server refused (a signal came in meanwhile), the SDK resolves a local activity earlier than it
+ * did live, so the run continued as new before it received that signal, and the signal's clicks
+ * were lost. A regular activity's completion is an event the server orders against the signals.
+ */
 const LOCAL_TRANSITION_LOG = 'transition-log-local-activity';
+const REGULAR_TRANSITION_LOG = 'transition-log-regular-activity';
+
+/** Histories written while the log was a local activity replay with it; everything else logs with a regular one. */
+function transitionLog(): OfferActivities['logTransitions'] {
+  if (patched(REGULAR_TRANSITION_LOG)) return logTransitions;
+  return patched(LOCAL_TRANSITION_LOG) ? local.logTransitions : logTransitions;
+}
 
 /**
  * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
@@ -41,7 +48,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     const { offers, transitions } = visitor.processPending();
     // The offer goes out before the log says so; both run once per batch, not per click.
     if (offers.length > 0) await sendOffers(offers);
-    if (transitions.length > 0) await (patched(LOCAL_TRANSITION_LOG) ? local.logTransitions : logTransitions)(transitions);
+    if (transitions.length > 0) await transitionLog()(transitions);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof visitorOfferWorkflow>(visitor.continueAsNewInput());

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Redis } from 'ioredis';
-import { Partitioners, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { attemptProducer } from '../../clients/kafka';
 import { latestCommittedValue } from '../latest-record';
 import type { Config } from '../../lib/config';
 import { batchCommitted, offerTransactionalId } from '../../lib/offers/offer-identity';
@@ -32,16 +33,7 @@ export function createOfferActivities({ config, kafka, redis }: { config: Config
       const userId = offers[0]?.userId;
       if (userId === undefined) return;
       const { attempt, scheduledTimestampMs } = Context.current().info;
-      const producer = kafka.producer({
-        transactionalId: offerTransactionalId(config.kafka.clientId, userId),
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        // kafkajs' own default for idempotent producers (a limit only logs a warning per producer): an
-        // attempt stuck on an unreachable broker is superseded by Temporal's retry, which fences it.
-        retry: { retries: Number.MAX_SAFE_INTEGER },
-      });
+      const producer = attemptProducer(kafka, offerTransactionalId(config.kafka.clientId, userId));
       await producer.connect();
       try {
         if (attempt > 1) {

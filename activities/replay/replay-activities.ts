@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { attemptProducer } from '../../clients/kafka';
 import type { Config } from '../../lib/config';
 import type { ReplayChunkInput, ReplayChunkResult } from '../../lib/replay/chunk';
 import { replayTransactionalId } from '../../lib/replay/position-record';
@@ -23,17 +24,7 @@ export function createReplayActivities({ config, kafka }: { config: Config; kafk
 
   async function connectProducer(replayId: string): Promise<Producer> {
     await idle.drop(replayId); // about to be fenced by the new one
-    const producer = kafka.producer({
-      transactionalId: replayTransactionalId(config.kafka.clientId, replayId),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // As SharedProducer: a visitor's clicks from the replay and the shop share a partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // kafkajs' own default for idempotent producers (a limit only logs a warning per producer): an
-      // attempt stuck on an unreachable broker is superseded by Temporal's retry, which fences it.
-      retry: { retries: Number.MAX_SAFE_INTEGER },
-    });
+    const producer = attemptProducer(kafka, replayTransactionalId(config.kafka.clientId, replayId));
     await producer.connect();
     return producer;
   }

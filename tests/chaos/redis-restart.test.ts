@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -21,6 +20,7 @@ import { DASHBOARD_KEY, LOOKUPS_LOADED_KEY, STATE_MACHINE_LOG_KEY, type Dashboar
 import type { ClickEvent, DeadLetterRecord, EnrichedClick, Offer } from '../../lib/schema';
 import { eventually, isolatedEnv } from '../integration/pipeline-support';
 import { consumerAttempts, pipelineProcesses, removePipeline, startConsumers, testProducer, TopicReader, writeDataSet } from './private-pipeline';
+import { freePort } from '../integration/support';
 
 const CLICKS = 1_500;
 const BATCH = 20;
@@ -29,15 +29,6 @@ const BATCH_EVERY_MS = 100;
 const CLICKS_BEFORE_RESTART = 500;
 const T0 = Date.UTC(2026, 0, 1, 12);
 const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 /** This test's own redis-server, as the stack runs it: no RDB snapshots, no append-only file. */
 class RedisServer {

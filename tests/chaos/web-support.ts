@@ -4,22 +4,13 @@
  * It reads the real catalogue (`data/products.json`); its Redis db is only read, never written.
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, projectTopics } from '../../clients/kafka';
 import { loadConfig, type Config } from '../../lib/config';
 import { eventually, isolatedEnv, WorkerProcess } from '../integration/pipeline-support';
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
+import { freePort } from '../integration/support';
 
 export class PrivateWebApp {
   private constructor(

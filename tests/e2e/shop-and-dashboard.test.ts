@@ -4,7 +4,6 @@
  * as two shop visitors and a dashboard user. Screenshots go to `<RUN_DIR>/screenshots/`.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,15 +22,7 @@ import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
 import { eventually, isolatedEnv, WorkerProcess } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
+import { freePort } from '../integration/support';
 
 const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
 const base = isolatedEnv(join(dir, 'state'), dir, 7);

@@ -85,8 +85,8 @@ export function isolatedEnv(stateDir: string, dataDir: string, redisDb: number):
   };
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs` with the last thing it saw. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+/** Polls every `intervalMs` until `check` returns a value, or fails after `timeoutMs` with the last thing it saw. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -97,6 +97,6 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
