@@ -19,7 +19,7 @@ import { loadConfig } from '../../lib/config';
 import { DASHBOARD_KEY, LOOKUPS_LOADED_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import { MAX_MESSAGE_BYTES, parseEnrichedClick, type ClickEvent, type DeadLetterRecord, type EnrichedClick, type Offer } from '../../lib/schema';
 import { eventually, isolatedEnv } from '../integration/pipeline-support';
-import { consumerAttempts, pipelineProcesses, removePipeline, startConsumers, testProducer, TopicReader, writeDataSet } from './private-pipeline';
+import { closePipeline, consumerAttempts, pipelineProcesses, startConsumers, testProducer, TopicReader, writeDataSet } from './private-pipeline';
 
 const dir = mkdtempSync(join(tmpdir(), 'chaos-bad-input-'));
 const env = { ...isolatedEnv(join(dir, 'state'), dir, 13), VISITOR_IDLE_MINUTES: '5' };
@@ -135,12 +135,7 @@ describe('bad records on the topics', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(readers.map((r) => r.stop()));
-    await removePipeline(client, kafka, config, redis);
-    await Promise.all(workers.map((w) => w.stop()));
-    await producer.disconnect();
-    await client.connection.close();
-    redis.disconnect();
+    await closePipeline({ client, kafka, config, redis, producer, workers, readers });
   });
 
   it('dead-letters each bad record once with its reason and origin, and loses no good record', async () => {

@@ -3,7 +3,7 @@
  * pipeline (replay, enrichment, aggregation, detection) resumes by itself, no worker restarted,
  * and every click is enriched and counted exactly once.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -13,19 +13,15 @@ import { createRedis } from '../../clients/redis';
 import { connectTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
 import { CONSUMER_KINDS } from '../../lib/consumer-kinds';
-import { generateClickRows } from '../../lib/datagen/clickLog';
-import { csvRow } from '../../lib/datagen/csv';
-import { generateProducts } from '../../lib/datagen/products';
 import { USER_AGENTS } from '../../lib/datagen/userAgents';
-import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import { replayProgressQuery } from '../../lib/replay/messages';
-import { CLICK_LOG_COLUMNS, type ClickEvent, type DeadLetterRecord, type EnrichedClick } from '../../lib/schema';
+import type { ClickEvent, DeadLetterRecord, EnrichedClick } from '../../lib/schema';
 import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
-import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
 import { eventually, isolatedEnv } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
+import { startConsumers, writeDataSet } from './private-pipeline';
 import { alive, pipelineWorkers, printWorkerOutput, PrivateStack } from './private-stack';
 
 const ROWS = 2_000;
@@ -36,9 +32,7 @@ const env = { ...isolatedEnv(join(dir, 'state'), dir, 1), ...stack.vars };
 const config = loadConfig(env);
 const kafka = createKafka(config.kafka, 'chaos-test');
 const redis = createRedis(config.redis, { lazyConnect: true });
-const products = generateProducts(7);
-const visitors = generateVisitors(7, 200);
-const rows = [...generateClickRows({ seed: 7, rows: ROWS, products, visitors, malformedRate: 0 })];
+const { products, visitors } = writeDataSet(dir, 200, { seed: 7, clickRows: ROWS });
 const workers = pipelineWorkers(env);
 
 /** Reads whole topics (committed records only) until `enough` says so, then a moment more for any duplicate. */
@@ -81,9 +75,6 @@ async function dashboard(): Promise<DashboardAggregates | undefined> {
 
 describe('a Kafka broker restart mid-replay', () => {
   beforeAll(async () => {
-    writeFileSync(join(dir, 'products.json'), JSON.stringify(products));
-    writeFileSync(join(dir, 'users.json'), visitors.map(visitorJsonLine).join('\n') + '\n');
-    writeFileSync(join(dir, 'clicks.csv'), [CLICK_LOG_COLUMNS, ...rows].map((r) => csvRow(r) + '\n').join(''));
     await stack.start();
     await ensureTopics(kafka, config.kafka, projectTopics(config.kafka));
     await redis.connect();
@@ -107,9 +98,7 @@ describe('a Kafka broker restart mid-replay', () => {
       args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
     });
     expect(ingestion.visitors.loaded).toBe(visitors.length);
-    for (const kind of CONSUMER_KINDS) {
-      await client.workflow.start(streamConsumersWorkflow, { taskQueue, workflowId: `${taskQueue}-${kind}`, args: [{ kind, consumers: 1 }] });
-    }
+    await startConsumers(client, taskQueue, CONSUMER_KINDS);
     const replay = await client.workflow.start(replayClicksWorkflow, {
       taskQueue,
       workflowId: `${taskQueue}-replay`,

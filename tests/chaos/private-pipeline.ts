@@ -1,5 +1,5 @@
 /**
- * What the bad-input and Redis-restart chaos tests share: a private pipeline's data files, its
+ * What the chaos tests share: a private pipeline's data files, its
  * workers and consumer workflows, a reader that keeps every record of a topic, and the clean-up.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,19 +10,28 @@ import type { Redis } from 'ioredis';
 import { projectTopics } from '../../clients/kafka';
 import { CONSUMER_KINDS, type ConsumerKind } from '../../lib/consumer-kinds';
 import type { Config } from '../../lib/config';
+import { generateClickRows } from '../../lib/datagen/clickLog';
+import { csvRow } from '../../lib/datagen/csv';
 import { generateProducts } from '../../lib/datagen/products';
 import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
-import type { Product, Visitor } from '../../lib/schema';
+import { CLICK_LOG_COLUMNS, type Product, type Visitor } from '../../lib/schema';
 import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
 import { WorkerProcess } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
 
-/** Writes products.json and users.json of a small deterministic data set into `dir`. */
-export function writeDataSet(dir: string, visitorCount: number): { products: Product[]; visitors: Visitor[] } {
-  const products = generateProducts(7);
-  const visitors = generateVisitors(7, visitorCount);
+/**
+ * Writes products.json and users.json of a small deterministic data set into `dir`, and clicks.csv
+ * with `clickRows` well-formed rows of its visitors when asked.
+ */
+export function writeDataSet(dir: string, visitorCount: number, { seed = 7, clickRows = 0 } = {}): { products: Product[]; visitors: Visitor[] } {
+  const products = generateProducts(seed);
+  const visitors = generateVisitors(seed, visitorCount);
   writeFileSync(join(dir, 'products.json'), JSON.stringify(products));
   writeFileSync(join(dir, 'users.json'), visitors.map(visitorJsonLine).join(''));
+  if (clickRows > 0) {
+    const rows = generateClickRows({ seed, rows: clickRows, products, visitors, malformedRate: 0 });
+    writeFileSync(join(dir, 'clicks.csv'), [CLICK_LOG_COLUMNS, ...rows].map((r) => csvRow(r) + '\n').join(''));
+  }
   return { products, visitors };
 }
 
@@ -99,4 +108,14 @@ export async function removePipeline(client: Client, kafka: Kafka, config: Confi
   await admin.deleteTopics({ topics: [...new Set([...projectTopics(config.kafka), ...ours])] }).catch(() => {});
   await admin.disconnect();
   await redis.flushdb();
+}
+
+/** The end of a test on a private pipeline: its readers and workers stopped, its traces removed, its clients closed. */
+export async function closePipeline(p: { client: Client; kafka: Kafka; config: Config; redis: Redis; producer: Producer; workers: WorkerProcess[]; readers: TopicReader[] }): Promise<void> {
+  await Promise.all(p.readers.map((r) => r.stop()));
+  await removePipeline(p.client, p.kafka, p.config, p.redis);
+  await Promise.all(p.workers.map((w) => w.stop()));
+  await p.producer.disconnect();
+  await p.client.connection.close();
+  p.redis.disconnect();
 }

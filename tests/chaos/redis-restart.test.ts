@@ -19,7 +19,7 @@ import { loadConfig } from '../../lib/config';
 import { DASHBOARD_KEY, LOOKUPS_LOADED_KEY, STATE_MACHINE_LOG_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import type { ClickEvent, DeadLetterRecord, EnrichedClick, Offer } from '../../lib/schema';
 import { eventually, isolatedEnv } from '../integration/pipeline-support';
-import { consumerAttempts, pipelineProcesses, removePipeline, startConsumers, testProducer, TopicReader, writeDataSet } from './private-pipeline';
+import { closePipeline, consumerAttempts, pipelineProcesses, startConsumers, testProducer, TopicReader, writeDataSet } from './private-pipeline';
 import { freePort } from '../integration/support';
 
 const CLICKS = 1_500;
@@ -110,12 +110,7 @@ describe('Redis restarted empty mid-stream', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(readers.map((r) => r.stop()));
-    await removePipeline(client, kafka, config, redis);
-    await Promise.all(workers.map((w) => w.stop()));
-    await producer.disconnect();
-    await client.connection.close();
-    redis.disconnect();
+    await closePipeline({ client, kafka, config, redis, producer, workers, readers });
     await server.kill();
   });
 

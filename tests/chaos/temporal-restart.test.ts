@@ -4,7 +4,7 @@
  * the workers reconnect by themselves, every running workflow carries on, and a visitor who was
  * mid-sequence and completes it after the restart gets exactly one offer.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import proto from '@temporalio/proto';
@@ -14,18 +14,14 @@ import { createKafka, ensureTopics, projectTopics } from '../../clients/kafka';
 import { connectTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
 import { CONSUMER_KINDS } from '../../lib/consumer-kinds';
-import { generateClickRows } from '../../lib/datagen/clickLog';
-import { csvRow } from '../../lib/datagen/csv';
-import { generateProducts } from '../../lib/datagen/products';
-import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import { replayProgressQuery } from '../../lib/replay/messages';
-import { CLICK_LOG_COLUMNS, parseOffer, type EnrichedClick, type Gender, type Offer } from '../../lib/schema';
+import { parseOffer, type EnrichedClick, type Gender, type Offer } from '../../lib/schema';
 import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
-import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
 import { eventually, isolatedEnv } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
+import { startConsumers, writeDataSet } from './private-pipeline';
 import { alive, pipelineWorkers, printWorkerOutput, PrivateStack } from './private-stack';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export.
@@ -42,9 +38,7 @@ const kafka = createKafka(config.kafka, 'chaos-test');
 const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
 const offerReader = kafka.consumer({ groupId: uniqueName('chaos-offers') });
 const offers: Offer[] = [];
-const products = generateProducts(5);
-const visitors = generateVisitors(5, 200);
-const rows = [...generateClickRows({ seed: 5, rows: ROWS, products, visitors, malformedRate: 0 })];
+writeDataSet(dir, 200, { seed: 5, clickRows: ROWS });
 const workers = pipelineWorkers(env);
 
 /** A scripted visitor whose enriched clicks go straight to the detection feed's topic. */
@@ -76,9 +70,6 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 describe('a Temporal server restart', () => {
   beforeAll(async () => {
-    writeFileSync(join(dir, 'products.json'), JSON.stringify(products));
-    writeFileSync(join(dir, 'users.json'), visitors.map(visitorJsonLine).join('\n') + '\n');
-    writeFileSync(join(dir, 'clicks.csv'), [CLICK_LOG_COLUMNS, ...rows].map((r) => csvRow(r) + '\n').join(''));
     await stack.start();
     await ensureTopics(kafka, config.kafka, projectTopics(config.kafka));
     await producer.connect();
@@ -108,9 +99,7 @@ describe('a Temporal server restart', () => {
       workflowId: `${taskQueue}-ingest`,
       args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
     });
-    for (const kind of CONSUMER_KINDS) {
-      await client.workflow.start(streamConsumersWorkflow, { taskQueue, workflowId: `${taskQueue}-${kind}`, args: [{ kind, consumers: 1 }] });
-    }
+    await startConsumers(client, taskQueue, CONSUMER_KINDS);
     // Slow enough to still run well after the server is back.
     await client.workflow.start(replayClicksWorkflow, {
       taskQueue,
