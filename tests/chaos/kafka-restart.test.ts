@@ -17,9 +17,8 @@ import { USER_AGENTS } from '../../lib/datagen/userAgents';
 import { DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import { replayProgressQuery } from '../../lib/replay/messages';
 import type { ClickEvent, DeadLetterRecord, EnrichedClick } from '../../lib/schema';
-import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
-import { eventually, isolatedEnv } from '../integration/pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
 import { startConsumers, writeDataSet } from './private-pipeline';
 import { alive, pipelineWorkers, printWorkerOutput, PrivateStack } from './private-stack';
@@ -92,11 +91,7 @@ describe('a Kafka broker restart mid-replay', () => {
     onTestFailed(() => printWorkerOutput(workers));
     const client = await connectTemporal(config.temporal);
     const taskQueue = config.temporal.taskQueue;
-    const ingestion = await client.workflow.execute(ingestDataWorkflow, {
-      taskQueue,
-      workflowId: `${taskQueue}-ingest`,
-      args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
-    });
+    const ingestion = await ingestDataDir(client, taskQueue, dir);
     expect(ingestion.visitors.loaded).toBe(visitors.length);
     await startConsumers(client, taskQueue, CONSUMER_KINDS);
     const replay = await client.workflow.start(replayClicksWorkflow, {

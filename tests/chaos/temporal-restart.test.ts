@@ -17,10 +17,9 @@ import { CONSUMER_KINDS } from '../../lib/consumer-kinds';
 import { visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import { replayProgressQuery } from '../../lib/replay/messages';
 import { parseOffer, type EnrichedClick, type Gender, type Offer } from '../../lib/schema';
-import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
-import { eventually, isolatedEnv } from '../integration/pipeline-support';
-import { uniqueName } from '../integration/support';
+import { eventually, ingestDataDir, isolatedEnv } from '../integration/pipeline-support';
+import { scriptedClick, uniqueName } from '../integration/support';
 import { startConsumers, writeDataSet } from './private-pipeline';
 import { alive, pipelineWorkers, printWorkerOutput, PrivateStack } from './private-stack';
 
@@ -45,22 +44,8 @@ const workers = pipelineWorkers(env);
 function visitor(gender: Gender, age: number) {
   const userId = uniqueName(`chaos-${gender}${age}`);
   let n = 0;
-  const click = (category: string, productId: string): EnrichedClick => ({
-    clickId: `${userId}-${++n}`,
-    userId,
-    productId,
-    ip: '10.0.0.1',
-    userAgent: 'test',
-    timestamp: Date.now(),
-    source: 'shop',
-    category,
-    title: productId,
-    gender,
-    birthDate: null,
-    age,
-    country: 'NL',
-    deviceType: 'Desktop',
-  });
+  const click = (category: string, productId: string): EnrichedClick =>
+    scriptedClick({ clickId: `${userId}-${++n}`, userId, productId, category, gender, age, timestamp: Date.now() });
   const send = (...clicks: EnrichedClick[]) =>
     producer.send({ topic: config.kafka.topics.enriched, messages: clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c) })) });
   return { userId, click, send };
@@ -94,11 +79,7 @@ describe('a Temporal server restart', () => {
   it('resumes the replay, the consumers and the visitor workflows; one offer, not two', async () => {
     onTestFailed(() => printWorkerOutput(workers));
     let client = await connectTemporal(config.temporal);
-    await client.workflow.execute(ingestDataWorkflow, {
-      taskQueue,
-      workflowId: `${taskQueue}-ingest`,
-      args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
-    });
+    await ingestDataDir(client, taskQueue, dir);
     await startConsumers(client, taskQueue, CONSUMER_KINDS);
     // Slow enough to still run well after the server is back.
     await client.workflow.start(replayClicksWorkflow, {

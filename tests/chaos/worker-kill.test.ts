@@ -31,10 +31,9 @@ import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import { replayClickId } from '../../lib/replay/chunk';
 import { CLICK_LOG_COLUMNS, type ClickEvent, type DeadLetterRecord, type EnrichedClick, type Gender, type Offer, type Product, type Visitor } from '../../lib/schema';
-import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
-import { eventually, isolatedEnv } from '../integration/pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv } from '../integration/pipeline-support';
 import { expectedDashboard } from '../integration/dashboard-reference';
 import { consumerAttempts, pipelineProcesses, removePipeline, startConsumers, TopicReader } from './private-pipeline';
 
@@ -128,11 +127,7 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
     onTestFailed(() => {
       for (const w of workers) console.error(`[chaos] ${w.name} output (end):\n${w.output.slice(-4_000)}`);
     });
-    await client.workflow.execute(ingestDataWorkflow, {
-      taskQueue,
-      workflowId: `${taskQueue}-ingest`,
-      args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
-    });
+    await ingestDataDir(client, taskQueue, dir);
     await startConsumers(client, taskQueue, CONSUMER_KINDS);
     const replay = await client.workflow.start(replayClicksWorkflow, {
       taskQueue,

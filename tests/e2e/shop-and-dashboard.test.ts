@@ -17,10 +17,9 @@ import { generateClickRows } from '../../lib/datagen/clickLog';
 import { csvRow } from '../../lib/datagen/csv';
 import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { CLICK_LOG_COLUMNS, parseOffer, type Product } from '../../lib/schema';
-import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
-import { eventually, isolatedEnv, WorkerProcess } from '../integration/pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv, WorkerProcess } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
 import { freePort } from '../integration/support';
 
@@ -64,11 +63,7 @@ describe('the shop and the dashboard in a browser', () => {
 
     const client = await connectTemporal(config.temporal);
     const taskQueue = config.temporal.taskQueue;
-    await client.workflow.execute(ingestDataWorkflow, {
-      taskQueue,
-      workflowId: `${taskQueue}-ingest`,
-      args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
-    });
+    await ingestDataDir(client, taskQueue, dir);
     for (const kind of CONSUMER_KINDS) {
       await client.workflow.start(streamConsumersWorkflow, { taskQueue, workflowId: `${taskQueue}-${kind}`, args: [{ kind, consumers: 1 }] });
     }

@@ -25,7 +25,7 @@ import { STATE_MACHINE_LOG_KEY } from '../../lib/redis-keys';
 import { parseOffer, type EnrichedClick, type Gender, type Offer } from '../../lib/schema';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { eventually, isolatedEnv } from './pipeline-support';
-import { uniqueName } from './support';
+import { scriptedClick, uniqueName } from './support';
 
 const env = isolatedEnv(mkdtempSync(join(tmpdir(), 'detection-')), 'data', 6);
 const config = loadConfig(env);
@@ -52,22 +52,8 @@ function visitor(gender: Gender, age: number) {
   const userId = uniqueName(`${gender}${age}`);
   visitors.push(userId);
   let n = 0;
-  const click = (category: string, productId: string, minutes = 0): EnrichedClick => ({
-    clickId: `${userId}-${++n}`,
-    userId,
-    productId,
-    ip: '10.0.0.1',
-    userAgent: 'test',
-    timestamp: T0 + minutes * MINUTE,
-    source: 'shop',
-    category,
-    title: productId,
-    gender,
-    birthDate: null,
-    age,
-    country: 'NL',
-    deviceType: 'Desktop',
-  });
+  const click = (category: string, productId: string, minutes = 0): EnrichedClick =>
+    scriptedClick({ clickId: `${userId}-${++n}`, userId, productId, category, gender, age, timestamp: T0 + minutes * MINUTE });
   return { userId, click };
 }
 

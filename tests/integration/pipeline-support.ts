@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { IngestionReport } from '../../lib/ingestion/ingestion-progress';
+import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 
 /**
  * A process of the project, started with its own environment: a worker (`workers/*.ts`, run by
@@ -99,4 +103,13 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Runs the ingestion workflow on `dir`'s products.json and users.json, as `make ingest` does, and returns its summary. */
+export function ingestDataDir(client: Client, taskQueue: string, dir: string): Promise<IngestionReport> {
+  return client.workflow.execute(ingestDataWorkflow, {
+    taskQueue,
+    workflowId: `${taskQueue}-ingest`,
+    args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
+  });
 }

@@ -21,11 +21,10 @@ import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import { replayProgressQuery } from '../../lib/replay/messages';
 import { CLICK_LOG_COLUMNS, type ClickEvent, type DeadLetterRecord } from '../../lib/schema';
-import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
 import { expectedDashboard } from './dashboard-reference';
-import { eventually, isolatedEnv, WorkerProcess } from './pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv, WorkerProcess } from './pipeline-support';
 import { uniqueName } from './support';
 
 const ROWS = 3_000;
@@ -90,11 +89,7 @@ describe('the pipeline, end to end', () => {
   it('gives exactly the reference aggregates, across a SIGKILL of the aggregation worker', { timeout: 240_000 }, async () => {
     const client = await connectTemporal(config.temporal);
     const taskQueue = config.temporal.taskQueue;
-    const ingestion = await client.workflow.execute(ingestDataWorkflow, {
-      taskQueue,
-      workflowId: `${taskQueue}-ingest`,
-      args: [{ productsFile: join(dir, 'products.json'), visitorsFile: join(dir, 'users.json') }],
-    });
+    const ingestion = await ingestDataDir(client, taskQueue, dir);
     expect(ingestion.visitors.loaded).toBe(400);
 
     let aggregator = aggregation();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
+import type { EnrichedClick } from '../../lib/schema';
 
 // Test output shows warnings from Temporal workers, not their lifecycle chatter.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -23,4 +24,9 @@ export function freePort(): Promise<number> {
       server.close(() => done(port));
     });
   });
+}
+
+/** An enriched click of a scripted visitor, for tests that feed the detection topic directly. */
+export function scriptedClick(click: Pick<EnrichedClick, 'clickId' | 'userId' | 'productId' | 'category' | 'gender' | 'age' | 'timestamp'>): EnrichedClick {
+  return { ...click, ip: '10.0.0.1', userAgent: 'test', source: 'shop', title: click.productId, birthDate: null, country: 'NL', deviceType: 'Desktop' };
 }
