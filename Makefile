@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TSX := node_modules/.bin/tsx
 
-.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit integration e2e chaos bench
+.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit workflow integration e2e chaos bench
 
 help:
 	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
@@ -13,9 +13,11 @@ help:
 	@echo "make down    stop everything make up started"
 
 # npm 11 skips dependencies' install scripts (see allowScripts); the packages used here run without them.
-node_modules/.package-lock.json: package.json package-lock.json
+# patches/ holds fixes to installed packages (stack/patch-packages.sh says why each).
+node_modules/.package-lock.json: package.json package-lock.json $(wildcard patches/*.patch)
 	@echo "[install] npm ci"
 	@npm ci --no-audit --no-fund --loglevel=error
+	@stack/patch-packages.sh
 	@touch $@
 
 install: node_modules/.package-lock.json
@@ -31,7 +33,13 @@ stack: install
 data: node_modules/.package-lock.json
 	@$(TSX) scripts/generate-data.ts --if-missing
 
-workers: stack
+# The workers run from JavaScript bundled by esbuild (workers/build-workers.ts), rebuilt when a source changed.
+WORKER_SOURCES := $(shell find workers lib clients activities workflows -name '*.ts' 2>/dev/null)
+.build/orchestrator.js: node_modules/.package-lock.json $(WORKER_SOURCES)
+	@$(TSX) workers/build-workers.ts
+	@touch $@
+
+workers: stack .build/orchestrator.js
 	@stack/workers.sh start
 
 # Loads products and visitors into Redis; run it again any time (idempotent).
@@ -78,6 +86,11 @@ check: node_modules/.package-lock.json
 unit: node_modules/.package-lock.json
 	@npx vitest run --project unit
 
+# Workflows on Temporal's time-skipping test server (Java, from Maven Central), activities mocked.
+workflow: node_modules/.package-lock.json
+	@stack/temporal-test-server.sh install
+	@npx vitest run --project workflow
+
 integration: stack data
 	@npx vitest run --project integration
 
@@ -95,4 +108,4 @@ bench: stack data
 chaos: stack data web/build/index.js
 	@npx vitest run --project chaos
 
-test: check unit integration e2e chaos
+test: check unit workflow integration e2e chaos

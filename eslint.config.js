@@ -17,7 +17,7 @@ const layer = (files, blockedFolders, blockedPackages = []) => ({
 const IO = ['kafkajs', 'ioredis', 'rocksdb', 'fs', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.run/**', '.tools/**', 'web/.svelte-kit/**', 'web/build/**', 'data/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.run/**', '.build/**', '.tools/**', 'web/.svelte-kit/**', 'web/build/**', 'data/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] } },

@@ -6,6 +6,20 @@ export default defineConfig({
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {
         test: {
+          // Workflows on Temporal's time-skipping test server, activities mocked (`make workflow`):
+          // hours of workflow time in milliseconds, no running stack.
+          name: 'workflow',
+          include: ['tests/workflow/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/workflow/global-setup.ts'],
+          // Each file waits mostly on its own test server: two at a time, even on two cores.
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
@@ -22,6 +36,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          // One private copy of the whole system, started once and shared by every e2e file.
+          globalSetup: ['tests/e2e/system.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -5,7 +5,7 @@
  * small however long the topic is.
  */
 import { Partitioners, type Kafka } from 'kafkajs';
-import { changelogOffsets, readChangelog } from './aggregation/changelog';
+import { changelogOffsets, readChangelog } from '../clients/streams/partition-reader';
 
 /**
  * The value of `key`'s last committed record on `topic` written at or after `since` (ms, the

@@ -1,4 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import type { ConsumerKind } from '../lib/consumer-kinds';
 import type { ConsumerRun } from '../lib/consumer-run';
 
 /** How often the host heartbeats even when the stream is idle, well inside the workflow's 15 s timeout. */
@@ -31,8 +32,12 @@ export async function hostConsumer(consumer: Consumer): Promise<void> {
   throw ApplicationFailure.retryable(`${ctx.info.activityType} stopped (${String(ctx.cancellationSignal.reason ?? 'no reason')}); another attempt will resume it`);
 }
 
-/** The activities of `streamConsumersWorkflow`; each worker process registers only its kind. */
+/**
+ * The activities of `streamConsumersWorkflow`; each worker process registers only its kind.
+ * `runStage` runs any stage; the per-kind names are what runs started before it still schedule.
+ */
 export interface StreamConsumerActivities {
+  runStage(kind: ConsumerKind, consumerIndex: number): Promise<void>;
   runEnrichment(consumerIndex: number): Promise<void>;
   runAggregation(consumerIndex: number): Promise<void>;
   runDetectionFeed(consumerIndex: number): Promise<void>;

@@ -62,15 +62,14 @@ export class BenchPipeline {
   async start(roles: WorkerRole[]): Promise<void> {
     const started = roles.map((role) => {
       const index = this.workers.filter((w) => w.role === role).length + 1;
-      const args = role === 'orchestrator' ? ['workers/orchestrator.ts'] : ['workers/stream-worker.ts', role];
+      // The JavaScript stack/workers.sh runs (workers/build-workers.ts, built by run.ts first).
+      const args = role === 'orchestrator' ? ['.build/orchestrator.js'] : ['.build/stream-worker.js', role];
       const name = `${role}-${index}`;
       // The heap limit stack/workers.sh gives the workers.
       const env = { ...this.env, WORKER_NAME: name, NODE_OPTIONS: `--max-old-space-size=${this.config.workerHeapMb}` };
       const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
       // A CPU profile per worker, written when it stops: open it in Chrome DevTools or speedscope.
-      const worker = profileDir
-        ? new WorkerProcess(name, ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`, '--import', 'tsx', ...args], env, 'node')
-        : new WorkerProcess(name, args, env);
+      const worker = new WorkerProcess(name, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`] : []), ...args], env, 'node');
       this.workers.push({ role, process: worker });
       return worker.start(120_000);
     });
@@ -123,7 +122,7 @@ export class BenchPipeline {
     await this.stopWorkers();
     // Thousands of visitor workflows: one batch operation of the server rather than a call each.
     const temporal = resolve(loadConfig().toolsDir, 'bin', 'temporal');
-    const query = `TaskQueue = '${this.taskQueue}' AND ExecutionStatus = 'Running'`;
+    const query = `(TaskQueue = '${this.taskQueue}' OR TaskQueue = '${this.config.temporal.visitorTaskQueue}') AND ExecutionStatus = 'Running'`;
     spawnSync(temporal, ['workflow', 'terminate', '--query', query, '--reason', 'benchmark phase over', '--yes', '--address', this.config.temporal.address], { stdio: 'ignore' });
     await this.admin.deleteTopics({ topics: projectTopics(this.config.kafka) }).catch(() => {});
     await this.admin.disconnect();

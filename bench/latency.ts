@@ -21,9 +21,18 @@ const send = (producer: Producer, topic: string, click: ClickEvent) => producer.
 
 /**
  * `visitors` visitors of the offer's demographic each view clothing, shoes, other clothing; the
- * clock runs from sending the third click to the offer arriving on the offers topic.
+ * clock runs from sending the third click to the offer arriving on the offers topic. With
+ * `browsingForMs`, every visitor views the clothing that long before the first one goes on:
+ * visitors already in session. `beforeFirst` runs once the offers reader listens, just before the
+ * first visitor goes on; offers still missing `waitMs` after the last third click count as missing.
  */
-export async function clickToOffer(p: BenchPipeline, producer: Producer, visitors: number, gapMs: number): Promise<{ latencies: number[]; missing: number }> {
+export async function clickToOffer(
+  p: BenchPipeline,
+  producer: Producer,
+  visitors: number,
+  gapMs: number,
+  { beforeFirst = () => {}, waitMs = 15_000, browsingForMs }: { beforeFirst?: () => void; waitMs?: number; browsingForMs?: number } = {},
+): Promise<{ latencies: number[]; missing: number }> {
   const products = JSON.parse(readFileSync(join(p.config.data.dir, 'products.json'), 'utf8')) as Product[];
   const clothing = products.filter((x) => x.category === 'clothing');
   const shoes = products.find((x) => x.category === 'shoes')!;
@@ -44,16 +53,22 @@ export async function clickToOffer(p: BenchPipeline, producer: Producer, visitor
   });
   await sleep(3_000); // the group's first join, so no offer arrives before it listens
   const topic = p.config.kafka.topics.clicks;
-  for (let i = 0; i < visitors; i++) {
-    const userId = `bench-offer-${randomUUID().slice(0, 8)}`;
-    await send(producer, topic, shopClick(userId, clothing[0]!.id, 'M', 40));
+  const userIds = Array.from({ length: visitors }, () => `bench-offer-${randomUUID().slice(0, 8)}`);
+  const firstClick = (userId: string) => send(producer, topic, shopClick(userId, clothing[0]!.id, 'M', 40));
+  if (browsingForMs !== undefined) {
+    for (const userId of userIds) await firstClick(userId);
+    await sleep(browsingForMs);
+  }
+  beforeFirst();
+  for (const userId of userIds) {
+    if (browsingForMs === undefined) await firstClick(userId);
     await send(producer, topic, shopClick(userId, shoes.id, 'M', 40));
     const last = shopClick(userId, clothing[1]!.id, 'M', 40);
     await send(producer, topic, last);
     sentAt.set(userId, performance.now());
     await sleep(gapMs);
   }
-  const deadline = performance.now() + 15_000;
+  const deadline = performance.now() + waitMs;
   while (sentAt.size > 0 && performance.now() < deadline) await sleep(100);
   await consumer.disconnect();
   return { latencies, missing: sentAt.size };
@@ -91,4 +106,20 @@ export async function clickToDashboard(p: BenchPipeline, producer: Producer, sam
   subscriber.disconnect();
   reader.disconnect();
   return { latencies, missing: sentAt.size };
+}
+
+/**
+ * A burst of new visitors: `count` distinct men of 40, all sent at once (500 clicks a send), each
+ * viewing a product of the catalogue in turn, so about one in eight views clothing and starts an
+ * offer sequence. Each is a new visitor workflow, started by its own signal-with-start. Resolves
+ * with how long writing them took.
+ */
+export async function burstOfNewVisitors(p: BenchPipeline, producer: Producer, count: number): Promise<number> {
+  const products = JSON.parse(readFileSync(join(p.config.data.dir, 'products.json'), 'utf8')) as Product[];
+  const clicks = Array.from({ length: count }, (_, i) => shopClick(`bench-burst-${randomUUID()}`, products[i % products.length]!.id, 'M', 40));
+  const started = performance.now();
+  for (let i = 0; i < clicks.length; i += 500) {
+    await producer.send({ topic: p.config.kafka.topics.clicks, messages: clicks.slice(i, i + 500).map((c) => ({ key: c.userId, value: JSON.stringify(c) })) });
+  }
+  return performance.now() - started;
 }

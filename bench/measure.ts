@@ -113,3 +113,30 @@ export async function waitForGroup(admin: Admin, groupId: string, members: numbe
     await sleep(250);
   }
 }
+
+/** Input records a consumer group has not committed yet. */
+export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [committedRaw, endsRaw] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
+  const committed = new Map(committedRaw[0]!.partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+  return endsRaw.reduce((lag, p) => lag + Number(p.high) - (committed.get(p.partition) ?? 0), 0);
+}
+
+/** Samples a group's lag every 250 ms into `samples` (ms since the start, lag) until `stop`. */
+export function watchLag(admin: Admin, groupId: string, topic: string): { samples: { at: number; lag: number }[]; stop: () => Promise<void> } {
+  const started = performance.now();
+  const samples: { at: number; lag: number }[] = [];
+  let running = true;
+  const watching = (async () => {
+    while (running) {
+      samples.push({ at: performance.now() - started, lag: await groupLag(admin, groupId, topic) });
+      await sleep(250);
+    }
+  })();
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await watching;
+    },
+  };
+}

@@ -1,11 +1,11 @@
 /**
  * The produce side's ceiling: what a client does writing enriched-size records with no other
- * work, in the enrichment's shape (per-partition producers, sends of MAX_PRODUCE_MESSAGES,
+ * work, in the enrichment's shape (per-partition producers, sends split as the stages split theirs,
  * transactions of a consumer batch's size), to a scratch topic.
  */
 import { Producer as PlatformaticProducer } from '@platformatic/kafka';
 import type { Kafka } from 'kafkajs';
-import { MAX_PRODUCE_MESSAGES } from '../lib/produce-requests';
+import { splitTopicMessages } from '../lib/produce-requests';
 import type { EnrichedClick } from '../lib/schema';
 import { perSecond } from './stats';
 
@@ -45,20 +45,30 @@ export function rawProduceKafkajs(kafka: Kafka, topic: string, partitions: numbe
       const n = Math.min(PER_TRANSACTION, count - sent);
       const messages = Array.from({ length: n }, (_, i) => ({ key: `v${i}`, value, partition }));
       const tx = transactional ? await producer.transaction() : producer;
-      for (let i = 0; i < n; i += MAX_PRODUCE_MESSAGES) await tx.send({ topic, messages: messages.slice(i, i + MAX_PRODUCE_MESSAGES) });
+      for (const topicMessages of splitTopicMessages([{ topic, messages }])) await tx.sendBatch({ topicMessages });
       if (transactional) await (tx as Awaited<ReturnType<typeof producer.transaction>>).commit();
     }
     await producer.disconnect();
   });
 }
 
-/** The same idempotent writes with @platformatic/kafka. */
-export function rawProducePlatformatic(brokers: string[], topic: string, partitions: number, total: number): Promise<number> {
+/** The same writes with @platformatic/kafka: idempotent, or in transactions of the same size as kafkajs'. */
+export function rawProducePlatformatic(brokers: string[], topic: string, partitions: number, total: number, transactional = false): Promise<number> {
   return lanes(partitions, total, async (partition, count) => {
-    const producer = new PlatformaticProducer({ clientId: `bench-produce-${partition}`, bootstrapBrokers: brokers, idempotent: true });
-    for (let sent = 0; sent < count; sent += MAX_PRODUCE_MESSAGES) {
-      const n = Math.min(MAX_PRODUCE_MESSAGES, count - sent);
-      await producer.send({ messages: Array.from({ length: n }, (_, i) => ({ topic, key: Buffer.from(`v${i}`), value: Buffer.from(value), partition })) });
+    const producer = new PlatformaticProducer({
+      clientId: `bench-produce-${partition}`,
+      bootstrapBrokers: brokers,
+      idempotent: true,
+      ...(transactional ? { transactionalId: `${topic}-platformatic-p${partition}` } : {}),
+    });
+    for (let sent = 0; sent < count; sent += PER_TRANSACTION) {
+      const n = Math.min(PER_TRANSACTION, count - sent);
+      const messages = Array.from({ length: n }, (_, i) => ({ key: `v${i}`, value, partition }));
+      const tx = transactional ? await producer.beginTransaction() : producer;
+      for (const [request] of splitTopicMessages([{ topic, messages }])) {
+        await tx.send({ messages: request!.messages.map((m) => ({ topic, key: Buffer.from(m.key), value: Buffer.from(m.value), partition })) });
+      }
+      if (transactional) await (tx as Awaited<ReturnType<typeof producer.beginTransaction>>).commit();
     }
     await producer.close();
   });

@@ -54,3 +54,16 @@ export function progressFraction(committed: ReadonlyMap<number, number>, ends: R
   }
   return total === 0 ? 0 : done / total;
 }
+
+/**
+ * A backlog's peak, and when it was worked off: the first sample after the peak at or under
+ * `settled` (undefined if it never was). Samples in time order, `at` in ms.
+ */
+export function backlogCleared(samples: readonly { at: number; lag: number }[], settled: number): { peak: number; peakAtMs: number; clearedAtMs: number | undefined } {
+  let peakIndex = 0;
+  samples.forEach((s, i) => {
+    if (s.lag > samples[peakIndex]!.lag) peakIndex = i;
+  });
+  const cleared = samples.slice(peakIndex).find((s) => s.lag <= settled);
+  return { peak: samples[peakIndex]?.lag ?? 0, peakAtMs: samples[peakIndex]?.at ?? 0, clearedAtMs: cleared?.at };
+}

@@ -23,8 +23,8 @@ export function projectTopics(config: Config['kafka']): string[] {
 }
 
 /**
- * Creates the missing project topics, with `configEntries` (e.g. cleanup.policy=compact) if given;
- * an existing topic is left as it is. Returns the created names.
+ * Creates the missing project topics, with `configEntries` (e.g. cleanup.policy=compact) if given
+ * and the configured `min.insync.replicas`; an existing topic is left as it is. Returns the created names.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -45,7 +45,7 @@ export async function ensureTopics(
           topic,
           numPartitions: config.partitions,
           replicationFactor: config.replicationFactor,
-          configEntries,
+          configEntries: config.minInsyncReplicas === null ? configEntries : [...configEntries, { name: 'min.insync.replicas', value: String(config.minInsyncReplicas) }],
         })),
       });
       await untilLeadersElected(admin, missing);

@@ -1,7 +1,10 @@
+import { defaultPayloadConverter, type Client } from '@temporalio/client';
 import { logLevel } from 'kafkajs';
 import type { Config } from '../lib/config';
-import { CONSUMER_KINDS, type ConsumerKind } from '../lib/consumer-kinds';
+import type { ConsumerKind } from '../lib/consumer-kinds';
 import { consumerTaskQueue, WORKFLOW_IDS } from '../lib/task-queues';
+import { topology } from '../lib/topology';
+import { consumerLag } from '../lib/web/consumer-lag';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
 import proto from '@temporalio/proto';
@@ -138,14 +141,60 @@ async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<Work
   }
 }
 
-/** The orchestrator and each consumer kind's workers, by name. */
-export async function probeAllWorkers(config: Config): Promise<Record<'orchestrator' | ConsumerKind, WorkerHealth>> {
+/** Health of the orchestrator's two Workers (control workflows; visitor workflows) and of each consumer kind's workers. */
+export type WorkersHealth = Record<'orchestrator' | 'visitors' | ConsumerKind, WorkerHealth>;
+
+export async function probeAllWorkers(config: Config): Promise<WorkersHealth> {
   const base = config.temporal.taskQueue;
-  const [orchestrator, ...consumers] = await probeWorkers(config, [
+  const kinds = topology(config).stages.map((s) => s.kind);
+  const [orchestrator, visitors, ...consumers] = await probeWorkers(config, [
     { taskQueue: base, type: 'workflow' },
-    ...CONSUMER_KINDS.map((kind) => ({ taskQueue: consumerTaskQueue(base, kind), type: 'activity' as const, consumersWorkflowId: WORKFLOW_IDS.streamConsumers(kind) })),
+    { taskQueue: config.temporal.visitorTaskQueue, type: 'workflow' },
+    ...kinds.map((kind) => ({ taskQueue: consumerTaskQueue(base, kind), type: 'activity' as const, consumersWorkflowId: WORKFLOW_IDS.streamConsumers(kind) })),
   ]);
-  return { orchestrator: orchestrator!, ...Object.fromEntries(CONSUMER_KINDS.map((kind, i) => [kind, consumers[i]!])) } as Record<'orchestrator' | ConsumerKind, WorkerHealth>;
+  return { orchestrator: orchestrator!, visitors: visitors!, ...Object.fromEntries(kinds.map((kind, i) => [kind, consumers[i]!])) } as WorkersHealth;
+}
+
+/** A stage's consumer group and how far it is behind on its input. */
+export interface GroupLag {
+  group: string;
+  topic: string;
+  /** Messages not yet consumed; null when Kafka did not answer. */
+  lag: number | null;
+  reason?: string;
+}
+
+/** Each stage's lag: its group (`lib/topology.ts`) against the end of its input topic, within `timeoutMs`. */
+export async function probeConsumerLag(config: Config, role = 'lag-probe', timeoutMs = 3_000): Promise<Record<ConsumerKind, GroupLag>> {
+  const admin = createKafka(config.kafka, role, logLevel.NOTHING).admin({ retry: { retries: 0 } });
+  const groups = topology(config).stages.map(({ kind, groupId, input }) => ({ kind, group: groupId, topic: input }));
+  const lags = async () => {
+    await admin.connect();
+    // Topic offsets first: they load the cluster's metadata. A group's offsets asked for before
+    // it wait out a retry inside kafkajs, which made every health check take over 200 ms.
+    const offsets = await Promise.all(groups.map(({ topic }) => admin.fetchTopicOffsets(topic)));
+    const committed = await Promise.all(groups.map(({ group, topic }) => admin.fetchOffsets({ groupId: group, topics: [topic] })));
+    return groups.map(({ kind, group, topic }, i) => [kind, { group, topic, lag: consumerLag(offsets[i]!, committed[i]![0]?.partitions ?? []) }] as const);
+  };
+  try {
+    return Object.fromEntries(await withTimeout(lags(), timeoutMs, `no answer within ${timeoutMs} ms`)) as Record<ConsumerKind, GroupLag>;
+  } catch (err) {
+    const reason = reasonOf(err);
+    return Object.fromEntries(groups.map(({ kind, group, topic }) => [kind, { group, topic, lag: null, reason }])) as Record<ConsumerKind, GroupLag>;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * A consumers workflow's (first) consumer activity: its attempt, 1 while it never failed, and the
+ * details of its last heartbeat as the server holds them (throttled: seconds behind).
+ */
+export async function consumerActivity<T>(client: Client, workflowId: string): Promise<{ attempt: number; details: T | undefined }> {
+  const { raw } = await client.workflow.getHandle(workflowId).describe();
+  const activity = raw.pendingActivities?.[0];
+  const payload = activity?.heartbeatDetails?.payloads?.[0];
+  return { attempt: activity?.attempt ?? 0, details: payload ? defaultPayloadConverter.fromPayload<T>(payload as Parameters<typeof defaultPayloadConverter.fromPayload>[0]) : undefined };
 }
 
 /** Identities of the workers running a workflow's activities with a fresh heartbeat. */

@@ -73,6 +73,21 @@ function hostPort(raw: string): string {
   return one!;
 }
 
+function hostNameList(raw: string): string[] {
+  const list = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) throw new Error('expected at least one host name');
+  for (const h of list) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(h)) throw new Error(`expected a host name without port, got "${h}"`);
+  }
+  return list;
+}
+
+/** A credential: long enough that guessing it is hopeless. */
+function secret(raw: string): string {
+  if (raw.length < 16 || /\s/.test(raw)) throw new Error('expected at least 16 characters without white space');
+  return raw;
+}
+
 function topicName(raw: string): string {
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(raw)) throw new Error(`not a valid Kafka topic name: "${raw}"`);
   return raw;
@@ -110,6 +125,7 @@ const S = {
   kafkaSaslPassword: setting('KAFKA_SASL_PASSWORD', null, 'SASL password (required with a SASL mechanism).', text),
   kafkaPartitions: setting('KAFKA_PARTITIONS', '6', 'Partitions of each topic the project creates.', integer(1, 1000)),
   kafkaReplicationFactor: setting('KAFKA_REPLICATION_FACTOR', '1', 'Replication factor of each topic the project creates.', integer(1, 10)),
+  kafkaMinInsyncReplicas: setting('KAFKA_MIN_INSYNC_REPLICAS', null, 'Replicas that must have a record before a write with acks=all (every producer here) succeeds: the `min.insync.replicas` of each topic the project creates, at most KAFKA_REPLICATION_FACTOR. Unset: the cluster\'s default.', integer(1, 10)),
   topicClicks: setting('TOPIC_CLICKS', 'click-data', 'Topic of raw clicks (producer and shop write it).', topicName),
   topicEnriched: setting('TOPIC_ENRICHED', 'enriched-click-data', 'Topic of enriched clicks.', topicName),
   topicOffers: setting('TOPIC_OFFERS', 'special-offers', 'Topic of offers sent to visitors.', topicName),
@@ -119,7 +135,8 @@ const S = {
   redisHost: setting('REDIS_HOST', '127.0.0.1', 'Redis host.', text),
   redisPort: setting('REDIS_PORT', '6379', 'Redis port (the local server listens here).', port),
   redisUsername: setting('REDIS_USERNAME', null, 'Redis ACL user name (managed Redis).', text),
-  redisPassword: setting('REDIS_PASSWORD', null, 'Redis password (managed Redis).', text),
+  redisPassword: setting('REDIS_PASSWORD', null, 'Redis password (managed Redis); when unset, the one in REDIS_PASSWORD_FILE.', text),
+  redisPasswordFile: setting('REDIS_PASSWORD_FILE', '${RUN_DIR}/redis-password', 'Where `make up` keeps the random password it starts the local Redis with (git-ignored); read when REDIS_PASSWORD is unset and the file exists.', text),
   redisTls: setting('REDIS_TLS', 'false', 'Use TLS to reach Redis.', bool),
   redisDb: setting('REDIS_DB', '0', 'Redis database number.', integer(0, 15)),
 
@@ -128,15 +145,25 @@ const S = {
   temporalAddress: setting('TEMPORAL_ADDRESS', '127.0.0.1:${TEMPORAL_PORT}', 'Temporal frontend host:port.', hostPort),
   temporalNamespace: setting('TEMPORAL_NAMESPACE', 'default', 'Temporal namespace.', text),
   temporalTaskQueue: setting('TEMPORAL_TASK_QUEUE', 'clickstream', 'Task queue of the clickstream workers.', text),
+  temporalVisitorTaskQueue: setting('TEMPORAL_VISITOR_TASK_QUEUE', '${TEMPORAL_TASK_QUEUE}-visitors', 'Task queue of the visitor offer workflows and their activities, served by a Worker of its own in the orchestrator: a burst of visitors cannot delay the ingestion, replay and consumer workflows.', text),
   temporalApiKey: setting('TEMPORAL_API_KEY', null, 'API key (Temporal Cloud); implies TLS.', text),
   temporalTls: setting('TEMPORAL_TLS', 'false', 'Use TLS to reach Temporal.', bool),
   temporalTlsCertFile: setting('TEMPORAL_TLS_CERT_FILE', null, 'Client certificate (PEM) for mTLS.', text),
   temporalTlsKeyFile: setting('TEMPORAL_TLS_KEY_FILE', null, 'Client key (PEM) for mTLS.', text),
   temporalUiUrl: setting('TEMPORAL_UI_URL', 'http://127.0.0.1:${TEMPORAL_UI_PORT}', 'Where people open the Temporal UI.', text),
 
+  allowedLatenessS: setting('ALLOWED_LATENESS_S', '300', 'How long after its minute ends a click still counts in the dashboard\'s windows (event time, by the partition\'s newest click). A later one is counted as a late event only, never folded into a closed window.', integer(0, 30 * 60)),
   visitorIdleMinutes: setting('VISITOR_IDLE_MINUTES', '30', 'A visitor\'s offer workflow completes after this many minutes without clicks; the next click starts it again.', integer(1, 7 * 24 * 60)),
 
   webPort: setting('WEB_PORT', '3000', 'Port of the SvelteKit shop and dashboard.', port),
+  apiToken: setting('API_TOKEN', null, 'The operator\'s credential: control and admin routes need it, as `Authorization: Bearer <token>` or the cookie its sign-in link sets. When unset, the one in API_TOKEN_FILE.', secret),
+  apiTokenFile: setting('API_TOKEN_FILE', '${RUN_DIR}/api-token', 'Where `make up` keeps the random operator token it makes when API_TOKEN is unset (git-ignored).', text),
+  webAllowedHosts: setting('WEB_ALLOWED_HOSTS', 'localhost,127.0.0.1,[::1]', 'Host names the web app answers to (the `Host` header, any port); another gets `403`, so a DNS-rebinding page cannot reach it. Add the public name when serving one.', hostNameList),
+  webHeadersTimeoutS: setting('WEB_HEADERS_TIMEOUT_S', '10', 'Seconds a client may take to send a request\'s headers before the web server drops the connection.', integer(1, 600)),
+  webBodyTimeoutS: setting('WEB_BODY_TIMEOUT_S', '30', 'Seconds a client may take to send a whole request (headers and body) before the web server answers `408` and closes.', integer(1, 3600)),
+  webMaxDashboardStreams: setting('WEB_MAX_DASHBOARD_STREAMS', '200', 'Dashboard event streams (`GET /api/dashboard`) the web server keeps open at once; one more gets `503`.', integer(1, 100_000)),
+  webMaxOfferStreams: setting('WEB_MAX_OFFER_STREAMS', '5000', 'Offer event streams (`GET /api/offers`) the web server keeps open at once; one more gets `503`.', integer(1, 1_000_000)),
+  webStreamLagLimitS: setting('WEB_STREAM_LAG_LIMIT_S', '30', 'Seconds an event stream\'s client may take nothing while updates wait for it (it gets only the newest of each meanwhile); then the server drops the connection.', integer(1, 3600)),
   replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay the dashboard pauses, resumes and speeds up.', text),
 };
 
@@ -158,14 +185,17 @@ export interface Config {
     sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
     partitions: number;
     replicationFactor: number;
+    /** null: the cluster's default. */
+    minInsyncReplicas: number | null;
     topics: { clicks: string; enriched: string; offers: string; deadLetter: string; replayPositions: string };
     local: { port: number; controllerPort: number; heap: string };
   };
-  redis: { host: string; port: number; username: string | null; password: string | null; tls: boolean; db: number };
+  redis: { host: string; port: number; username: string | null; password: string | null; passwordFile: string; tls: boolean; db: number };
   temporal: {
     address: string;
     namespace: string;
     taskQueue: string;
+    visitorTaskQueue: string;
     apiKey: string | null;
     tls: boolean;
     tlsCertFile: string | null;
@@ -173,8 +203,21 @@ export interface Config {
     uiUrl: string;
     local: { port: number; uiPort: number };
   };
+  aggregation: { allowedLatenessMs: number };
   offers: { visitorIdleMinutes: number };
-  web: { port: number; replayWorkflowId: string };
+  web: {
+    port: number;
+    replayWorkflowId: string;
+    /** null: read it from apiTokenFile (clients/secrets.ts). */
+    apiToken: string | null;
+    apiTokenFile: string;
+    allowedHosts: string[];
+    headersTimeoutS: number;
+    bodyTimeoutS: number;
+    maxDashboardStreams: number;
+    maxOfferStreams: number;
+    streamLagLimitS: number;
+  };
 }
 
 /** `${NAME}` in a default refers to another setting's value, e.g. KAFKA_BROKERS to KAFKA_PORT. */
@@ -213,6 +256,11 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: give both or neither');
   }
   const apiKey = read(S.temporalApiKey);
+  const minInsyncReplicas = read(S.kafkaMinInsyncReplicas);
+  const replicationFactor = read(S.kafkaReplicationFactor);
+  if (minInsyncReplicas !== null && replicationFactor !== null && minInsyncReplicas > replicationFactor) {
+    problems.push(`KAFKA_MIN_INSYNC_REPLICAS: ${minInsyncReplicas} is more than KAFKA_REPLICATION_FACTOR=${replicationFactor}: no write could succeed`);
+  }
 
   const config: Config = {
     runDir: read(S.runDir),
@@ -234,7 +282,8 @@ export function loadConfig(env: Env = process.env): Config {
           ? { mechanism: saslMechanism, username: saslUsername, password: saslPassword }
           : null,
       partitions: read(S.kafkaPartitions),
-      replicationFactor: read(S.kafkaReplicationFactor),
+      replicationFactor,
+      minInsyncReplicas,
       topics: {
         clicks: read(S.topicClicks),
         enriched: read(S.topicEnriched),
@@ -249,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: read(S.redisPort),
       username: read(S.redisUsername),
       password: read(S.redisPassword),
+      passwordFile: read(S.redisPasswordFile),
       tls: read(S.redisTls),
       db: read(S.redisDb),
     },
@@ -256,6 +306,7 @@ export function loadConfig(env: Env = process.env): Config {
       address: read(S.temporalAddress),
       namespace: read(S.temporalNamespace),
       taskQueue: read(S.temporalTaskQueue),
+      visitorTaskQueue: read(S.temporalVisitorTaskQueue),
       apiKey,
       tls: read(S.temporalTls) || apiKey !== null || certFile !== null,
       tlsCertFile: certFile,
@@ -263,8 +314,20 @@ export function loadConfig(env: Env = process.env): Config {
       uiUrl: read(S.temporalUiUrl),
       local: { port: read(S.temporalPort), uiPort: read(S.temporalUiPort) },
     },
+    aggregation: { allowedLatenessMs: read(S.allowedLatenessS) * 1000 },
     offers: { visitorIdleMinutes: read(S.visitorIdleMinutes) },
-    web: { port: read(S.webPort), replayWorkflowId: read(S.replayWorkflowId) },
+    web: {
+      port: read(S.webPort),
+      replayWorkflowId: read(S.replayWorkflowId),
+      apiToken: read(S.apiToken),
+      apiTokenFile: read(S.apiTokenFile),
+      allowedHosts: read(S.webAllowedHosts),
+      headersTimeoutS: read(S.webHeadersTimeoutS),
+      bodyTimeoutS: read(S.webBodyTimeoutS),
+      maxDashboardStreams: read(S.webMaxDashboardStreams),
+      maxOfferStreams: read(S.webMaxOfferStreams),
+      streamLagLimitS: read(S.webStreamLagLimitS),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,7 +3,7 @@
  * in Redis. Lookups are hashes; dashboard data is JSON.
  */
 import type { ProductFacts, VisitorFacts } from './enrichment/enrich-click';
-import type { DeviceType, EnrichedClick, Product, Visitor } from './schema';
+import type { EnrichedClick, HumanDeviceType, Product, Visitor } from './schema';
 
 /** Hash `{cat, title}` per product, as in the original template. */
 export const productKey = (productId: string) => `product:${productId}`;
@@ -50,30 +50,63 @@ export const DASHBOARD_CHANNEL = 'dashboard:updates';
 /** Hash: field = input partition, value = JSON of that partition's share of the aggregates. */
 export const AGGREGATE_PARTIALS_KEY = 'dashboard:partials';
 
+/** A product with a count, its newest category and title. */
+export interface ProductCount {
+  productId: string;
+  category: string;
+  title: string;
+  count: number;
+}
+
 /**
- * What the dashboard shows. Times are event times in ms since the epoch. Each window is a run of
- * whole minutes (or half hours) ending with the one holding `asOf`; series are zero-filled, oldest
- * first. "Latest" lists are newest first, ties to the larger id; counts tie in name order. Before
- * the first click `asOf` is 0 and every list is empty.
+ * What the dashboard shows (README, "The dashboard": every figure defined). Times are event times
+ * in ms since the epoch. Each window is a run of whole minutes (or half hours) ending with the one
+ * holding `asOf`; series are zero-filled, oldest first. Human figures leave bot clicks out; late
+ * clicks (after their minute closed, plus the allowed lateness) are counted in `lateEvents` only.
+ * "Latest" lists are newest first, ties to the larger id; counts tie in name order. Before the
+ * first click `asOf` is 0, every list is empty and every figure 0.
  */
 export interface DashboardAggregates {
   /** The newest event time seen, over all partitions: "now" for every window below. */
   asOf: number;
-  /** 15 points: visits in each of the last 15 minutes; `minute` is the minute's start. */
-  visitsPerMinute: { minute: number; visits: number }[];
-  /** 16 points: distinct visitors in each of the last 16 half hours (8 hours); `bucket` is its start. */
-  sessions: { bucket: number; sessions: number }[];
-  /** Clicks of the last `windowMinutes` (10) minutes per device type, every type present. */
-  devices: { windowMinutes: number; total: number; counts: Record<DeviceType, number> };
-  /** The 10 most clicked products of the last 60 minutes, with their newest category and title. */
-  topProducts: { productId: string; category: string; title: string; count: number }[];
-  /** Clicks per category over the last 60 minutes, most popular first. */
+  /** Distinct visitors whose newest page view is in the last 5 minutes. */
+  activeVisitors: number;
+  /** Those visitors by the device of their newest page view, every human device type present. */
+  devices: { windowMinutes: number; total: number; counts: Record<HumanDeviceType, number> };
+  /** 30 points: page views per minute; the last one holds `asOf` and is still filling (`partial`). */
+  pageViewsPerMinute: { minute: number; views: number; partial: boolean }[];
+  /** 16 points: sessions started in each of the last 16 half hours (8 hours); `bucket` is its start. */
+  sessionsStarted: { bucket: number; sessions: number }[];
+  /**
+   * Sessions started in the last 8 hours: a visitor's page views with gaps under 30 minutes.
+   * Open ones count with their duration and pages so far. `bounceRate` is the share of one-page
+   * sessions (0..1); `open` those with a page view in the last 30 minutes.
+   */
+  sessions: { windowHours: number; count: number; open: number; medianDurationMs: number; pagesPerSession: number; bounceRate: number };
+  /** The 10 products that started most of those sessions. */
+  entryPages: ProductCount[];
+  /** The 10 products that ended most of those sessions that have ended. */
+  exitPages: ProductCount[];
+  /** Those sessions by the visitor's country, most first (10 at most), with their share (0..1). */
+  countries: { country: string; sessions: number; share: number }[];
+  /** Bot clicks over the page-view window, and their share of all clicks in it (0..1). */
+  bots: { windowMinutes: number; count: number; share: number };
+  /** Clicks that came after their minute had closed, all time, counted here and nowhere else. */
+  lateEvents: { count: number; allowedLatenessMs: number };
+  /** The 10 most viewed products of the last 60 minutes. */
+  topProducts: ProductCount[];
+  /** Page views per category over the last 60 minutes, most popular first. */
   categories: { category: string; count: number }[];
-  /** The 10 latest distinct visitors, each as of their newest click. */
+  /** The 10 latest distinct (human) visitors, each as of their newest page view. */
   latestVisitors: { userId: string; timestamp: number; ip: string; country: string }[];
-  /** The 100 latest enriched clicks. */
+  /** The 100 latest enriched clicks, bots included (their device says so). */
   rawClicks: EnrichedClick[];
 }
+
+/** Per visitor: JSON `EnrichedClick`s, newest first, at most `VISITOR_CLICKS_LENGTH`; expires a day after the last. */
+export const visitorClicksKey = (userId: string) => `visitor-clicks:${userId}`;
+export const VISITOR_CLICKS_LENGTH = 100;
+export const VISITOR_CLICKS_TTL_S = 24 * 60 * 60;
 
 /**
  * Stream of the offer state machines' transitions, newest last, capped at about

@@ -89,6 +89,10 @@ export interface DeadLetterRecord {
 
 export const DEVICE_TYPES = ['Desktop', 'Mobile', 'Tablet', 'Bot', 'Other'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
+/** Bot clicks are counted apart from every human figure and never reach offer detection. */
+export const BOT_DEVICE = 'Bot' satisfies DeviceType;
+export const HUMAN_DEVICE_TYPES = DEVICE_TYPES.filter((d): d is Exclude<DeviceType, typeof BOT_DEVICE> => d !== BOT_DEVICE);
+export type HumanDeviceType = (typeof HUMAN_DEVICE_TYPES)[number];
 
 /** Placeholder for a field nothing tells, e.g. the country of a private IP, as in the original template. */
 export const UNKNOWN = 'Unknown';

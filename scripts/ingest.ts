@@ -6,6 +6,10 @@ import { startIngestion } from '../activities/ingestion/start-ingestion';
 import { connectTemporal } from '../clients/temporal';
 import { loadConfig } from '../lib/config';
 import { ingestionProgressQuery, type IngestionReport } from '../lib/ingestion/ingestion-progress';
+import { ProgressPoller } from '../lib/progress-poller';
+
+/** A progress query waits this long at most, retries included; the script's end waits for it. */
+const QUERY_TIMEOUT_MS = 5_000;
 
 const config = loadConfig();
 const client = await connectTemporal(config.temporal);
@@ -15,14 +19,17 @@ console.log(`[ingest] started ${handle.workflowId} (run ${handle.firstExecutionR
 
 const show = (r: IngestionReport) =>
   `products ${r.products.loaded} loaded, ${r.products.rejected} rejected; visitors ${r.visitors.loaded}/${r.visitors.total ?? '?'} loaded, ${r.visitors.rejected} rejected`;
-const ticker = setInterval(() => {
-  handle.query(ingestionProgressQuery).then((r) => console.log(`[ingest] ${show(r)}`), () => {});
-}, 2_000);
+const progress = new ProgressPoller(
+  () => client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(ingestionProgressQuery)),
+  (r) => console.log(`[ingest] ${show(r)}`),
+  2_000,
+).start();
+let report: IngestionReport;
 try {
-  const report = await handle.result();
-  console.log(`[ingest] done: ${show(report)}`);
-  for (const r of report.rejections) console.log(`[ingest]   rejected ${r.origin}: ${r.reason}`);
+  report = await handle.result();
 } finally {
-  clearInterval(ticker);
+  await progress.stop();
   await client.connection.close();
 }
+console.log(`[ingest] done: ${show(report)}`);
+for (const r of report.rejections) console.log(`[ingest]   rejected ${r.origin}: ${r.reason}`);

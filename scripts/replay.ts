@@ -9,7 +9,7 @@ import { connectTemporal } from '../clients/temporal';
 import { loadConfig, type Config } from '../lib/config';
 import type { ReplayClicksInput, ReplayProgress } from '../lib/replay/click-replay';
 import { pauseReplaySignal, REPLAY_WORKFLOW_ID, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
-import { DEFAULT_RATE, DEFAULT_SPEED, describePace, parseReplayPace, REPLAY_MODES, type ReplayPace } from '../lib/replay/pacing';
+import { DEFAULT_RATE, DEFAULT_SPEED, describePace, parseReplayPace, RATE_BOUNDS, REPLAY_MODES, SPEED_BOUNDS, type ReplayPace } from '../lib/replay/pacing';
 import type { replayClicksWorkflow } from '../workflows/replay-clicks.workflow';
 
 const USAGE = `Usage: npx tsx scripts/replay.ts <command> [options]
@@ -17,11 +17,11 @@ const USAGE = `Usage: npx tsx scripts/replay.ts <command> [options]
 Commands:
   start      start the replay of the click log to Kafka (nothing changes if it already runs)
                --mode original|fixed|max   pace (default original)
-               --speed N                   original timing sped up N times (default ${DEFAULT_SPEED})
-               --rate N                    fixed pace in rows per second (default ${DEFAULT_RATE})
+               --speed N                   original timing sped up N times (default ${DEFAULT_SPEED}; ${SPEED_BOUNDS.min} to ${SPEED_BOUNDS.max})
+               --rate N                    fixed pace in rows per second (default ${DEFAULT_RATE}; ${RATE_BOUNDS.min} to ${RATE_BOUNDS.max})
                --no-loop                   stop at the end of the log instead of starting over
                --file PATH                 click log as the worker sees it (default DATA_DIR/clicks.csv)
-  pause      stop sending, within about 2 s
+  pause      stop sending, within about a second
   resume     carry on where it paused
   speed N    original timing at N times; or speed --rate N, speed --mode max
   progress   rows sent and rejected, loop, position, pace (JSON)`;
@@ -33,21 +33,26 @@ class UsageError extends Error {}
 
 type Flags = { mode?: string; speed?: string; rate?: string };
 
-/** The pace the flags ask for: --speed implies the original timing, --rate the fixed pace. */
+/**
+ * The pace the flags ask for: --speed implies the original timing, --rate the fixed pace. Judged
+ * by the parser the web app and the workflow use, so the bounds are the same everywhere.
+ */
 function paceOf(flags: Flags): ReplayPace {
   const mode = flags.mode ?? (flags.rate !== undefined ? 'fixed' : 'original');
   if (flags.speed !== undefined && mode !== 'original') throw new UsageError('--speed applies to --mode original only');
   if (flags.rate !== undefined && mode !== 'fixed') throw new UsageError('--rate applies to --mode fixed only');
-  const pace = parseReplayPace({ mode, speed: positive('speed', flags.speed, DEFAULT_SPEED), rate: positive('rate', flags.rate, DEFAULT_RATE) });
+  const raw =
+    mode === 'original' ? { mode, speed: numberOf(flags.speed, DEFAULT_SPEED) } : mode === 'fixed' ? { mode, rate: numberOf(flags.rate, DEFAULT_RATE) } : { mode };
+  const pace = parseReplayPace(raw);
   if (!pace.ok) throw new UsageError(pace.reason);
   return pace.value;
 }
 
-function positive(name: string, raw: string | undefined, fallback: number): number {
+/** The flag's number; text that is none stays text, for the parser to name. */
+function numberOf(raw: string | undefined, fallback: number): number | string {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${name} expects a positive number, got "${raw}"`);
-  return n;
+  return raw.trim() === '' || Number.isNaN(n) ? raw : n;
 }
 
 /** Flags and positional arguments each command accepts. */

@@ -1,5 +1,8 @@
-/** `make status`: one JSON object, each service, worker and the web app up or down, with the reason when down. */
-import { probe, probeAllWorkers, SERVICES } from '../clients/probes';
+/**
+ * `make status`: one JSON object, each service, worker and the web app up or down, with the reason
+ * when down; each stage's workers also with their consumer group, input topic and lag (`consumer`).
+ */
+import { probe, probeAllWorkers, probeConsumerLag, SERVICES } from '../clients/probes';
 import { loadConfig } from '../lib/config';
 
 const config = loadConfig();
@@ -16,10 +19,12 @@ async function probeWeb(): Promise<{ up: boolean; address: string; detail?: stri
   }
 }
 
-const [services, workers, web] = await Promise.all([
+const [services, workers, lags, web] = await Promise.all([
   Promise.all(SERVICES.map(async (s) => [s, await probe(s, config)] as const)),
   probeAllWorkers(config),
+  probeConsumerLag(config, 'status'),
   probeWeb(),
 ]);
-console.log(JSON.stringify({ ...Object.fromEntries(services), workers, web }, null, 2));
+const withLag = Object.fromEntries(Object.entries(workers).map(([name, w]) => [name, name in lags ? { ...w, consumer: lags[name as keyof typeof lags] } : w]));
+console.log(JSON.stringify({ ...Object.fromEntries(services), workers: withLag, web }, null, 2));
 process.exit(0);

@@ -79,3 +79,13 @@ apt_install() {
   say "apt-get install $*"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
+
+# ensure_secret FILE: prints the secret kept in FILE, making a random one (mode 600) the first time.
+ensure_secret() {
+  local file=$1
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    (umask 077; node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("base64url"))' >"$file")
+  fi
+  cat "$file"
+}

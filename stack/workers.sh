@@ -7,13 +7,18 @@ KINDS=(enrichment aggregation detection)
 # A bounded heap: V8 otherwise lets an allocation-heavy consumer grow far past its working set.
 export NODE_OPTIONS="--max-old-space-size=$WORKER_HEAP_MB${NODE_OPTIONS:+ $NODE_OPTIONS}"
 
+# The workers run from the JavaScript workers/build-workers.ts bundles (`make workers` rebuilds it
+# when a source changed), with plain node: through tsx each cost ~35 MB more, plus a launcher process.
+BUILD=.build
+
 start() {
   # Built here, once per version of the workflow code, rather than by webpack inside the orchestrator.
   say "workflow bundle: $("$TSX" workers/workflow-bundle.ts)"
-  start_worker worker-orchestrator "$TSX" workers/orchestrator.ts
+  [ -f "$BUILD/orchestrator.js" ] && [ -f "$BUILD/stream-worker.js" ] || say "$("$TSX" workers/build-workers.ts)"
+  start_worker worker-orchestrator node "$BUILD/orchestrator.js"
   for kind in "${KINDS[@]}"; do
     for i in $(seq 1 "$WORKERS_PER_KIND"); do
-      WORKER_NAME="$kind-$i" start_worker "worker-$kind-$i" "$TSX" workers/stream-worker.ts "$kind"
+      WORKER_NAME="$kind-$i" start_worker "worker-$kind-$i" node "$BUILD/stream-worker.js" "$kind"
     done
   done
 }

@@ -20,6 +20,8 @@ export default {
         'connect-src': ['self'],
         'object-src': ['none'],
         'base-uri': ['self'],
+        // No other site may frame the shop or dashboard (clickjacking the replay controls).
+        'frame-ancestors': ['none'],
       },
     },
   },

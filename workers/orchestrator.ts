@@ -1,6 +1,13 @@
 /**
  * The orchestrator worker: hosts every workflow, plus the short activities (ingestion, replay
  * chunks, offers and the state-machine log). Stream consumers run in their own processes (stream-worker.ts).
+ *
+ * Two Temporal Workers share the process: one for the control workflows (ingestion, replay, stream
+ * consumers) on TEMPORAL_TASK_QUEUE, one for the visitor workflows and their offer activities on
+ * TEMPORAL_VISITOR_TASK_QUEUE. Each has its own task queue on the server, its own pollers, slots,
+ * cache and workflow thread, so thousands of visitor tasks queued after a burst never stand before
+ * a control workflow's task. In one process rather than two: a second process costs about 100 MB
+ * of runtime (Node, tsx, the Temporal core) for nothing the separate queue does not already give.
  */
 import { createOfferActivities } from '../activities/detection/offer-activities';
 import { createIngestionActivities } from '../activities/ingestion/ingestion-activities';
@@ -8,29 +15,58 @@ import { createReplayActivities } from '../activities/replay/replay-activities';
 import { createKafka } from '../clients/kafka';
 import { createRedis } from '../clients/redis';
 import { loadConfig } from '../lib/config';
-import { runWorker } from './run-worker';
+import { runWorkers } from './run-worker';
 import { workflowBundle } from './workflow-bundle';
+
+/** Control workflows are a handful (ingestion, replay, three consumer workflows): a small cache holds them all. */
+const CONTROL_CACHED_WORKFLOWS = 20;
+/**
+ * The visitor Worker's slots. A visitor workflow task takes a few milliseconds of CPU: more in
+ * flight only queues them on the 2 cores the broker, the server and the stages share. Offer
+ * activities open a transactional producer each, so they are held to fewer.
+ */
+const VISITOR_WORKFLOW_TASK_SLOTS = 16;
+const VISITOR_ACTIVITY_SLOTS = 32;
 
 const config = loadConfig();
 const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
 // Replay chunks and offer sends each open their own transactional producer on this client.
 const kafka = createKafka(config.kafka, `orchestrator-${config.workerName}`);
+const offerActivities = createOfferActivities({ config, kafka, redis });
+const bundle = await workflowBundle();
 
-await runWorker(
+await runWorkers(
   config,
   'orchestrator',
-  {
-    taskQueue: config.temporal.taskQueue,
-    workflowBundle: await workflowBundle(),
-    // The SDK sizes its cache by the heap limit (none under 400 MB). Each cached run holds ~0.2 MB
-    // outside the V8 heap: in the benchmark 500 took the orchestrator to 382 MB, 150 to 284, 100 to 251.
-    maxCachedWorkflows: config.workflowCacheSize,
-    activities: {
-      ...createIngestionActivities({ redis }),
-      ...createReplayActivities({ config, kafka }),
-      ...createOfferActivities({ config, kafka, redis }),
+  [
+    {
+      name: 'orchestrator',
+      options: {
+        taskQueue: config.temporal.taskQueue,
+        workflowBundle: bundle,
+        maxCachedWorkflows: CONTROL_CACHED_WORKFLOWS,
+        activities: {
+          ...createIngestionActivities({ redis }),
+          ...createReplayActivities({ config, kafka }),
+          // Visitor workflows started before the visitor task queue existed run here until they go idle.
+          ...offerActivities,
+        },
+      },
     },
-  },
+    {
+      name: 'orchestrator visitors',
+      options: {
+        taskQueue: config.temporal.visitorTaskQueue,
+        workflowBundle: bundle,
+        // The SDK sizes its cache by the heap limit (none under 400 MB). Each cached run holds ~0.2 MB
+        // outside the V8 heap: in the benchmark 500 took the orchestrator to 382 MB, 150 to 284, 100 to 251.
+        maxCachedWorkflows: config.workflowCacheSize,
+        maxConcurrentWorkflowTaskExecutions: VISITOR_WORKFLOW_TASK_SLOTS,
+        maxConcurrentActivityTaskExecutions: VISITOR_ACTIVITY_SLOTS,
+        activities: offerActivities,
+      },
+    },
+  ],
   async () => {
     await redis.quit();
   },

@@ -2,7 +2,8 @@
  * A worker process for one kind of stream consumer: `tsx workers/stream-worker.ts enrichment`.
  * It takes one consumer activity at a time, so N processes of a kind host N consumers.
  */
-import { hostConsumer } from '../activities/stream-consumer-activities';
+import { ApplicationFailure } from '@temporalio/activity';
+import { hostConsumer, type StreamConsumerActivities } from '../activities/stream-consumer-activities';
 import { runEnrichment } from '../activities/enrichment/run-enrichment';
 import { startIngestion } from '../activities/ingestion/start-ingestion';
 import { runAggregation } from '../activities/aggregation/run-aggregation';
@@ -12,9 +13,10 @@ import { createRedis } from '../clients/redis';
 import { connectTemporal } from '../clients/temporal';
 import { CONSUMER_KINDS, type ConsumerKind } from '../lib/consumer-kinds';
 import { loadConfig } from '../lib/config';
+import type { ConsumerRun } from '../lib/consumer-run';
 import { OFFER_RULES } from '../lib/offers/offer-rules';
 import { consumerTaskQueue } from '../lib/task-queues';
-import { runWorker } from './run-worker';
+import { runWorkers } from './run-worker';
 
 const kind = process.argv[2] as ConsumerKind;
 if (!CONSUMER_KINDS.includes(kind)) {
@@ -27,24 +29,36 @@ const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
 const deps = { config, kafka, redis };
 const closers: (() => Promise<unknown>)[] = [() => redis.quit()];
 
-async function consumerActivities(kind: ConsumerKind) {
-  if (kind === 'aggregation') return { runAggregation: () => hostConsumer((run) => runAggregation(deps, run)) };
+/** Runs this worker's stage until its run is told to stop. */
+async function stageRunner(kind: ConsumerKind): Promise<(run: ConsumerRun) => Promise<void>> {
+  if (kind === 'aggregation') return (run) => runAggregation(deps, run);
   // One Temporal client for the process: enrichment starts the ingestion when Redis lost the
   // lookups; the detection feed signals visitor workflows.
   const temporal = await connectTemporal(config.temporal);
   closers.push(() => temporal.connection.close());
-  if (kind === 'enrichment') {
-    const enrichment = { ...deps, reloadLookups: () => startIngestion(temporal, config) };
-    return { runEnrichment: () => hostConsumer((run) => runEnrichment(enrichment, run)) };
-  }
+  if (kind === 'enrichment') return (run) => runEnrichment({ ...deps, reloadLookups: () => startIngestion(temporal, config) }, run);
   const feed = { config, kafka, temporal, rules: OFFER_RULES, visitorIdleMs: config.offers.visitorIdleMinutes * 60_000 };
-  return { runDetectionFeed: () => hostConsumer((run) => runDetectionFeed(feed, run)) };
+  return (run) => runDetectionFeed(feed, run);
 }
 
-await runWorker(
+async function consumerActivities(kind: ConsumerKind): Promise<Partial<StreamConsumerActivities>> {
+  const runner = await stageRunner(kind);
+  const run = () => hostConsumer(runner);
+  const legacyName = ({ enrichment: 'runEnrichment', aggregation: 'runAggregation', detection: 'runDetectionFeed' } as const)[kind];
+  return {
+    runStage: async (asked) => {
+      if (asked !== kind) throw ApplicationFailure.nonRetryable(`a ${kind} worker was asked to run ${asked}: task queues and kinds disagree`);
+      await run();
+    },
+    [legacyName]: run,
+  };
+}
+
+const name = `${kind} worker ${config.workerName}`;
+await runWorkers(
   config,
-  `${kind} worker ${config.workerName}`,
-  { taskQueue: consumerTaskQueue(config.temporal.taskQueue, kind), activities: await consumerActivities(kind), maxConcurrentActivityTaskExecutions: 1 },
+  name,
+  [{ name, options: { taskQueue: consumerTaskQueue(config.temporal.taskQueue, kind), activities: await consumerActivities(kind), maxConcurrentActivityTaskExecutions: 1 } }],
   async () => {
     for (const close of closers) await close();
   },

@@ -1,8 +1,8 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ReplayActivities } from '../activities/replay/replay-activities';
 import { ClickReplay, type ReplayClicksInput, type ReplayProgress } from '../lib/replay/click-replay';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
-import { DEFAULT_PACE, parseReplayPace } from '../lib/replay/pacing';
+import { DEFAULT_PACE, paceOfStartInput } from '../lib/replay/pacing';
 
 const { replayChunk } = proxyActivities<ReplayActivities>({
   startToCloseTimeout: '1 minute',
@@ -13,11 +13,17 @@ const { replayChunk } = proxyActivities<ReplayActivities>({
 });
 
 /**
+ * Runs started before this waited out a pause in one run, whatever the signals that came
+ * meanwhile, and never counted signals: their histories must replay as they were written.
+ */
+const CONTINUE_AS_NEW_WHILE_PAUSED = 'replay-continue-as-new-while-paused';
+
+/**
  * Replays the click log to Kafka, one short chunk after another, looping unless told not to.
  * Signals pause, resume and change its pace; the replayProgress query shows how far it is.
  */
 export async function replayClicksWorkflow(input: ReplayClicksInput): Promise<ReplayProgress> {
-  const pace = parseReplayPace(input.pace ?? DEFAULT_PACE);
+  const pace = paceOfStartInput(input.pace ?? DEFAULT_PACE);
   if (!pace.ok) throw ApplicationFailure.nonRetryable(`invalid pace: ${pace.reason}`);
   // The first run's id stays the same across continue-as-new: click ids stay unique per replay.
   const replay = new ClickReplay({ ...input, pace: pace.value }, workflowInfo().firstExecutionRunId);
@@ -25,19 +31,28 @@ export async function replayClicksWorkflow(input: ReplayClicksInput): Promise<Re
   setHandler(pauseReplaySignal, () => replay.pause());
   setHandler(resumeReplaySignal, () => replay.resume());
   setHandler(setReplaySpeedSignal, (pace) => {
-    const parsed = parseReplayPace(pace);
-    if (parsed.ok) replay.setPace(parsed.value);
-    else log.warn(`setReplaySpeed ignored: ${parsed.reason}`);
+    const parsed = replay.setPace(pace);
+    if (!parsed.ok) log.warn(`setReplaySpeed ignored: ${parsed.reason}`);
   });
   setHandler(replayProgressQuery, () => replay.progress());
 
   while (!replay.finished) {
-    await condition(() => !replay.paused);
-    if (replay.runIsLong || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof replayClicksWorkflow>(replay.continueAsNewInput());
+    if (patched(CONTINUE_AS_NEW_WHILE_PAUSED)) {
+      // Every signal lengthens the history, paused or not: a flood of them moves on to a new run.
+      const runIsOver = () => replay.runIsLong || replay.signalBudgetSpent || workflowInfo().continueAsNewSuggested;
+      await condition(() => !replay.paused || runIsOver());
+      if (runIsOver()) return continueAsNewWith(replay);
+    } else {
+      await condition(() => !replay.paused);
+      if (replay.runIsLong || workflowInfo().continueAsNewSuggested) return continueAsNewWith(replay);
     }
-    replay.recordChunk(await replayChunk(replay.nextChunk()));
+    replay.recordChunk(await replayChunk(replay.startChunk()));
   }
   return replay.progress();
+}
+
+/** The next run starts where this one stands: position, totals, pace, paused or not. */
+async function continueAsNewWith(replay: ClickReplay): Promise<never> {
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof replayClicksWorkflow>(replay.continueAsNewInput());
 }

@@ -27,9 +27,21 @@ function transitionLog(): OfferActivities['logTransitions'] {
 }
 
 /**
+ * Histories written before the spread wait exactly `idleTimeoutMs`; since, each visitor waits a
+ * delay of their own longer (lib/offers/idle-spread.ts), so a burst's visitors do not all
+ * complete at once.
+ */
+const IDLE_SPREAD = 'visitor-idle-spread';
+
+function idleTimeoutMs(visitor: VisitorOffers): number {
+  return patched(IDLE_SPREAD) ? visitor.spreadIdleTimeoutMs : visitor.idleTimeoutMs;
+}
+
+/**
  * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
- * feed with signal-with-start. It completes after `idleTimeoutMs` without clicks, so idle visitors
- * cost nothing; the next click starts a fresh run. The `visitorState` query shows its state.
+ * feed with signal-with-start. It completes after `idleTimeoutMs` (plus its spread) without
+ * clicks, so idle visitors cost nothing; the next click starts a fresh run. The `visitorState`
+ * query shows its state.
  *
  * Changing this code while visitors run: wrap the change in `if (patched('<change-id>'))` so runs
  * replaying older histories take the old path (README, "Change the offer"). Rules are not code:
@@ -41,7 +53,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
   setHandler(visitorStateQuery, () => visitor.view());
 
   for (;;) {
-    if (!visitor.hasPending && !(await condition(() => visitor.hasPending, visitor.idleTimeoutMs))) {
+    if (!visitor.hasPending && !(await condition(() => visitor.hasPending, idleTimeoutMs(visitor)))) {
       await condition(allHandlersFinished);
       return visitor.view();
     }

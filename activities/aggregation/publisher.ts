@@ -4,51 +4,32 @@ import { parsePartial, type AggregatePartial, type PartitionSnapshot } from '../
 import type { Logger } from '../../lib/consumer-run';
 import { AGGREGATE_PARTIALS_KEY, DASHBOARD_CHANNEL, DASHBOARD_KEY } from '../../lib/redis-keys';
 
-const PUBLISH_EVERY_MS = 1_000;
+/** How often the aggregation publishes the dashboard. */
+export const PUBLISH_EVERY_MS = 1_000;
 
-type Snapshots = () => { partition: number; snapshot: PartitionSnapshot }[];
+export type OwnedSnapshot = { partition: number; snapshot: PartitionSnapshot };
 
 /**
- * Publishes the dashboard about once a second: writes this worker's partition snapshots to the
- * partials hash and reads back every worker's (one round trip), merges them, and sets and
- * announces the dashboard when it changed (a second round trip).
+ * Publishes the dashboard (the aggregation's punctuation, about once a second): writes this
+ * worker's partition snapshots to the partials hash and reads back every worker's (one round
+ * trip), merges them, and sets and announces the dashboard when it changed (a second round trip).
  *
  * Owned partitions are written every time, changed or not: should a worker that lost a partition
- * unawares still write it (see `AggregationConsumer.snapshots`), the owner's next write puts the
- * newer state back.
+ * unawares still write it, the owner's next write puts the newer state back.
  */
 export class DashboardPublisher {
   private published = '';
   private readonly reportedBad = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private tick: Promise<void> | null = null;
 
   constructor(
     private readonly redis: Redis,
     private readonly owner: string,
-    private readonly snapshots: Snapshots,
     private readonly log: Logger,
   ) {}
 
-  start(): void {
-    this.timer = setInterval(() => {
-      // A slow Redis skips ticks rather than piling them up.
-      this.tick ??= this.publish()
-        .catch((err: Error) => this.log.warn('dashboard not published', { error: String(err) }))
-        .finally(() => (this.tick = null));
-    }, PUBLISH_EVERY_MS);
-  }
-
-  /** Stops the ticks and publishes once more, so the last commits show. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.tick;
-    await this.publish();
-  }
-
-  async publish(): Promise<void> {
+  async publish(snapshots: OwnedSnapshot[]): Promise<void> {
     const updatedAt = Date.now();
-    const owned = this.snapshots().map(({ partition, snapshot }): AggregatePartial => ({ partition, owner: this.owner, updatedAt, ...snapshot }));
+    const owned = snapshots.map(({ partition, snapshot }): AggregatePartial => ({ partition, owner: this.owner, updatedAt, ...snapshot }));
     const tx = this.redis.multi();
     if (owned.length > 0) tx.hset(AGGREGATE_PARTIALS_KEY, Object.fromEntries(owned.map((p) => [p.partition, JSON.stringify(p)])));
     tx.hgetall(AGGREGATE_PARTIALS_KEY);

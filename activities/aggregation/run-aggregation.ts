@@ -1,14 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
+import type { PartitionStateStore, Processor } from '../../clients/streams/processor';
+import { PartitionAggregates } from '../../lib/aggregation/partition-aggregates';
+import type { PartitionSnapshot } from '../../lib/aggregation/partial';
 import type { Config } from '../../lib/config';
-import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
-import { ensureAggregationTopics } from './changelog';
-import { AggregationConsumer } from './consumer-loop';
-import { DashboardPublisher } from './publisher';
-import { PartitionStore } from './state-store';
-import { aggregationTopology } from './topology';
-
-const HEARTBEAT_EVERY_MS = 5_000;
+import type { ConsumerRun } from '../../lib/consumer-run';
+import { parseEnrichedClick, type EnrichedClick } from '../../lib/schema';
+import { stageSpec } from '../../lib/topology';
+import { runOnKafka } from '../run-stage';
+import { DashboardPublisher, PUBLISH_EVERY_MS } from './publisher';
+import { writeVisitorClicks } from './visitor-clicks-writer';
 
 export interface AggregationDeps {
   config: Config;
@@ -16,45 +17,87 @@ export interface AggregationDeps {
   redis: Redis;
 }
 
+interface PartitionState {
+  aggregates: PartitionAggregates;
+  store: PartitionStateStore;
+  /** A batch is being aggregated and committed. */
+  inFlight: boolean;
+  /** The state as of the last commit; null when it must be taken again. */
+  committed: PartitionSnapshot | null;
+}
+
 /**
  * enriched-click-data → dashboard aggregates in Redis, by event time, exactly once across crashes
- * and rebalances (the Kafka Streams model: RocksDB state per input partition, backed by a
- * compacted changelog written in the same transaction as the input offsets). Runs until
- * `run.signal` aborts, then commits, publishes and closes everything; throws on what it cannot
- * recover from, for Temporal to retry.
+ * and rebalances (the Kafka Streams model: state per input partition in the stage's logged store,
+ * whose changelog commits in the same transaction as the input offsets). Publishing the merged
+ * dashboard is the stage's punctuation, with only the partitions this worker surely owns. Each
+ * visitor's latest clicks go to Redis, for the visitor page, before their batch commits.
  */
+export function aggregationProcessor(config: Config, redis: Redis, run: ConsumerRun): Processor {
+  const partitions = new Map<number, PartitionState>();
+  const publisher = new DashboardPublisher(redis, config.workerName, run.log);
+
+  /** The partition's state as of its last commit, never one with a batch still in flight. */
+  const snapshot = (state: PartitionState) => (state.inFlight ? state.committed : (state.committed ??= state.aggregates.snapshot()));
+
+  return {
+    stage: stageSpec(config, 'aggregation'),
+    async open(partition, store) {
+      const aggregates = PartitionAggregates.fromEntries(await store!.entries(), config.aggregation);
+      partitions.set(partition, { aggregates, store: store!, inFlight: false, committed: null });
+    },
+    async process(records, ctx) {
+      const state = partitions.get(ctx.partition)!;
+      const { aggregates } = state;
+      state.inFlight = true;
+      const clicks: { click: EnrichedClick; json: string }[] = [];
+      for (const record of records) {
+        const text = record.value?.toString('utf8') ?? '';
+        const parsed = parseEnrichedClick(text);
+        if (parsed.ok) {
+          clicks.push({ click: parsed.value, json: text });
+        } else {
+          aggregates.reject();
+          ctx.deadLetter(record, parsed.reason);
+        }
+      }
+      // Redis works on the visitors' lists while this process counts.
+      const written = writeVisitorClicks(
+        redis,
+        clicks.map(({ click, json }) => ({ userId: click.userId, json })),
+      );
+      for (const { click } of clicks) aggregates.apply(click);
+      await written;
+      aggregates.advanceTo(ctx.nextOffset);
+      for (const { key, value } of aggregates.takeChanges()) {
+        if (value === null) state.store.delete(key);
+        else state.store.put(key, value);
+      }
+    },
+    committed(partition) {
+      const state = partitions.get(partition)!;
+      state.inFlight = false;
+      state.committed = null;
+    },
+    close(partition) {
+      partitions.delete(partition);
+    },
+    describe: (partition) => ({ streamTime: partitions.get(partition)?.aggregates.streamTime ?? 0 }),
+    punctuation: {
+      everyMs: PUBLISH_EVERY_MS,
+      run: async (owned) => {
+        await publisher.publish(
+          owned.flatMap((partition) => {
+            const state = partitions.get(partition);
+            const taken = state && snapshot(state);
+            return taken ? [{ partition, snapshot: taken }] : [];
+          }),
+        );
+      },
+    },
+  };
+}
+
 export async function runAggregation({ config, kafka, redis }: AggregationDeps, run: ConsumerRun): Promise<void> {
-  const topology = aggregationTopology(config);
-  await ensureAggregationTopics(kafka, config, topology);
-  const store = await PartitionStore.open(topology.stateDir);
-  const admin = kafka.admin();
-
-  let fail!: (err: Error) => void;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  failed.catch(() => {}); // observed by the race below; this keeps a late failure from going unhandled
-
-  const consumer = new AggregationConsumer({ kafka, admin, store, topology, log: run.log }, fail);
-  const publisher = new DashboardPublisher(redis, config.workerName, () => consumer.snapshots(), run.log);
-  const heartbeat = () => run.heartbeat({ worker: config.workerName, partitions: consumer.summary() });
-  const heartbeats = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
-  // Every step runs even if an earlier one failed; the first failure is what the activity reports.
-  const errors: unknown[] = [];
-  const attempt = (step: () => Promise<unknown>) => step().catch((err: unknown) => errors.push(err));
-
-  await attempt(async () => {
-    await admin.connect();
-    await consumer.start();
-    publisher.start();
-    heartbeat();
-    run.log.info('aggregation running', { worker: config.workerName, group: topology.groupId, changelog: topology.changelog });
-    await Promise.race([untilAborted(run.signal), failed]);
-  });
-  clearInterval(heartbeats);
-  await attempt(() => consumer.stopConsuming());
-  await attempt(() => publisher.stop());
-  await attempt(() => consumer.closeTasks());
-  await attempt(() => admin.disconnect());
-  await attempt(() => store.close());
-  run.log.info('aggregation stopped', { worker: config.workerName, failed: errors.length > 0 });
-  if (errors.length > 0) throw errors[0];
+  await runOnKafka({ config, kafka }, 'aggregation', run, () => aggregationProcessor(config, redis, run));
 }

@@ -1,17 +1,19 @@
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { SharedProducer } from '../../clients/shared-producer';
+import type { Processor } from '../../clients/streams/processor';
 import type { Config } from '../../lib/config';
-import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
-import { deadLetterMessage } from '../../lib/dead-letter';
+import type { ConsumerRun } from '../../lib/consumer-run';
+import { CommitWatermark } from '../../lib/offers/commit-watermark';
 import { clicksByVisitor } from '../../lib/offers/feed-filter';
 import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
 import type { OfferRules } from '../../lib/offers/offer-rules';
 import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
+import { stageSpec } from '../../lib/topology';
+import { runOnKafka } from '../run-stage';
 
 /** Signal-with-start calls in flight per batch: enough to hide round trips, few enough to be gentle. */
-const SIGNAL_CONCURRENCY = 16;
+export const SIGNAL_CONCURRENCY = 16;
 
 export interface DetectionFeedDeps {
   config: Config;
@@ -22,27 +24,30 @@ export interface DetectionFeedDeps {
   visitorIdleMs: number;
 }
 
+/** What the feed reports in its activity heartbeat (with the runtime's group joins and crashes): `make status` and the tests read it. */
+export interface DetectionFeedTotals {
+  forwarded: number;
+  dropped: number;
+  rejected: number;
+  signals: number;
+  /** Times the consumer joined its group: 1 unless it lost its membership (or the group grew). */
+  groupJoins: number;
+  /** Times the consumer crashed, restarted or not. */
+  crashes: number;
+}
+
 /**
  * enriched-click-data → one visitor workflow per visitor, at least once: a batch's clicks are
- * grouped by visitor into one signal-with-start each, and the offsets are committed only once every
- * signal is accepted. A restart re-sends the uncommitted clicks; the workflows drop them by id.
- * Malformed records go to the dead-letter topic before the commit: at least one dead letter each.
+ * grouped by visitor into one signal-with-start each, and the batch's progress is what
+ * `CommitWatermark` says is handled, so a long batch commits part-way. A restart re-sends the
+ * uncommitted clicks; the workflows drop them by id. Malformed records go to the dead-letter topic.
  */
-export async function runDetectionFeed({ config, kafka, temporal, rules, visitorIdleMs }: DetectionFeedDeps, run: ConsumerRun): Promise<void> {
-  const { topics, clientId } = config.kafka;
-  const consumer = kafka.consumer({ groupId: `${clientId}-detection`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200 });
-  const crashed = new Promise<Error>((resolve) =>
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) resolve(payload.error);
-    }),
-  );
+export function detectionProcessor({ config, temporal, rules, visitorIdleMs }: Omit<DetectionFeedDeps, 'kafka'>): Processor {
   const totals = { forwarded: 0, dropped: 0, rejected: 0, signals: 0 };
-  await using deadLetters = new SharedProducer(kafka);
-
   const signal = (userId: string, clicks: VisitorClick[]) => {
     const input: VisitorOfferInput = { userId, rules, idleTimeoutMs: visitorIdleMs };
     return temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, {
-      taskQueue: config.temporal.taskQueue,
+      taskQueue: config.temporal.visitorTaskQueue,
       workflowId: visitorOfferWorkflowId(userId),
       args: [input],
       signal: visitorClicksSignal,
@@ -50,42 +55,49 @@ export async function runDetectionFeed({ config, kafka, temporal, rules, visitor
     });
   };
 
-  await consumer.connect();
-  await consumer.subscribe({ topic: topics.enriched, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      if (!isRunning() || isStale() || batch.messages.length === 0) return;
-      const { byVisitor, dropped, rejected } = clicksByVisitor(batch.messages, rules);
-      if (rejected.length > 0) {
-        const valueAt = new Map(batch.messages.map((m) => [m.offset, m.value]));
-        const messages = rejected.map((r) => deadLetterMessage('detection', r.reason, valueAt.get(r.offset) ?? null, `${batch.topic}/${batch.partition}@${r.offset}`));
-        await (await deadLetters.get()).send({ topic: topics.deadLetter, messages });
-      }
-      await inParallel([...byVisitor], SIGNAL_CONCURRENCY, ([userId, clicks]) => signal(userId, clicks));
-      const last = batch.messages[batch.messages.length - 1]!.offset;
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-      resolveOffset(last);
-      totals.forwarded += batch.messages.length - dropped - rejected.length;
+  return {
+    stage: stageSpec(config, 'detection'),
+    totals: () => totals,
+    async process(records, ctx) {
+      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(records, rules);
+      const byOffset = new Map(records.map((r) => [r.offset, r]));
+      for (const r of rejected) ctx.deadLetter(byOffset.get(r.offset)!, r.reason);
+      const watermark = new CommitWatermark(firstOffsets, ctx.nextOffset);
+      ctx.progress(watermark.committable);
+      await inParallel([...byVisitor], SIGNAL_CONCURRENCY, () => ctx.signal.aborted, async ([userId, clicks]) => {
+        await signal(userId, clicks);
+        watermark.signalled(userId);
+        totals.signals += 1;
+        ctx.progress(watermark.committable);
+      });
+      if (!watermark.complete) return;
+      totals.forwarded += records.length - dropped - rejected.length;
       totals.dropped += dropped;
       totals.rejected += rejected.length;
-      totals.signals += byVisitor.size;
-      run.heartbeat(totals);
-      await heartbeat();
     },
-  });
-
-  const failure = await Promise.race([untilAborted(run.signal).then(() => null), crashed]);
-  await consumer.disconnect();
-  if (failure) throw failure;
+  };
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight; rejects with the first failure. */
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+export async function runDetectionFeed(deps: DetectionFeedDeps, run: ConsumerRun): Promise<void> {
+  await runOnKafka(deps, 'detection', run, () => detectionProcessor(deps));
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight, taking no new item once `stop()`
+ * says so or a call failed; settles when every call has, rejecting with the first failure.
+ */
+async function inParallel<T>(items: T[], limit: number, stop: () => boolean, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length && !failure && !stop()) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }

@@ -1,10 +1,16 @@
 /**
  * Streams the click log's records from a byte offset, each with the offset just past it, so a
- * replay can stop after any record and carry on there later. Memory stays bounded by the stream's
- * buffer whatever the file's size.
+ * replay can stop after any record and carry on there later. Memory stays bounded by a block of
+ * the file whatever the file's size.
+ *
+ * Records come in batches, one per block read, so a replay at its max pace pays one promise per
+ * block rather than per record. A line in the log's usual shape (no quote, or whole quoted fields
+ * with "" inside) is split here; any other (a stray or unclosed quote, a carriage return, a very
+ * long line, the last line without its newline) is read by csv-parse from where it starts, which
+ * then hands back after that one record: what comes out is the same as csv-parse over the file.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/activity';
 import { CsvError, parse, type Info } from 'csv-parse';
@@ -29,18 +35,134 @@ interface Unreadable {
   at: number;
 }
 
+/** Bytes read at a time: about 280 rows of the generated log. */
+const BLOCK_BYTES = 64 * 1024;
+/** Longer lines go to csv-parse: far below MAX_MESSAGE_BYTES, so a line split here is never too long. */
+const SPLIT_LINE_MAX_BYTES = 8 * 1024;
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+
 /** Yields the data records from `start`; at 0 the first record must be the header, and is skipped. */
 export async function* readClickLog(file: string, start: number): AsyncGenerator<LogRecord> {
-  const records = readAll(file, start);
+  for await (const batch of readClickLogBatches(file, start)) yield* batch;
+}
+
+/** readClickLog's records, in batches of those read together (never empty). */
+export async function* readClickLogBatches(file: string, start: number): AsyncGenerator<LogRecord[]> {
+  const batches = readBatches(file, start);
   if (start === 0) {
-    const first = await records.next();
-    if (first.done || !first.value.ok || !isClickLogHeader(first.value.fields)) {
-      await records.return(undefined);
+    const first = await batches.next();
+    const header = first.done ? undefined : first.value[0]!;
+    if (!header?.ok || !isClickLogHeader(header.fields)) {
+      await batches.return(undefined);
       // A wrong or empty file stays wrong: retrying would not help.
       throw ApplicationFailure.nonRetryable(`${file} is not a click log: its first row must be the header ${CLICK_LOG_COLUMNS.join(',')}`);
     }
+    if (first.value!.length > 1) yield first.value!.slice(1);
   }
-  yield* records;
+  yield* batches;
+}
+
+/** Every record to the end, a block at a time; what the splitter declines, csv-parse reads. */
+async function* readBatches(file: string, start: number): AsyncGenerator<LogRecord[]> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw ApplicationFailure.nonRetryable(`click log ${file} not found`);
+    throw err;
+  }
+  try {
+    const block = Buffer.allocUnsafe(BLOCK_BYTES);
+    let offset = start;
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, BLOCK_BYTES, offset);
+      if (bytesRead === 0) return;
+      const batch: LogRecord[] = [];
+      let pos = 0;
+      let declined = false;
+      for (;;) {
+        const newline = block.indexOf(NEWLINE, pos);
+        if (newline === -1 || newline >= bytesRead) break;
+        // An empty line is skipped, as csv-parse's skip_empty_lines does.
+        if (newline > pos) {
+          const line = newline - pos <= SPLIT_LINE_MAX_BYTES ? block.toString('utf8', pos, newline) : undefined;
+          const fields = line === undefined ? undefined : splitCsvLine(line);
+          if (fields === undefined) {
+            declined = true;
+            break;
+          }
+          batch.push({ ok: true, fields, raw: line!.trimEnd(), end: offset + newline + 1 });
+        }
+        pos = newline + 1;
+      }
+      offset += pos;
+      if (batch.length > 0) yield batch;
+      // A line the splitter declined, longer than a block, or the last one without its newline.
+      if (declined || pos === 0) {
+        const record = await readOneRecord(file, offset);
+        if (record === undefined) return;
+        yield [record];
+        offset = record.end;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The fields of a line as csv-parse reads them, for the shapes it reads plainly: unquoted fields
+ * without a quote, and fields quoted whole with "" for a quote inside. Undefined for any other
+ * line, which csv-parse then reads itself (a stray quote kept as text, a quote never closed).
+ */
+export function splitCsvLine(line: string): string[] | undefined {
+  // A carriage return may be a record delimiter and a BOM is stripped: csv-parse's to judge.
+  if (line.includes('\r') || line.charCodeAt(0) === 0xfeff) return undefined;
+  const fields: string[] = [];
+  const length = line.length;
+  let i = 0;
+  for (;;) {
+    if (line.charCodeAt(i) === QUOTE) {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = line.indexOf('"', from);
+        if (quote === -1) return undefined;
+        if (line.charCodeAt(quote + 1) === QUOTE) {
+          value += line.slice(from, quote + 1);
+          from = quote + 2;
+          continue;
+        }
+        value += line.slice(from, quote);
+        i = quote + 1;
+        break;
+      }
+      fields.push(value);
+      if (i === length) return fields;
+      if (line.charCodeAt(i) !== COMMA) return undefined;
+      i += 1;
+    } else {
+      const comma = line.indexOf(',', i);
+      const value = line.slice(i, comma === -1 ? length : comma);
+      if (value.includes('"')) return undefined;
+      fields.push(value);
+      if (comma === -1) return fields;
+      i = comma + 1;
+    }
+  }
+}
+
+/** The one record (or unreadable line) csv-parse reads from `start`; undefined at the end of the file. */
+async function readOneRecord(file: string, start: number): Promise<LogRecord | undefined> {
+  const records = readAll(file, start);
+  try {
+    const first = await records.next();
+    return first.done ? undefined : first.value;
+  } finally {
+    await records.return(undefined);
+  }
 }
 
 /** Every record to the end; an unreadable one costs its first line, and reading goes on after it. */

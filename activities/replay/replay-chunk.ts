@@ -6,20 +6,24 @@
  * chunk committed; uncommitted clicks of a crashed attempt are aborted, never seen by consumers.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Message, Producer } from 'kafkajs';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { Config } from '../../lib/config';
 import { deadLetterMessage } from '../../lib/dead-letter';
 import { REPLAY_CHUNK_MS, replayClickId, type ChunkProgress, type ReplayChunkInput, type ReplayChunkResult } from '../../lib/replay/chunk';
 import { parseClickLogRow, type LoggedClick } from '../../lib/replay/click-log-row';
-import { delayBeforeRow } from '../../lib/replay/pacing';
+import { delayBeforeNextRow } from '../../lib/replay/pacing';
 import { resumePoint, type PositionRecord } from '../../lib/replay/position-record';
 import type { ClickEvent } from '../../lib/schema';
-import { readClickLog } from './click-log-reader';
+import { readClickLogBatches } from './click-log-reader';
 import type { ReplayPositions } from './position-store';
 
-/** Messages per transaction at most: few requests at the max pace, frequent heartbeats all the same. */
-const BATCH_SIZE = 500;
-/** The longest a click due to be sent waits for its transaction to commit: batches at fast paces. */
+/**
+ * Messages per transaction at most. Each transaction costs a few round trips to the broker
+ * (registering partitions, the send, the commit and its markers) whatever its size: at the max
+ * pace, larger ones spend less of the replay waiting on them. A chunk heartbeats after each.
+ */
+const BATCH_SIZE = 5_000;
+/** The longest a click due to be sent waits for its transaction to start: batches at fast paces. */
 const MAX_COMMIT_DELAY_MS = 100;
 /** How far the clocks of workers (which stamp records) and Temporal (which schedules) may differ. */
 const CLOCK_SKEW_MS = 60_000;
@@ -42,23 +46,23 @@ export async function replayChunk(input: ReplayChunkInput, sink: ChunkSink): Pro
     await (await sink.producer.transaction()).abort();
     stored = await sink.positions.lastCommitted(input.replayId, scheduledTimestampMs - CLOCK_SKEW_MS);
   }
+  /** What the last committed transaction left: the position a retried attempt would resume from. */
   let delivered: ChunkProgress = resumePoint(input, chunkId, stored);
+  /** The position after what has been handed to a transaction, committed or not yet. */
+  let handedOver: ChunkProgress = delivered;
   const deadline = performance.now() + REPLAY_CHUNK_MS;
   const next = { ...delivered };
   const clicks: Message[] = [];
   const deadLetters: Message[] = [];
-  /** When the oldest click not yet committed was due; null when none waits. */
+  /** When the oldest click not yet handed to a transaction was due; null when none waits. */
   let oldestPendingAt: number | null = null;
+  /**
+   * The transaction in flight, if any: the next rows are read and encoded while the broker commits
+   * it. One at a time, in order, on the replay's one producer; each carries the position after it.
+   */
+  let inFlight: Promise<void> | undefined;
 
-  /** Commits what is batched and the position after it in one transaction, then heartbeats. */
-  const deliver = async () => {
-    // Every batched row moved the byte offset: an unmoved position means nothing to commit.
-    if (next.byteOffset === delivered.byteOffset && next.owedDelayMs === delivered.owedDelayMs) return;
-    const topicMessages = [
-      { topic: sink.topics.clicks, messages: clicks.splice(0) },
-      { topic: sink.topics.deadLetter, messages: deadLetters.splice(0) },
-      { topic: sink.positions.topic, messages: [sink.positions.message(input.replayId, chunkId, next)] },
-    ].filter((t) => t.messages.length > 0);
+  const commit = async (topicMessages: TopicMessages[], position: ChunkProgress) => {
     const transaction = await sink.producer.transaction();
     try {
       await transaction.sendBatch({ topicMessages });
@@ -67,46 +71,78 @@ export async function replayChunk(input: ReplayChunkInput, sink: ChunkSink): Pro
       await transaction.abort().catch(() => {});
       throw err;
     }
-    delivered = { ...next };
-    oldestPendingAt = null;
+    delivered = position;
     context.heartbeat();
+  };
+  /** Hands what is batched and the position after it to the next transaction, once the one before has committed. */
+  const deliver = async () => {
+    // Every batched row moved the byte offset: an unmoved position means nothing to commit.
+    if (next.byteOffset === handedOver.byteOffset && next.owedDelayMs === handedOver.owedDelayMs) return;
+    // A failed transaction fails the chunk here: nothing after it is sent.
+    await inFlight;
+    const position = { ...next };
+    const topicMessages = [
+      { topic: sink.topics.clicks, messages: clicks.splice(0) },
+      { topic: sink.topics.deadLetter, messages: deadLetters.splice(0) },
+      { topic: sink.positions.topic, messages: [sink.positions.message(input.replayId, chunkId, position)] },
+    ].filter((t) => t.messages.length > 0);
+    handedOver = position;
+    oldestPendingAt = null;
+    inFlight = commit(topicMessages, position);
+    // Awaited by the next deliver or by settle; until then a failure must not count as unhandled.
+    inFlight.catch(() => {});
+  };
+  /** Delivers what is batched and waits until everything handed over has committed. */
+  const settle = async () => {
+    await deliver();
+    await inFlight;
   };
   const sleepUntil = (time: number) => context.sleep(Math.max(0, time - performance.now()));
 
-  let dueAt = performance.now();
-  for await (const record of readClickLog(input.file, next.byteOffset)) {
-    const row = next.row + 1;
-    const parsed = record.ok ? parseClickLogRow(record.fields, row) : record;
-    if (parsed.ok) {
-      const click = parsed.value;
-      dueAt += next.owedDelayMs || delayBeforeRow(input.pace, next.lastOriginalTimestamp, click.originalTimestamp);
-      if (dueAt > deadline) {
-        // The chunk ends inside this gap; the next one waits the rest of it before this row.
-        next.owedDelayMs = dueAt - deadline;
-        await deliver();
-        await sleepUntil(deadline);
-        return { ...delivered, endOfFile: false };
+  try {
+    let dueAt = performance.now();
+    for await (const batch of readClickLogBatches(input.file, next.byteOffset)) {
+      for (const record of batch) {
+        const row = next.row + 1;
+        const parsed = record.ok ? parseClickLogRow(record.fields, row) : record;
+        if (parsed.ok) {
+          const click = parsed.value;
+          dueAt += delayBeforeNextRow(input.pace, next, click.originalTimestamp);
+          if (dueAt > deadline) {
+            // The chunk ends inside this gap; the next one waits the rest of it before this row.
+            next.owedDelayMs = dueAt - deadline;
+            await settle();
+            await sleepUntil(deadline);
+            return { ...delivered, endOfFile: false };
+          }
+          if (dueAt > performance.now()) {
+            if (oldestPendingAt !== null && dueAt - oldestPendingAt >= MAX_COMMIT_DELAY_MS) await deliver();
+            await sleepUntil(dueAt);
+          }
+          clicks.push(clickMessage(input, click));
+          oldestPendingAt ??= performance.now();
+          next.sent += 1;
+          next.lastOriginalTimestamp = click.originalTimestamp;
+        } else {
+          deadLetters.push(deadLetterMessage('producer', parsed.reason, record.raw, `${input.file}:${row}`));
+          next.rejected += 1;
+        }
+        next.row = row;
+        next.byteOffset = record.end;
+        next.owedDelayMs = 0;
+        if (clicks.length + deadLetters.length >= BATCH_SIZE) await deliver();
+        if (performance.now() >= deadline) {
+          await settle();
+          return { ...delivered, endOfFile: false };
+        }
       }
-      if (dueAt > performance.now()) {
-        if (oldestPendingAt !== null && dueAt - oldestPendingAt >= MAX_COMMIT_DELAY_MS) await deliver();
-        await sleepUntil(dueAt);
-      }
-      clicks.push(clickMessage(input, click));
-      oldestPendingAt ??= performance.now();
-      next.sent += 1;
-      next.lastOriginalTimestamp = click.originalTimestamp;
-    } else {
-      deadLetters.push(deadLetterMessage('producer', parsed.reason, record.raw, `${input.file}:${row}`));
-      next.rejected += 1;
     }
-    Object.assign(next, { row, byteOffset: record.end, owedDelayMs: 0 });
-    if (clicks.length + deadLetters.length >= BATCH_SIZE) await deliver();
-    if (performance.now() >= deadline) {
-      await deliver();
-      return { ...delivered, endOfFile: false };
-    }
+    await settle();
+  } catch (err) {
+    // The producer is disconnected next: not while a transaction of this attempt is still on its way.
+    await inFlight?.catch(() => {});
+    throw err;
   }
-  await deliver();
   // Looping over a log without rows would spin without end.
   if (delivered.row === 0) throw ApplicationFailure.nonRetryable(`click log ${input.file} has no rows`);
   return { ...delivered, endOfFile: true };

@@ -1,25 +1,32 @@
 /**
  * What one input partition contributes to the dashboard. Visitors are partitioned by userId, so
- * per-partition distinct-visitor counts and "latest" lists combine exactly; counts are kept per
- * minute so the merge can cut every window at the merged `asOf`, which may be newer than the
- * partition's own stream time.
+ * per-partition distinct-visitor counts, sessions and "latest" lists combine exactly; counts are
+ * kept per minute (sessions per half hour) so the merge can cut every window at the merged
+ * `asOf`, which may be newer than the partition's own stream time.
  */
-import type { DashboardAggregates } from '../redis-keys';
-import { parseJsonObject, type DeviceType, type EnrichedClick, type Parsed } from '../schema';
+import type { DashboardAggregates, ProductCount } from '../redis-keys';
+import { parseJsonObject, type EnrichedClick, type HumanDeviceType, type Parsed } from '../schema';
+import type { SessionSummary } from './sessions';
 
-export type ProductCount = DashboardAggregates['topProducts'][number];
+export type { ProductCount };
 export type CategoryCount = DashboardAggregates['categories'][number];
 export type VisitorSighting = DashboardAggregates['latestVisitors'][number];
-export type SessionCount = DashboardAggregates['sessions'][number];
 
 /** One event-time minute of a partition's clicks. */
 export interface MinuteSummary {
   /** Start of the minute, ms since the epoch. */
   minute: number;
-  visits: number;
-  devices: Record<DeviceType, number>;
+  /** Human page views, and bot clicks apart. */
+  views: number;
+  bots: number;
   products: ProductCount[];
   categories: CategoryCount[];
+}
+
+/** Visitors whose newest page view is in one minute, by that view's device. */
+export interface LastSeenMinute {
+  minute: number;
+  devices: Record<HumanDeviceType, number>;
 }
 
 export interface PartitionSnapshot {
@@ -27,13 +34,18 @@ export interface PartitionSnapshot {
   streamTime: number;
   /** Next input offset to process: null before the first batch. */
   nextOffset: string | null;
-  /** Valid clicks aggregated and invalid messages dead-lettered, all time. */
+  /** Valid clicks aggregated (late ones included) and invalid messages dead-lettered, all time. */
   counted: number;
   rejected: number;
+  /** Clicks that came after their minute closed, all time; and the lateness allowed. */
+  late: number;
+  allowedLatenessMs: number;
   /** Minutes with clicks in the longest minute window as of `streamTime`, oldest first. */
   minutes: MinuteSummary[];
-  /** 30-minute buckets with visitors in the sessions window as of `streamTime`, oldest first. */
-  sessions: SessionCount[];
+  /** Half hours with sessions started in the sessions window, open sessions included, oldest first. */
+  sessions: SessionSummary[];
+  /** The open sessions' visitors by the minute of their newest page view, oldest first. */
+  lastSeen: LastSeenMinute[];
   /** The partition's latest distinct visitors and clicks, newest first. */
   latestVisitors: VisitorSighting[];
   rawClicks: EnrichedClick[];
@@ -54,8 +66,8 @@ export function parsePartial(text: string): Parsed<AggregatePartial> {
   const parsed = parseJsonObject(text, Infinity);
   if (!parsed.ok) return parsed;
   const o = parsed.value;
-  const numbers = ['partition', 'updatedAt', 'streamTime', 'counted', 'rejected'].filter((k) => typeof o[k] !== 'number');
-  const arrays = ['minutes', 'sessions', 'latestVisitors', 'rawClicks'].filter((k) => !Array.isArray(o[k]));
+  const numbers = ['partition', 'updatedAt', 'streamTime', 'counted', 'rejected', 'late', 'allowedLatenessMs'].filter((k) => typeof o[k] !== 'number');
+  const arrays = ['minutes', 'sessions', 'lastSeen', 'latestVisitors', 'rawClicks'].filter((k) => !Array.isArray(o[k]));
   if (numbers.length + arrays.length > 0) return { ok: false, reason: `not a partial: bad ${[...numbers, ...arrays].join(', ')}` };
   return { ok: true, value: o as unknown as AggregatePartial };
 }

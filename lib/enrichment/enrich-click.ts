@@ -25,13 +25,13 @@ export const needsVisitorLookup = (click: Pick<ClickEvent, 'source'>): boolean =
 
 /**
  * Adds what is known of the click's product, visitor, IP and device. Shop clicks carry the
- * visitor's chosen age and gender, which win over the lookups. A click of a product the catalogue
- * does not know, or a replayed click of a visitor users.json does not know, is refused with the
+ * visitor's chosen age and gender, which win over the lookups. A visitor nobody knows (not in
+ * users.json, or a shopper who said nothing) is enriched with gender 'U' and no age and counted,
+ * as the original did. Only a click of a product the catalogue does not know is refused, with the
  * reason, for the dead-letter topic.
  */
 export function enrichClick(click: ClickEvent, ctx: ClickContext): Parsed<EnrichedClick> {
   if (!ctx.product) return { ok: false, reason: `unknown product ${click.productId}` };
-  if (!ctx.visitor && needsVisitorLookup(click)) return { ok: false, reason: `unknown visitor ${click.userId} (replayed clicks need a visitor from users.json)` };
   const birthDate = ctx.visitor?.birthDate ?? null;
   // Field by field in one order, no spreads: this runs once per click (see lib/schema.ts).
   const enriched: EnrichedClick = {

@@ -1,9 +1,10 @@
 /**
  * Which clicks the detection feed may leave out. Not clicks of other categories: those reset a
  * machine mid-sequence. Only a visitor who can be in no sequence at all, because their demographic
- * fits no transition out of the initial state, can be skipped entirely.
+ * fits no transition out of the initial state, can be skipped entirely; and bots, whose clicks
+ * never reach offer detection.
  */
-import { parseEnrichedClick } from '../schema';
+import { BOT_DEVICE, parseEnrichedClick } from '../schema';
 import type { OfferRules } from './offer-rules';
 import type { VisitorClick } from './offer-state-machine';
 
@@ -24,12 +25,16 @@ export interface RejectedMessage {
   reason: string;
 }
 
-/** A batch's usable clicks per visitor, in offset order; counts the clicks no rule can use, and names the malformed. */
+/**
+ * A batch's usable clicks per visitor, in offset order, with each visitor's first offset (for
+ * `CommitWatermark`); counts the clicks no rule can use (bots' included), and names the malformed.
+ */
 export function clicksByVisitor(
   messages: readonly { value: Buffer | null; offset: string }[],
   rules: OfferRules,
-): { byVisitor: Map<string, VisitorClick[]>; dropped: number; rejected: RejectedMessage[] } {
+): { byVisitor: Map<string, VisitorClick[]>; firstOffsets: Map<string, string>; dropped: number; rejected: RejectedMessage[] } {
   const byVisitor = new Map<string, VisitorClick[]>();
+  const firstOffsets = new Map<string, string>();
   let dropped = 0;
   const rejected: RejectedMessage[] = [];
   for (const m of messages) {
@@ -38,14 +43,15 @@ export function clicksByVisitor(
       rejected.push({ offset: m.offset, reason: parsed.reason });
       continue;
     }
-    const { userId, clickId, productId, category, gender, age, timestamp } = parsed.value;
-    if (!clickMayMatter(rules, { gender, age })) {
+    const { userId, clickId, productId, category, gender, age, timestamp, deviceType } = parsed.value;
+    if (deviceType === BOT_DEVICE || !clickMayMatter(rules, { gender, age })) {
       dropped += 1;
       continue;
     }
     const clicks = byVisitor.get(userId) ?? [];
     clicks.push({ clickId, productId, category, gender, age, timestamp });
     byVisitor.set(userId, clicks);
+    if (!firstOffsets.has(userId)) firstOffsets.set(userId, m.offset);
   }
-  return { byVisitor, dropped, rejected };
+  return { byVisitor, firstOffsets, dropped, rejected };
 }

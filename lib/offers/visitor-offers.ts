@@ -4,6 +4,7 @@
  * at least once), runs them through the state machine, and keeps a short memory for the query.
  */
 import type { Offer } from '../schema';
+import { spreadIdleTimeoutMs } from './idle-spread';
 import { OfferStateMachine, type MachineState, type VisitorClick } from './offer-state-machine';
 import type { OfferRules } from './offer-rules';
 
@@ -98,6 +99,11 @@ export class VisitorOffers {
 
   get hasPending(): boolean {
     return this.carried.pending.length > 0;
+  }
+
+  /** How long this visitor waits for a click before completing: the idle timeout plus their share of the spread. */
+  get spreadIdleTimeoutMs(): number {
+    return spreadIdleTimeoutMs(this.userId, this.idleTimeoutMs);
   }
 
   /** This run's history is long enough: time to continue as new. */

@@ -5,8 +5,11 @@
  */
 import type { ReplayPace } from './pacing';
 
-/** About how long one chunk replays: the longest a signal waits to take effect. */
-export const REPLAY_CHUNK_MS = 2_000;
+/**
+ * About how long one chunk replays: the longest a pause or a new pace waits to take effect, so
+ * within about a second. Each chunk costs about six history events and one Kafka transaction.
+ */
+export const REPLAY_CHUNK_MS = 1_000;
 
 /** Where the replay stands in the log: enough to carry on exactly there. */
 export interface ReplayPosition {
@@ -16,7 +19,7 @@ export interface ReplayPosition {
   row: number;
   /** Log time (ms) of the last click sent in this loop, from which the next gap is measured. */
   lastOriginalTimestamp: number | null;
-  /** The rest of a gap a chunk ended in: waited before the row at byteOffset. */
+  /** The rest of a gap a chunk ended in, at that chunk's pace: waited before the row at byteOffset, at most its gap at the pace now. */
   owedDelayMs: number;
 }
 

@@ -3,10 +3,26 @@
  * query, chunks and continue-as-new to it, so all of this is tested without Temporal.
  */
 import { START_OF_LOG, type ReplayChunkInput, type ReplayChunkResult, type ReplayPosition } from './chunk';
-import { DEFAULT_PACE, type ReplayPace } from './pacing';
+import { DEFAULT_PACE, parseReplayPace, type ReplayPace } from './pacing';
+import type { Parsed } from '../schema';
 
-/** Chunks per workflow run before it continues as new: about 17 minutes, a few thousand events. */
+/** Chunks per workflow run before it continues as new: about 8 minutes, about 3,000 events. */
 export const DEFAULT_CHUNKS_PER_RUN = 500;
+/**
+ * Control signals per run before it continues as new, paused or not: each costs at most four
+ * history events, so 500 cost at most 2,000, far below the 51,200 that terminate a run. A flood
+ * that keeps the server from starting a workflow task lands in one run all the same, up to the
+ * server's own limit of 10,000 signals per run; the run moves on at its next workflow task.
+ */
+export const DEFAULT_SIGNALS_PER_RUN = 500;
+/** Pace changes remembered for the dashboard's time charts: a 30-minute chart rarely holds more. */
+export const PACE_CHANGES_KEPT = 10;
+
+/** The replay's pace from `at` (workflow time, ms since the epoch) on. */
+export interface PaceChange {
+  at: number;
+  pace: ReplayPace;
+}
 
 export interface ReplayClicksInput {
   /** The click log, as the worker's file system sees it. */
@@ -17,6 +33,8 @@ export interface ReplayClicksInput {
   pace?: ReplayPace;
   /** Default DEFAULT_CHUNKS_PER_RUN. */
   chunksPerRun?: number;
+  /** Default DEFAULT_SIGNALS_PER_RUN. */
+  signalsPerRun?: number;
   /** Set by continue-as-new only: where the previous run stopped. */
   carried?: CarriedState;
 }
@@ -29,6 +47,8 @@ export interface CarriedState {
   rowsSent: number;
   rowsRejected: number;
   chunks: number;
+  /** Oldest first, the last `PACE_CHANGES_KEPT`; absent in inputs of runs before it was carried. */
+  paceChanges?: PaceChange[];
 }
 
 /** What the `replayProgress` query answers. */
@@ -49,7 +69,13 @@ export interface ReplayProgress {
   rowsSent: number;
   rowsRejected: number;
   chunks: number;
+  /** A chunk is being sent: a pause asked for now lands when it ends. */
+  chunkUnderWay: boolean;
+  /** The pace at start and each change since, oldest first, the last `PACE_CHANGES_KEPT`: where the charts' rate changed. */
+  paceChanges: PaceChange[];
 }
+
+const samePace = (a: ReplayPace, b: ReplayPace) => JSON.stringify(a) === JSON.stringify(b);
 
 const FRESH_START: CarriedState = { paused: false, loopNumber: 1, position: START_OF_LOG, rowsSent: 0, rowsRejected: 0, chunks: 0 };
 
@@ -57,10 +83,13 @@ export class ClickReplay {
   private readonly file: string;
   private readonly loop: boolean;
   private readonly chunksPerRun: number;
+  private readonly signalsPerRun: number;
   private pace: ReplayPace;
-  private readonly state: CarriedState;
+  private readonly state: CarriedState & { paceChanges: PaceChange[] };
   private chunksThisRun = 0;
+  private signalsThisRun = 0;
   private done = false;
+  private chunkUnderWay = false;
 
   constructor(
     input: ReplayClicksInput,
@@ -71,8 +100,11 @@ export class ClickReplay {
     this.pace = input.pace ?? DEFAULT_PACE;
     // At least one chunk per run, or runs would continue as new without end and without progress.
     this.chunksPerRun = Math.max(1, input.chunksPerRun ?? DEFAULT_CHUNKS_PER_RUN);
+    this.signalsPerRun = Math.max(1, input.signalsPerRun ?? DEFAULT_SIGNALS_PER_RUN);
     // Shallow copies suffice: positions are replaced whole, never changed in place.
-    this.state = { ...(input.carried ?? FRESH_START) };
+    // Date.now() is the workflow's own deterministic clock inside a workflow.
+    const paceChanges = input.carried ? [...(input.carried.paceChanges ?? [])] : [{ at: Date.now(), pace: this.pace }];
+    this.state = { ...(input.carried ?? FRESH_START), paceChanges };
   }
 
   get paused(): boolean {
@@ -83,30 +115,48 @@ export class ClickReplay {
     return this.done;
   }
 
-  /** This run's history is long enough: time to continue as new. */
+  /** This run has replayed enough chunks: time to continue as new. */
   get runIsLong(): boolean {
     return this.chunksThisRun >= this.chunksPerRun;
   }
 
+  /** This run has taken enough signals: time to continue as new, even while paused. */
+  get signalBudgetSpent(): boolean {
+    return this.signalsThisRun >= this.signalsPerRun;
+  }
+
   pause(): void {
+    this.signalsThisRun += 1;
     this.state.paused = true;
   }
 
   resume(): void {
+    this.signalsThisRun += 1;
     this.state.paused = false;
   }
 
-  setPace(pace: ReplayPace): void {
-    this.pace = pace;
+  /** A new pace from a signal; one out of bounds is refused, with the reason, and the pace stays. */
+  setPace(raw: unknown): Parsed<ReplayPace> {
+    this.signalsThisRun += 1;
+    const pace = parseReplayPace(raw);
+    // The same pace again changes no rate: no mark on the charts.
+    if (pace.ok && !samePace(pace.value, this.pace)) {
+      this.pace = pace.value;
+      this.state.paceChanges = [...this.state.paceChanges, { at: Date.now(), pace: pace.value }].slice(-PACE_CHANGES_KEPT);
+    }
+    return pace;
   }
 
-  nextChunk(): ReplayChunkInput {
+  /** The next chunk's input; the chunk is under way until its result is recorded. */
+  startChunk(): ReplayChunkInput {
     const { loopNumber, position } = this.state;
+    this.chunkUnderWay = true;
     return { replayId: this.replayId, file: this.file, loopNumber, pace: this.pace, position };
   }
 
   recordChunk(result: ReplayChunkResult): void {
     const { sent, rejected, endOfFile, ...position } = result;
+    this.chunkUnderWay = false;
     this.state.rowsSent += sent;
     this.state.rowsRejected += rejected;
     this.state.chunks += 1;
@@ -122,7 +172,7 @@ export class ClickReplay {
   }
 
   progress(): ReplayProgress {
-    const { paused, loopNumber, position, rowsSent, rowsRejected, chunks } = this.state;
+    const { paused, loopNumber, position, rowsSent, rowsRejected, chunks, paceChanges } = this.state;
     return {
       file: this.file,
       loop: this.loop,
@@ -136,11 +186,13 @@ export class ClickReplay {
       rowsSent,
       rowsRejected,
       chunks,
+      chunkUnderWay: this.chunkUnderWay,
+      paceChanges,
     };
   }
 
   /** The next run starts with the current options (the pace may have changed) and state. */
   continueAsNewInput(): ReplayClicksInput {
-    return { file: this.file, loop: this.loop, pace: this.pace, chunksPerRun: this.chunksPerRun, carried: { ...this.state } };
+    return { file: this.file, loop: this.loop, pace: this.pace, chunksPerRun: this.chunksPerRun, signalsPerRun: this.signalsPerRun, carried: { ...this.state } };
   }
 }

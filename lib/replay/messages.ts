@@ -12,6 +12,6 @@ export const REPLAY_WORKFLOW_ID = 'replay-clicks';
 /** Takes effect when the current chunk ends, within about REPLAY_CHUNK_MS. */
 export const pauseReplaySignal = defineSignal('pauseReplay');
 export const resumeReplaySignal = defineSignal('resumeReplay');
-/** A new speed factor, rate or mode; an invalid pace is logged and ignored. */
+/** A new speed factor, rate or mode; a pace parseReplayPace refuses (out of bounds, unknown fields) is logged and ignored. */
 export const setReplaySpeedSignal = defineSignal<[ReplayPace]>('setReplaySpeed');
 export const replayProgressQuery = defineQuery<ReplayProgress>('replayProgress');

@@ -12,24 +12,34 @@ export const MAX_CLICK_REQUEST_BYTES = 4 * 1024;
 const MAX_FIELD_LENGTH = 512;
 
 export interface ClickRequest {
-  userId: string;
+  /** Only server-to-server callers name the visitor; a browser's comes from its cookie. */
+  userId?: string;
   productId: string;
-  age: number;
-  gender: Gender;
+  /** Absent: the visitor did not say (the enrichment records an unknown age). */
+  age?: number;
+  /** Absent: the visitor preferred not to say (the enrichment records gender `U`). */
+  gender?: Gender;
   ip?: string;
   userAgent?: string;
 }
 
 export type ClickRequestResult = { ok: true; value: ClickRequest } | { ok: false; status: 400 | 413 | 415; message: string };
 
-/** "M", "F", "male", "female" in any case; anything else is not a gender the offers know. */
-export function normaliseGender(raw: unknown): Gender | undefined {
+/**
+ * "M", "F", "male", "female" in any case; "U" or "unknown" is a visitor who prefers not to say.
+ * Anything else is undefined: not a gender the shop knows.
+ */
+export function normaliseGender(raw: unknown): Gender | 'unknown' | undefined {
   if (typeof raw !== 'string') return undefined;
   const v = raw.trim().toLowerCase();
   if (v === 'm' || v === 'male') return 'M';
   if (v === 'f' || v === 'female') return 'F';
+  if (v === 'u' || v === 'unknown') return 'unknown';
   return undefined;
 }
+
+const USER_AGENT_RULE = `must be a User-Agent header value (products and comments, RFC 9110) of at most ${MAX_FIELD_LENGTH} characters`;
+const isAcceptedUserAgent = (v: string) => v.length <= MAX_FIELD_LENGTH && isUserAgent(v);
 
 const FIELDS = ['userId', 'productId', 'age', 'gender', 'ip', 'userAgent'] as const;
 
@@ -44,47 +54,76 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
   const problems: string[] = [];
   const text = (k: string) => (typeof o[k] === 'string' ? o[k].trim() : undefined);
   const userId = text('userId');
-  if (!userId || !isVisitorId(userId)) problems.push('userId must be 1-128 letters, digits, -, _, . or :');
+  if (o.userId !== undefined && !(userId && isVisitorId(userId))) problems.push('userId must be 1-128 letters, digits, -, _, . or : when given');
   const productId = text('productId');
   if (!productId || productId.length > MAX_FIELD_LENGTH) problems.push(`productId must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters`);
   else if (!isProduct(productId)) problems.push(`productId ${shown(productId)} is not a product of the shop`);
-  if (typeof o.age !== 'number' || !Number.isInteger(o.age) || o.age < 0 || o.age > 130) problems.push('age must be a whole number from 0 to 130');
-  const gender = normaliseGender(o.gender);
-  if (!gender) problems.push('gender must be M, F, male or female');
+  // Age and gender are the visitor's to give: missing or null is unknown, as is gender "unknown".
+  const given = (k: (typeof FIELDS)[number]) => o[k] !== undefined && o[k] !== null;
+  const age = given('age') ? o.age : undefined;
+  if (age !== undefined && (typeof age !== 'number' || !Number.isInteger(age) || age < 0 || age > 130)) problems.push('age must be a whole number from 0 to 130 when given');
+  const gender = given('gender') ? normaliseGender(o.gender) : 'unknown';
+  if (!gender) problems.push('gender must be M, F, male, female or unknown when given');
   const optional = { ip: text('ip'), userAgent: text('userAgent') };
-  const given = (k: 'ip' | 'userAgent') => o[k] !== undefined && o[k] !== null;
   if (given('ip') && !(optional.ip !== undefined && isIpAddress(optional.ip))) problems.push('ip must be an IPv4 or IPv6 address when given');
-  if (given('userAgent') && !(optional.userAgent !== undefined && optional.userAgent.length <= MAX_FIELD_LENGTH && isUserAgent(optional.userAgent))) {
-    problems.push(`userAgent must be a User-Agent header value (products and comments, RFC 9110) of at most ${MAX_FIELD_LENGTH} characters when given`);
-  }
+  if (given('userAgent') && !(optional.userAgent !== undefined && isAcceptedUserAgent(optional.userAgent))) problems.push(`userAgent ${USER_AGENT_RULE} when given`);
   if (problems.length > 0) return { ok: false, status: 400, message: problems.join('; ') };
   return {
     ok: true,
     value: {
-      userId: userId!,
+      ...(userId ? { userId } : {}),
       productId: productId!,
-      age: o.age as number,
-      gender: gender!,
+      ...(typeof age === 'number' ? { age } : {}),
+      ...(gender === 'M' || gender === 'F' ? { gender } : {}),
       ...(optional.ip ? { ip: optional.ip } : {}),
       ...(optional.userAgent ? { userAgent: optional.userAgent } : {}),
     },
   };
 }
 
+/**
+ * The `User-Agent` header, held to the body field's rules: what would be dead-lettered downstream
+ * is refused here. A request without one (or an empty one) has none.
+ */
+export function headerUserAgent(header: string | null): { ok: true; value: string } | { ok: false; status: 400; message: string } {
+  const value = header?.trim() ?? '';
+  if (value === '' || isAcceptedUserAgent(value)) return { ok: true, value };
+  return { ok: false, status: 400, message: `the User-Agent header ${USER_AGENT_RULE}` };
+}
+
+/** Who sends a click: the operator's token (server to server), a shop visitor's signed cookie, or neither. */
+export interface ClickCaller {
+  operator: boolean;
+  visitorId: string | null;
+}
+
+/**
+ * Whose click it is. A visitor's browser clicks for its own visitor only; the operator's token may
+ * name any visitor (a front end of its own, a load test).
+ */
+export function clickVisitor(named: string | undefined, caller: ClickCaller): { ok: true; userId: string } | { ok: false; status: 400 | 403; message: string } {
+  if (caller.operator && named) return { ok: true, userId: named };
+  if (caller.visitorId) {
+    if (named && named !== caller.visitorId) return { ok: false, status: 403, message: 'userId differs from the visitor of this browser: a visitor clicks only for themselves' };
+    return { ok: true, userId: caller.visitorId };
+  }
+  return { ok: false, status: 400, message: 'userId required: with the operator token, name the visitor' };
+}
+
 /** The click as the clicks topic carries it; the request's own ip and user agent win over the connection's. */
 export function shopClickEvent(
   req: ClickRequest,
-  from: { clickId: string; timestamp: number; ip: string; userAgent: string },
+  from: { userId: string; clickId: string; timestamp: number; ip: string; userAgent: string },
 ): ClickEvent {
   return {
     clickId: from.clickId,
-    userId: req.userId,
+    userId: from.userId,
     productId: req.productId,
     ip: req.ip ?? from.ip,
     userAgent: req.userAgent ?? from.userAgent,
     timestamp: from.timestamp,
-    age: req.age,
-    gender: req.gender,
+    ...(req.age !== undefined ? { age: req.age } : {}),
+    ...(req.gender !== undefined ? { gender: req.gender } : {}),
     source: 'shop',
   };
 }

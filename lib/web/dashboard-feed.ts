@@ -1,11 +1,11 @@
 /** What the dashboard page receives on its event stream, and how its parts are read from Redis. */
 import type { TransitionLogEntry } from '../offers/visitor-offers';
-import type { DashboardAggregates } from '../redis-keys';
+import type { PublicAggregates } from './public-feed';
 import type { ReplayProgress } from '../replay/click-replay';
 
 export interface DashboardFeed {
-  /** null until the aggregation workers wrote their first aggregates. */
-  aggregates: DashboardAggregates | null;
+  /** As anyone may see them (short ids, no addresses); null until the aggregation workers wrote their first aggregates. */
+  aggregates: PublicAggregates | null;
   /** The offer state machines' latest transitions, newest first. */
   stateMachineLog: (TransitionLogEntry & { id: string })[];
   /** null when no replay workflow runs (or Temporal does not answer). */

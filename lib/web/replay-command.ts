@@ -15,6 +15,8 @@ export function parseReplayCommand(raw: unknown): Parsed<ReplayCommand> {
   switch (o.action) {
     case 'pause':
     case 'resume':
+      // A pace here would be ignored: say so rather than let the caller think it was taken.
+      if (o.pace !== undefined) return { ok: false, reason: `pace goes with the speed action only, not with ${o.action}` };
       return { ok: true, value: { action: o.action } };
     case 'speed': {
       const pace = parseReplayPace(o.pace);

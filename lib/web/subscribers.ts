@@ -31,6 +31,10 @@ export class KeyedSubscribers<T> {
     return set.size;
   }
 
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   /** Listeners over all keys. */
   get size(): number {
     let n = 0;

@@ -1,24 +1,58 @@
-/** The shop's visitor: an id as in the original data (upper-case GUID) and a chosen demographic. */
+/**
+ * The shop's visitor: an id the server issued in a signed cookie (an upper-case GUID, as in the
+ * original data) and the demographic the visitor chose, kept in the browser.
+ */
 import type { Gender } from '../schema';
 
-export interface VisitorIdentity {
-  userId: string;
-  age: number;
-  gender: Gender;
+/** What the visitor chose to tell: "unknown" and null when they preferred not to say. */
+export interface VisitorProfile {
+  age: number | null;
+  gender: Gender | 'unknown';
 }
 
-export const newVisitorId = (): string => crypto.randomUUID().toUpperCase();
+export interface VisitorIdentity extends VisitorProfile {
+  userId: string;
+}
 
-/** Reads a stored identity (localStorage text); anything malformed is no identity. */
-export function parseVisitorIdentity(text: string | null): VisitorIdentity | null {
+/** The body fields of a click for this profile: what the visitor did not tell is left out. */
+export function profileClickFields(profile: VisitorProfile): { age?: number; gender?: Gender } {
+  return { ...(profile.age !== null ? { age: profile.age } : {}), ...(profile.gender !== 'unknown' ? { gender: profile.gender } : {}) };
+}
+
+/** How the shop names the visitor to themselves, e.g. "woman, 30" or "prefer not to say". */
+export function describeProfile(profile: VisitorProfile): string {
+  const gender = profile.gender === 'M' ? 'man' : profile.gender === 'F' ? 'woman' : null;
+  const parts = [gender, profile.age === null ? null : String(profile.age)].filter((p) => p !== null);
+  return parts.length > 0 ? parts.join(', ') : 'prefer not to say';
+}
+
+/** Reads a stored profile (localStorage text); anything malformed is no profile. */
+export function parseVisitorProfile(text: string | null): VisitorProfile | null {
   if (!text) return null;
   try {
     const o = JSON.parse(text) as Record<string, unknown>;
-    if (typeof o.userId !== 'string' || !/^[0-9A-F-]{36}$/.test(o.userId)) return null;
-    if (typeof o.age !== 'number' || !Number.isInteger(o.age) || o.age < 0 || o.age > 130) return null;
-    if (o.gender !== 'M' && o.gender !== 'F') return null;
-    return { userId: o.userId, age: o.age, gender: o.gender };
+    const age = o.age ?? null;
+    if (age !== null && (typeof age !== 'number' || !Number.isInteger(age) || age < 0 || age > 130)) return null;
+    if (o.gender !== 'M' && o.gender !== 'F' && o.gender !== 'unknown') return null;
+    return { age, gender: o.gender };
   } catch {
     return null;
+  }
+}
+
+/**
+ * Where to go once the visitor has chosen who they are: `next` when it is a page of this shop
+ * (a path under /shop, with its query), else the shop's front page. Another site, a
+ * protocol-relative `//host` or a backslash trick is never followed: no open redirect.
+ */
+export function shopReturnPath(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/shop';
+  try {
+    const base = 'http://shop.invalid';
+    const url = new URL(next, base);
+    if (url.origin !== base || !(url.pathname === '/shop' || url.pathname.startsWith('/shop/'))) return '/shop';
+    return url.pathname + url.search;
+  } catch {
+    return '/shop';
   }
 }

@@ -15,6 +15,7 @@ import { csvRow } from '../../lib/datagen/csv';
 import { generateProducts } from '../../lib/datagen/products';
 import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { CLICK_LOG_COLUMNS, type Product, type Visitor } from '../../lib/schema';
+import { topology, topologyTopics } from '../../lib/topology';
 import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
 import { WorkerProcess } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
@@ -99,13 +100,14 @@ export function testProducer(kafka: Kafka): Producer {
 
 /** Stops what a private pipeline left running on the shared servers: workflows, topics, Redis keys. */
 export async function removePipeline(client: Client, kafka: Kafka, config: Config, redis: Redis): Promise<void> {
-  const running = client.workflow.list({ query: `TaskQueue = '${config.temporal.taskQueue}' AND ExecutionStatus = 'Running'` });
+  const running = client.workflow.list({ query: `(TaskQueue = '${config.temporal.taskQueue}' OR TaskQueue = '${config.temporal.visitorTaskQueue}') AND ExecutionStatus = 'Running'` });
   for await (const wf of running) await client.workflow.getHandle(wf.workflowId).terminate('test over').catch(() => {});
   const admin = kafka.admin();
   await admin.connect();
-  // The aggregation's changelog topics carry the client id too.
-  const ours = (await admin.listTopics()).filter((t) => t.startsWith(config.kafka.clientId));
-  await admin.deleteTopics({ topics: [...new Set([...projectTopics(config.kafka), ...ours])] }).catch(() => {});
+  // The stages' changelogs too (lib/topology.ts): those that exist.
+  const existing = new Set(await admin.listTopics());
+  const ours = [...new Set([...projectTopics(config.kafka), ...topologyTopics(topology(config))])].filter((t) => existing.has(t));
+  await admin.deleteTopics({ topics: ours }).catch(() => {});
   await admin.disconnect();
   await redis.flushdb();
 }

@@ -5,6 +5,7 @@
  * folder, so a restarted server comes back with its data.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +28,12 @@ const PORTS = {
 
 export class PrivateStack {
   readonly runDir = mkdtempSync(join(tmpdir(), 'clickstream-chaos-'));
-  /** What points a process at this stack: merge it over a worker's or test's environment. */
-  readonly vars: Record<string, string> = { RUN_DIR: this.runDir, ...PORTS };
+  /**
+   * What points a process at this stack: merge it over a worker's or test's environment. The Redis
+   * password is given, not left to the file `stack/redis.sh` writes, so clients made before the
+   * stack starts have it too.
+   */
+  readonly vars: Record<string, string> = { RUN_DIR: this.runDir, REDIS_PASSWORD: `chaos-${randomUUID()}`, ...PORTS };
   private readonly env = { ...process.env, ...this.vars };
   private readonly started = new Set<StackService>();
 

@@ -11,12 +11,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aggregationTopology } from '../../activities/aggregation/topology';
+import { stageSpec } from '../../lib/topology';
 import { createKafka, ensureTopics } from '../../clients/kafka';
 import { createRedis } from '../../clients/redis';
 import { loadConfig, type Config } from '../../lib/config';
-import { AGGREGATE_PARTIALS_KEY, DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
-import { CATEGORIES, DEVICE_TYPES, type DeadLetterRecord, type EnrichedClick } from '../../lib/schema';
+import { AGGREGATE_PARTIALS_KEY, DASHBOARD_KEY, VISITOR_CLICKS_LENGTH, visitorClicksKey, type DashboardAggregates } from '../../lib/redis-keys';
+import { CATEGORIES, HUMAN_DEVICE_TYPES, type DeadLetterRecord, type EnrichedClick } from '../../lib/schema';
 import { uniqueName } from './support';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'aggregator-process.ts');
@@ -24,9 +24,14 @@ const REDIS_DB = '3';
 const TAKEOVER_TIMEOUT_MS = 60_000;
 
 // ---------------------------------------------------------------------------------------------
-// Input: ~2 hours of enriched clicks, mostly in event-time order, some late, ties included.
+// Input: ~2 hours of enriched clicks, mostly in event-time order, ties included. Some arrive up to
+// 10 minutes out of order, within the allowed lateness; about 1% after the first tenth arrive 70
+// minutes behind, past it (their ids end in "-late"): late events.
 
 const START = Date.UTC(2026, 0, 15, 8, 0);
+const ALLOWED_LATENESS_MS = 30 * 60_000;
+const LATE_MS = 70 * 60_000;
+const isLate = (c: EnrichedClick) => c.clickId.endsWith('-late');
 
 function random(seed: number): () => number {
   let s = seed;
@@ -42,10 +47,10 @@ function generateClicks(n: number, seed: number): EnrichedClick[] {
   const devices = ['Desktop', 'Desktop', 'Desktop', 'Mobile', 'Mobile', 'Tablet', 'Bot', 'Other'] as const;
   return Array.from({ length: n }, (_, i) => {
     const product = Math.floor(rnd() * rnd() * 40);
-    const lateness = rnd() < 0.05 ? rnd() * 10 * 60_000 : rnd() < 0.01 ? 70 * 60_000 : 0;
+    const lateness = rnd() < 0.05 ? rnd() * 10 * 60_000 : rnd() < 0.01 && i > n / 10 ? LATE_MS : 0;
     const visitor = Math.floor(rnd() * visitors.length);
     return {
-      clickId: `click-${seed}-${i}`,
+      clickId: `click-${seed}-${i}${lateness === LATE_MS ? '-late' : ''}`,
       userId: visitors[visitor]!,
       productId: `P${String(product).padStart(3, '0')}`,
       ip: `10.${visitor % 256}.${i % 256}.1`,
@@ -76,40 +81,128 @@ function messagesOf(clicks: EnrichedClick[], invalid: string[]): Message[] {
 // ---------------------------------------------------------------------------------------------
 // Expected output: a full scan of all clicks, sharing no code with the aggregation.
 
+const MIN = 60_000;
+const HALF_HOUR = 30 * MIN;
+const floorTo = (t: number, size: number) => Math.floor(t / size) * size;
+
+interface ScannedSession {
+  start: number;
+  last: number;
+  pages: number;
+  entry: string;
+  exit: string;
+  country: string;
+  device: string;
+  /** Surely over: a later session of the visitor began (an earlier one may also have ended by time alone). */
+  over: boolean;
+}
+
+/**
+ * Each visitor's sessions from their clicks in arrival order (all on one partition, in the order
+ * produced): a view within 30 minutes of the open session's views joins it; one 30 minutes or more
+ * after it starts the next; one 30 minutes or more before it is a session of its own.
+ */
+function sessionsOf(views: EnrichedClick[]): ScannedSession[] {
+  const sessions: ScannedSession[] = [];
+  let open: ScannedSession | undefined;
+  for (const v of views) {
+    if (open && v.timestamp > open.start - HALF_HOUR && v.timestamp < open.last + HALF_HOUR) {
+      open.pages++;
+      if (v.timestamp < open.start) [open.start, open.entry] = [v.timestamp, v.productId];
+      if (v.timestamp >= open.last) [open.last, open.exit, open.device] = [v.timestamp, v.productId, v.deviceType];
+      continue;
+    }
+    const session = { start: v.timestamp, last: v.timestamp, pages: 1, entry: v.productId, exit: v.productId, country: v.country, device: v.deviceType, over: false };
+    if (open && v.timestamp <= open.start - HALF_HOUR) {
+      sessions.push({ ...session, over: true });
+      continue;
+    }
+    if (open) open.over = true;
+    open = session;
+    sessions.push(session);
+  }
+  return sessions;
+}
+
+/** Seconds: exact under a minute, by 10 s under an hour, by minutes past it. */
+const durationBin = (ms: number) => {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? s : s < 3600 ? s - (s % 10) : s - (s % 60);
+};
+
 function fullScan(clicks: EnrichedClick[]): DashboardAggregates {
-  const MIN = 60_000;
-  const HALF_HOUR = 30 * MIN;
   const asOf = Math.max(...clicks.map((c) => c.timestamp));
-  const floorTo = (t: number, size: number) => Math.floor(t / size) * size;
-  const lastMinutes = (n: number) => clicks.filter((c) => floorTo(c.timestamp, MIN) > floorTo(asOf, MIN) - n * MIN);
-  const countBy = (cs: EnrichedClick[], key: (c: EnrichedClick) => string) => {
+  const onTime = clicks.filter((c) => !isLate(c));
+  const human = onTime.filter((c) => c.deviceType !== 'Bot');
+  const lastMinutes = (cs: EnrichedClick[], n: number) => cs.filter((c) => floorTo(c.timestamp, MIN) > floorTo(asOf, MIN) - n * MIN);
+  const countBy = <T>(items: T[], key: (item: T) => string) => {
     const counts = new Map<string, number>();
-    for (const c of cs) counts.set(key(c), (counts.get(key(c)) ?? 0) + 1);
+    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
     return [...counts];
   };
   const mostFirst = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
   const byNewest = (a: EnrichedClick, b: EnrichedClick) => b.timestamp - a.timestamp || (a.clickId < b.clickId ? 1 : -1);
+  const product = (productId: string) => {
+    const { category, title } = clicks.find((c) => c.productId === productId)!;
+    return { productId, category, title };
+  };
 
+  const byVisitor = new Map<string, EnrichedClick[]>();
+  for (const c of human) byVisitor.set(c.userId, [...(byVisitor.get(c.userId) ?? []), c]);
+  const oldestHalfHour = floorTo(asOf, HALF_HOUR) - 15 * HALF_HOUR;
+  const perVisitor = [...byVisitor.values()].map(sessionsOf);
+  const sessions = perVisitor.flat().filter((s) => floorTo(s.start, HALF_HOUR) >= oldestHalfHour);
+  // Each visitor's newest view is the open session's last one.
+  const current = perVisitor.map((ss) => ss.reduce((a, b) => (b.last > a.last ? b : a)));
+  const seenIn = (minutes: number) => current.filter((s) => floorTo(s.last, MIN) > floorTo(asOf, MIN) - minutes * MIN);
+  const active = seenIn(5);
+  const durations = sessions.map((s) => durationBin(s.last - s.start)).sort((a, b) => a - b);
+  const views30 = lastMinutes(human, 30).length;
+  const bots30 = lastMinutes(onTime, 30).length - views30;
+  const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
   const newestPerVisitor = new Map<string, EnrichedClick>();
-  for (const c of [...clicks].sort(byNewest)) if (!newestPerVisitor.has(c.userId)) newestPerVisitor.set(c.userId, c);
-  const lastHour = lastMinutes(60);
-  const lastTen = lastMinutes(10);
+  for (const c of [...human].sort(byNewest)) if (!newestPerVisitor.has(c.userId)) newestPerVisitor.set(c.userId, c);
+  const lastHour = lastMinutes(human, 60);
 
   return {
     asOf,
-    visitsPerMinute: Array.from({ length: 15 }, (_, i) => {
-      const minute = floorTo(asOf, MIN) - (14 - i) * MIN;
-      return { minute, visits: clicks.filter((c) => floorTo(c.timestamp, MIN) === minute).length };
-    }),
-    sessions: Array.from({ length: 16 }, (_, i) => {
-      const bucket = floorTo(asOf, HALF_HOUR) - (15 - i) * HALF_HOUR;
-      return { bucket, sessions: new Set(clicks.filter((c) => floorTo(c.timestamp, HALF_HOUR) === bucket).map((c) => c.userId)).size };
-    }),
+    activeVisitors: active.length,
     devices: {
-      windowMinutes: 10,
-      total: lastTen.length,
-      counts: Object.fromEntries(DEVICE_TYPES.map((d) => [d, lastTen.filter((c) => c.deviceType === d).length])) as DashboardAggregates['devices']['counts'],
+      windowMinutes: 5,
+      total: active.length,
+      counts: Object.fromEntries(HUMAN_DEVICE_TYPES.map((d) => [d, active.filter((s) => s.device === d).length])) as DashboardAggregates['devices']['counts'],
     },
+    pageViewsPerMinute: Array.from({ length: 30 }, (_, i) => {
+      const minute = floorTo(asOf, MIN) - (29 - i) * MIN;
+      return { minute, views: human.filter((c) => floorTo(c.timestamp, MIN) === minute).length, partial: i === 29 };
+    }),
+    sessionsStarted: Array.from({ length: 16 }, (_, i) => {
+      const bucket = oldestHalfHour + i * HALF_HOUR;
+      return { bucket, sessions: sessions.filter((s) => floorTo(s.start, HALF_HOUR) === bucket).length };
+    }),
+    sessions: {
+      windowHours: 8,
+      count: sessions.length,
+      open: seenIn(30).length,
+      medianDurationMs: durations.length === 0 ? 0 : durations[Math.ceil(durations.length / 2) - 1]! * 1000,
+      pagesPerSession: share(
+        sessions.reduce((n, s) => n + s.pages, 0),
+        sessions.length,
+      ),
+      bounceRate: share(sessions.filter((s) => s.pages === 1).length, sessions.length),
+    },
+    entryPages: countBy(sessions, (s) => s.entry)
+      .sort(mostFirst)
+      .slice(0, 10)
+      .map(([productId, count]) => ({ ...product(productId), count })),
+    // Sessions over by time alone depend on each partition's own clock: checked apart.
+    exitPages: [],
+    countries: countBy(sessions, (s) => s.country)
+      .sort(mostFirst)
+      .slice(0, 10)
+      .map(([country, n]) => ({ country, sessions: n, share: share(n, sessions.length) })),
+    bots: { windowMinutes: 30, count: bots30, share: share(bots30, bots30 + views30) },
+    lateEvents: { count: clicks.length - onTime.length, allowedLatenessMs: ALLOWED_LATENESS_MS },
     topProducts: countBy(lastHour, (c) => c.productId)
       .sort(mostFirst)
       .slice(0, 10)
@@ -124,8 +217,26 @@ function fullScan(clicks: EnrichedClick[]): DashboardAggregates {
       .sort((a, b) => b.timestamp - a.timestamp || (a.userId < b.userId ? 1 : -1))
       .slice(0, 10)
       .map(({ userId, timestamp, ip, country }) => ({ userId, timestamp, ip, country })),
-    rawClicks: [...clicks].sort(byNewest).slice(0, 100),
+    rawClicks: [...onTime].sort(byNewest).slice(0, 100),
   };
+}
+
+/**
+ * Exit pages count the sessions that are over: at least those a later session of the visitor
+ * ended, at most all of them.
+ */
+function expectExitPagesWithinBounds(dashboard: DashboardAggregates, clicks: EnrichedClick[]): void {
+  const asOf = Math.max(...clicks.map((c) => c.timestamp));
+  const oldestHalfHour = floorTo(asOf, HALF_HOUR) - 15 * HALF_HOUR;
+  const byVisitor = new Map<string, EnrichedClick[]>();
+  for (const c of clicks.filter((c) => !isLate(c) && c.deviceType !== 'Bot')) byVisitor.set(c.userId, [...(byVisitor.get(c.userId) ?? []), c]);
+  const sessions = [...byVisitor.values()].flatMap(sessionsOf).filter((s) => floorTo(s.start, HALF_HOUR) >= oldestHalfHour);
+  expect(dashboard.exitPages.length).toBeGreaterThan(0);
+  for (const p of dashboard.exitPages) {
+    const exits = sessions.filter((s) => s.exit === p.productId);
+    expect(p.count, p.productId).toBeGreaterThanOrEqual(exits.filter((s) => s.over).length);
+    expect(p.count, p.productId).toBeLessThanOrEqual(exits.length);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +269,7 @@ async function newRun(): Promise<Run> {
     TOPIC_DEAD_LETTER: `${name}-dead-letter`,
     KAFKA_CLIENT_ID: name,
     STATE_DIR: stateDir,
+    ALLOWED_LATENESS_S: String(ALLOWED_LATENESS_MS / 1000),
     REDIS_DB,
   };
   const config = loadConfig(env);
@@ -249,11 +361,14 @@ async function dashboard(run: Run): Promise<DashboardAggregates | null> {
 /** Waits until the dashboard is exactly the full scan's and every click is counted once; returns the partials. */
 async function expectExactly(run: Run, clicks: EnrichedClick[], invalid: number): Promise<PartialSummary[]> {
   const expected = fullScan(clicks);
-  const last = await waitFor('the dashboard to equal the full scan', () => dashboard(run), (d) => isDeepStrictEqual(d, expected), run).catch(async (err: Error) => {
-    expect(await dashboard(run), err.message).toEqual(expected);
+  const withoutExits = (d: DashboardAggregates | null) => d && { ...d, exitPages: [] };
+  const last = await waitFor('the dashboard to equal the full scan', () => dashboard(run), (d) => isDeepStrictEqual(withoutExits(d), expected), run).catch(async (err: Error) => {
+    expect(withoutExits(await dashboard(run)), err.message).toEqual(expected);
     throw err;
   });
-  expect(last).toEqual(expected);
+  expect(withoutExits(last)).toEqual(expected);
+  expect(expected.sessions.count).toBeGreaterThan(0);
+  expectExitPagesWithinBounds(last!, clicks);
   const ps = await waitFor('every partition to report', () => partials(run), (p) => p.length === run.config.kafka.partitions, run);
   expect(counted(ps)).toBe(clicks.length);
   expect(ps.reduce((n, p) => n + p.rejected, 0)).toBe(invalid);
@@ -282,7 +397,7 @@ afterEach(async () => {
     const admin = run.kafka.admin();
     await admin.connect();
     const { enriched, deadLetter } = run.config.kafka.topics;
-    await admin.deleteTopics({ topics: [enriched, deadLetter, aggregationTopology(run.config).changelog] }).catch(() => {});
+    await admin.deleteTopics({ topics: [enriched, deadLetter, stageSpec(run.config, 'aggregation').store!.changelog] }).catch(() => {});
     await admin.disconnect();
     await run.redis.quit();
     await rm(run.stateDir, { recursive: true, force: true });
@@ -293,11 +408,20 @@ describe('aggregation on the real stack', () => {
   it('gives exactly the aggregates a full scan of ~5,000 clicks over 2 hours gives', { timeout: 90_000 }, async () => {
     const run = await newRun();
     const clicks = generateClicks(5_000, 1);
+    expect(clicks.filter(isLate).length).toBeGreaterThan(0);
     const worker = startWorker(run, 'w1');
     await produce(run, messagesOf(clicks, INVALID));
     await expectExactly(run, clicks, INVALID.length);
     expect(await deadLetters(run, INVALID.length)).toHaveLength(INVALID.length);
     expect(await stop(worker)).toBe(0);
+    // Each visitor's latest clicks for the visitor page, by the stage's script: the newest 100 at most.
+    for (const userId of ['V-1', 'V/97', 'V-250']) {
+      const mine = clicks.filter((c) => c.userId === userId).map((c) => c.clickId);
+      const listed = (await run.redis.lrange(visitorClicksKey(userId), 0, -1)).map((json) => (JSON.parse(json) as EnrichedClick).clickId);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(new Set(listed)).toEqual(new Set(mine.slice(-VISITOR_CLICKS_LENGTH)));
+      expect(listed[0]).toBe(mine.at(-1));
+    }
   });
 
   it('counts every click once when a worker is SIGKILLed mid-stream and restarts on its state', { timeout: 120_000 }, async () => {

@@ -1,7 +1,7 @@
 /**
  * Offer detection against the real servers: the detection feed (run in-process) reads a private
  * enriched topic and signals visitor workflows, hosted with the offer activities by an in-process
- * Worker on a private task queue. Click timestamps script the visitors' time.
+ * Worker on a private visitors' task queue. Click timestamps script the visitors' time.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,13 +23,16 @@ import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import type { VisitorOfferInput, VisitorView } from '../../lib/offers/visitor-offers';
 import { STATE_MACHINE_LOG_KEY } from '../../lib/redis-keys';
 import { parseOffer, type EnrichedClick, type Gender, type Offer } from '../../lib/schema';
+import { stageSpec } from '../../lib/topology';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { eventually, isolatedEnv } from './pipeline-support';
 import { scriptedClick, uniqueName } from './support';
 
 const env = isolatedEnv(mkdtempSync(join(tmpdir(), 'detection-')), 'data', 6);
 const config = loadConfig(env);
-const { enriched: enrichedTopic, offers: offersTopic } = config.kafka.topics;
+// The feed under test reads its stage's input as its stage's group (lib/topology.ts).
+const { input: enrichedTopic, groupId: detectionGroup } = stageSpec(config, 'detection');
+const { offers: offersTopic } = config.kafka.topics;
 const kafka = createKafka(config.kafka, 'test');
 const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 const redis = createRedis(config.redis);
@@ -93,7 +96,7 @@ describe('offer detection', () => {
     worker = await Worker.create({
       connection: await connectWorkerTemporal(config.temporal),
       namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
+      taskQueue: config.temporal.visitorTaskQueue,
       workflowsPath,
       activities: offerActivities,
     });
@@ -169,7 +172,7 @@ describe('offer detection', () => {
     // As if nothing had been committed: the group re-reads the topic from its start.
     const admin = kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: `${config.kafka.clientId}-detection`, topic: enrichedTopic, earliest: true });
+    await admin.resetOffsets({ groupId: detectionGroup, topic: enrichedTopic, earliest: true });
     await admin.disconnect();
     await produce(...started, rita.click('clothing', 'B', 2));
     stopFeed = startFeed(OFFER_RULES, LONG_IDLE_MS);
@@ -219,7 +222,7 @@ describe('offer detection', () => {
     for (let i = 0; i < clicks.length; i++) {
       // Each batch re-sends the earlier clicks too, as a feed restart would.
       const handle = await client.workflow.signalWithStart(visitorOfferWorkflow, {
-        taskQueue: config.temporal.taskQueue,
+        taskQueue: config.temporal.visitorTaskQueue,
         workflowId,
         args: [input],
         signal: visitorClicksSignal,
@@ -245,6 +248,16 @@ describe('offer detection', () => {
     await Worker.runReplayHistory({ workflowsPath }, proto.temporal.api.history.v1.History.fromObject(json));
   });
 
+  it('replays a history written before idle timeouts were spread', async () => {
+    // Taken from a run of the code before the patch 'visitor-idle-spread': a visitor who clicked
+    // clothing, then shoes and other clothing (one offer), and completed after 3 s idle.
+    const json = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/visitor-offer-idle-timeout.history.json', import.meta.url)), 'utf8'));
+    const history = proto.temporal.api.history.v1.History.fromObject(json);
+    expect(history.events.map((e) => e.eventType)).toContain(proto.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED);
+    expect(history.events.at(-1)?.eventType).toBe(proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    await Worker.runReplayHistory({ workflowsPath }, history);
+  });
+
   it('loses no click that arrives while a run continues as new', { timeout: 90_000 }, async () => {
     // Each batch is sent the moment the previous one shows in the query: while the run that
     // processed it is continuing as new. The server then refuses the continue-as-new, and the
@@ -258,7 +271,7 @@ describe('offer detection', () => {
         for (const [i, category] of categories.entries()) {
           const { clickId, productId, gender, age, timestamp } = v.click(category, `P${i}`, i);
           await client.workflow.signalWithStart(visitorOfferWorkflow, {
-            taskQueue: config.temporal.taskQueue,
+            taskQueue: config.temporal.visitorTaskQueue,
             workflowId: visitorOfferWorkflowId(v.userId),
             args: [input],
             signal: visitorClicksSignal,

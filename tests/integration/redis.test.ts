@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../clients/redis';
 import { config, uniqueName } from './support';
@@ -28,5 +29,15 @@ describe('real Redis', () => {
     const entries = await redis.xrange(stream, '-', '+');
     expect(entries).toHaveLength(10);
     expect(entries.at(-1)?.[1]).toEqual(['line', 'entry 24']);
+  });
+
+  it('refuses a client without the password make up gave it, and serves one with it', async () => {
+    expect(await redis.ping()).toBe('PONG');
+    const stranger = new Redis({ host: config.redis.host, port: config.redis.port, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    stranger.on('error', () => undefined);
+    await stranger.connect();
+    await expect(stranger.ping()).rejects.toThrow(/NOAUTH/);
+    await expect(stranger.get(`${prefix}:anything`)).rejects.toThrow(/NOAUTH/);
+    stranger.disconnect();
   });
 });

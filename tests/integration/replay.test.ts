@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { promisify } from 'node:util';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { parse } from 'csv-parse/sync';
 import { ConfigResourceTypes, Partitioners, type Admin, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +13,10 @@ import { createReplayActivities } from '../../activities/replay/replay-activitie
 import { createKafka, ensureTopics } from '../../clients/kafka';
 import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
+import { DEFAULT_SIGNALS_PER_RUN } from '../../lib/replay/click-replay';
 import { parsePositionRecord } from '../../lib/replay/position-record';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../../lib/replay/messages';
+import { RATE_BOUNDS, type ReplayPace } from '../../lib/replay/pacing';
 import type { ClickEvent, DeadLetterRecord } from '../../lib/schema';
 import type { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { config as stackConfig, uniqueName } from './support';
@@ -47,6 +52,8 @@ let admin: Admin;
 let client: Client;
 let worker: Worker;
 let workerRun: Promise<void>;
+/** Built once: the worker runs it, and the saved histories replay through it. */
+let workflowBundle: WorkflowBundle;
 
 describe('click replay on the real stack', () => {
   beforeAll(async () => {
@@ -54,11 +61,12 @@ describe('click replay on the real stack', () => {
     await admin.connect();
     // The activity creates the positions topic itself, compacted.
     await ensureTopics(kafka, config.kafka, [topics.clicks, topics.deadLetter]);
+    workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) });
     worker = await Worker.create({
       connection: await connectWorkerTemporal(stackConfig.temporal),
       namespace: stackConfig.temporal.namespace,
       taskQueue,
-      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      workflowBundle,
       activities,
     });
     workerRun = worker.run();
@@ -155,14 +163,12 @@ describe('click replay on the real stack', () => {
       expect((await handle.describe()).runId).not.toBe(started.firstExecutionRunId);
 
       await handle.signal(pauseReplaySignal);
-      await eventually('paused', async () => (await progress()).paused);
       // The chunk under way finishes; after that nothing more is sent.
-      const pausedAt = await eventually('the last chunk to end', async () => {
-        const before = await topicSize(topics.clicks);
-        await sleep(500);
-        return (await topicSize(topics.clicks)) === before ? before : null;
+      const { rowsSent: rowsSentPaused } = await eventually('paused, the last chunk ended', async () => {
+        const p = await progress();
+        return p.paused && !p.chunkUnderWay ? p : null;
       });
-      const rowsSentPaused = (await progress()).rowsSent;
+      const pausedAt = await topicSize(topics.clicks);
       await sleep(3_000);
       expect(await topicSize(topics.clicks)).toBe(pausedAt);
       expect(await progress()).toMatchObject({ paused: true, rowsSent: rowsSentPaused });
@@ -189,7 +195,176 @@ describe('click replay on the real stack', () => {
       await handle.terminate('test over');
     }
   });
+
+  it('takes a new pace within about a second, whatever gap the slowest pace left owed', { timeout: 60_000 }, async () => {
+    const handle = await startReplay('it-replay-slow', { mode: 'fixed', rate: RATE_BOUNDS.min });
+    try {
+      // The issue's pace, sent past the web app and the command line: the workflow refuses it too.
+      await handle.signal(setReplaySpeedSignal, { mode: 'fixed', rate: 0.01 });
+      // Three chunks into the first 10 s gap: 7 s of it owed at 0.1 rows/s.
+      await sleep(3_000);
+      const before = await handle.query(replayProgressQuery);
+      expect(before).toMatchObject({ pace: { mode: 'fixed', rate: 0.1 }, rowsSent: 0, paused: false });
+      expect(before.chunks).toBeGreaterThanOrEqual(2);
+
+      const onTopic = await topicSize(topics.clicks);
+      await handle.signal(setReplaySpeedSignal, { mode: 'original', speed: 60 });
+      const { clicksMs, rowsSentMs } = await timeToMove(handle, onTopic);
+      console.log(`[replay] 0.1 rows/s then 60x: first click on Kafka ${clicksMs} ms after the signal, rowsSent moved after ${rowsSentMs} ms`);
+      expect(clicksMs).toBeLessThan(2_000);
+      expect(rowsSentMs).toBeLessThan(3_000);
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+
+  it('resumes within about a second after a pause taken inside a long gap', { timeout: 60_000 }, async () => {
+    const handle = await startReplay('it-replay-resume', { mode: 'fixed', rate: RATE_BOUNDS.min });
+    try {
+      await sleep(1_500);
+      await handle.signal(pauseReplaySignal);
+      // The pause lands when the chunk under way ends, within about a second.
+      await sleep(2_000);
+      await handle.signal(setReplaySpeedSignal, { mode: 'original', speed: 60 });
+      const paused = await handle.query(replayProgressQuery);
+      expect(paused).toMatchObject({ paused: true, rowsSent: 0, pace: { mode: 'original', speed: 60 } });
+      const chunks = paused.chunks;
+      await sleep(1_500);
+      expect((await handle.query(replayProgressQuery)).chunks).toBe(chunks);
+
+      const onTopic = await topicSize(topics.clicks);
+      await handle.signal(resumeReplaySignal);
+      const { clicksMs, rowsSentMs } = await timeToMove(handle, onTopic);
+      console.log(`[replay] resume after a pause inside a 10 s gap: first click on Kafka ${clicksMs} ms after the signal, rowsSent moved after ${rowsSentMs} ms`);
+      expect(clicksMs).toBeLessThan(2_000);
+      expect(rowsSentMs).toBeLessThan(3_000);
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+
+  it('stays running through 2,000 control signals while paused, continuing as new, and ends as last asked', { timeout: 180_000 }, async () => {
+    const FLOOD = 2_000;
+    const handle = await startReplay('it-replay-flood', { mode: 'original', speed: 60 });
+    try {
+      await eventually('rows sent', async () => (await handle.query(replayProgressQuery)).rowsSent > 0);
+      await handle.signal(pauseReplaySignal);
+      await eventually('paused', async () => (await handle.query(replayProgressQuery)).paused);
+
+      const kinds = [
+        () => handle.signal(resumeReplaySignal),
+        (i: number) => handle.signal(setReplaySpeedSignal, { mode: 'original', speed: 100 + i }),
+        () => handle.signal(pauseReplaySignal),
+      ];
+      const startedAt = Date.now();
+      await inParallel(16, FLOOD - 2, (i) => kinds[i % kinds.length]!(i));
+      await handle.signal(setReplaySpeedSignal, { mode: 'fixed', rate: 7 });
+      await handle.signal(pauseReplaySignal);
+      const floodMs = Date.now() - startedAt;
+
+      // The pause lands when the chunk under way, if any, ends.
+      const last = await eventually('the last state asked for', async () => {
+        const p = await handle.query(replayProgressQuery);
+        return p.paused && !p.chunkUnderWay && p.pace.mode === 'fixed' ? p : null;
+      });
+      expect(last.pace).toEqual({ mode: 'fixed', rate: 7 });
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      // Paused for good: nothing more is sent.
+      await sleep(2_000);
+      expect(await handle.query(replayProgressQuery)).toMatchObject({ paused: true, rowsSent: last.rowsSent });
+
+      const runs = await runsOf(handle.workflowId);
+      const histories = await Promise.all(runs.map((runId) => client.workflow.getHandle(handle.workflowId, runId).fetchHistory()));
+      const events = histories.map((h) => h.events!.length);
+      const signalsPerRun = histories.map((h) => h.events!.filter((e) => e.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length);
+      console.log(`[replay] ${FLOOD} signals in ${floodMs} ms: ${runs.length} runs, signals per run ${signalsPerRun.join(', ')}, history events per run ${events.join(', ')}`);
+      // Every signal is in exactly one run's history, none lost to a continue-as-new.
+      expect(signalsPerRun.reduce((a, b) => a + b, 0)).toBe(FLOOD + 1);
+      // It moved on to a new run, paused, each time it had taken its budget of signals. A run takes
+      // more when the server starts no workflow task during the flood, and at most Temporal's
+      // 10,000 signals per run: far from the 51,200 events that would terminate it.
+      expect(runs.length).toBeGreaterThanOrEqual(2);
+      for (const taken of signalsPerRun.slice(0, -1)) expect(taken).toBeGreaterThanOrEqual(DEFAULT_SIGNALS_PER_RUN);
+      expect(signalsPerRun.at(-1)).toBeLessThan(DEFAULT_SIGNALS_PER_RUN);
+      expect(events.at(-1)).toBeLessThan(4 * DEFAULT_SIGNALS_PER_RUN);
+
+      // This code's histories, continue-as-new while paused included, replay with it.
+      await expectReplays(histories.slice(0, -1).map((history, i) => ({ workflowId: handle.workflowId, history, runId: runs[i] })));
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+
+  it('replays histories written before it continued as new while paused', { timeout: 60_000 }, async () => {
+    // Recorded with the code before the patch 'replay-continue-as-new-while-paused': a run started
+    // at 0.05 rows/s with signalsPerRun 2 (which that code ignored, and this code's rule would
+    // have ended the run on), paused during its first chunk, paces signalled while paused (some
+    // out of today's bounds), resumed, two more chunks, continued as new; and the run after it,
+    // started at 1e-300 rows/s. Saved as the client's fetchHistory() gives it. The first fails to
+    // replay without the patch, the second when a start input's pace is not brought within bounds.
+    const histories = ['replay-clicks-paused', 'replay-clicks-tiny-rate'].map((name) => ({
+      workflowId: name,
+      history: proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.history.json`, import.meta.url)), 'utf8'))),
+    }));
+    await expectReplays(histories);
+  });
+
+  it('the command line refuses a pace out of bounds with the parser\'s reason, before connecting', async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../../scripts/replay.ts', import.meta.url)), ...args], {
+        env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+      );
+    const [tiny, huge] = await Promise.all([cli('speed', '--rate', '1e-300'), cli('start', '--speed', '1e6')]);
+    expect(tiny).toEqual({ code: 2, stderr: expect.stringContaining('replay: rate must be a positive number from 0.1 to 100000 rows per second, got 1e-300') });
+    expect(huge).toEqual({ code: 2, stderr: expect.stringContaining("replay: speed must be a positive number from 0.1 to 100000 (times the log's timing), got 1000000") });
+  });
 });
+
+/** A looping replay of the fixture at `pace`, on this file's worker. */
+async function startReplay(prefix: string, pace: ReplayPace): Promise<WorkflowHandle<typeof replayClicksWorkflow>> {
+  const workflowId = uniqueName(prefix);
+  await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', { taskQueue, workflowId, args: [{ file: FIXTURE, pace }] });
+  return client.workflow.getHandle<typeof replayClicksWorkflow>(workflowId);
+}
+
+/** Milliseconds from now until clicks beyond `onTopic` reach the topic, and until the replay's rowsSent moves. */
+async function timeToMove(handle: WorkflowHandle, onTopic: number): Promise<{ clicksMs: number; rowsSentMs: number }> {
+  const from = performance.now();
+  let clicksMs: number | undefined;
+  let rowsSentMs: number | undefined;
+  while (clicksMs === undefined || rowsSentMs === undefined) {
+    if (performance.now() - from > 20_000) throw new Error(`nothing moved within 20 s (clicks ${clicksMs} ms, rowsSent ${rowsSentMs} ms)`);
+    if (clicksMs === undefined && (await topicSize(topics.clicks)) > onTopic) clicksMs = Math.round(performance.now() - from);
+    if (rowsSentMs === undefined && (await handle.query(replayProgressQuery)).rowsSent > 0) rowsSentMs = Math.round(performance.now() - from);
+    await sleep(50);
+  }
+  return { clicksMs, rowsSentMs };
+}
+
+/** The runs of a workflow id, oldest first. */
+async function runsOf(workflowId: string): Promise<string[]> {
+  const runs: { runId: string; startTime: Date }[] = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((r) => r.runId);
+}
+
+/** Replays the histories through this code, failing on any nondeterminism. */
+async function expectReplays(histories: { workflowId: string; history: proto.temporal.api.history.v1.IHistory }[]): Promise<void> {
+  const results = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) results.push(result);
+  expect(results.map((r) => ({ workflowId: r.workflowId, error: r.error?.message }))).toEqual(histories.map((h) => ({ workflowId: h.workflowId, error: undefined })));
+}
+
+/** Runs `task(0..count-1)`, `limit` at a time. */
+async function inParallel(limit: number, count: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
 
 async function topicSize(topic: string): Promise<number> {
   const partitions = await admin.fetchTopicOffsets(topic);

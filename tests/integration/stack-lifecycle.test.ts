@@ -54,7 +54,7 @@ describe('the local stack', () => {
         await new Promise((r) => setTimeout(r, 2_000));
         running = status();
       }
-      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'web', 'worker orchestrator', 'worker enrichment', 'worker aggregation', 'worker detection']);
+      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'web', 'worker orchestrator', 'worker visitors', 'worker enrichment', 'worker aggregation', 'worker detection']);
       expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
 
       const again = make('stack');

@@ -50,8 +50,11 @@ describe('parsePartial', () => {
     nextOffset: '10',
     counted: 9,
     rejected: 1,
+    late: 2,
+    allowedLatenessMs: 300_000,
     minutes: [],
     sessions: [],
+    lastSeen: [],
     latestVisitors: [],
     rawClicks: [],
   };

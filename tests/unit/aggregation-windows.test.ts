@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEVICES_WINDOW,
+  ACTIVE_WINDOW,
   MINUTE_MS,
   PRODUCTS_WINDOW,
   SESSION_BUCKET_MS,
   SESSIONS_WINDOW,
-  VISITS_WINDOW,
+  PAGE_VIEWS_WINDOW,
   bucketOf,
   inWindow,
   windowBuckets,
@@ -25,32 +25,32 @@ describe('bucketOf', () => {
 });
 
 describe('windows', () => {
-  it('"the last 15 minutes" at 10:07:30 are the minutes 09:53 to 10:07', () => {
+  it('"the last 30 minutes" at 10:07:30 are the minutes 09:38 to 10:07', () => {
     const asOf = at(10, 7, 30);
-    expect(windowStart(VISITS_WINDOW, asOf)).toBe(at(9, 53));
-    expect(inWindow(VISITS_WINDOW, asOf, at(9, 53))).toBe(true);
-    expect(inWindow(VISITS_WINDOW, asOf, at(9, 52))).toBe(false);
-    expect(inWindow(VISITS_WINDOW, asOf, at(10, 7))).toBe(true);
-    expect(inWindow(VISITS_WINDOW, asOf, at(10, 8))).toBe(false);
+    expect(windowStart(PAGE_VIEWS_WINDOW, asOf)).toBe(at(9, 38));
+    expect(inWindow(PAGE_VIEWS_WINDOW, asOf, at(9, 38))).toBe(true);
+    expect(inWindow(PAGE_VIEWS_WINDOW, asOf, at(9, 37))).toBe(false);
+    expect(inWindow(PAGE_VIEWS_WINDOW, asOf, at(10, 7))).toBe(true);
+    expect(inWindow(PAGE_VIEWS_WINDOW, asOf, at(10, 8))).toBe(false);
   });
 
   it('move at a minute boundary, not before', () => {
-    expect(windowStart(VISITS_WINDOW, at(10, 7, 59, 999))).toBe(at(9, 53));
-    expect(windowStart(VISITS_WINDOW, at(10, 8))).toBe(at(9, 54));
+    expect(windowStart(PAGE_VIEWS_WINDOW, at(10, 7, 59, 999))).toBe(at(9, 38));
+    expect(windowStart(PAGE_VIEWS_WINDOW, at(10, 8))).toBe(at(9, 39));
   });
 
   it('have their documented lengths', () => {
-    expect(windowStart(DEVICES_WINDOW, at(10, 7, 30))).toBe(at(9, 58));
+    expect(windowStart(ACTIVE_WINDOW, at(10, 7, 30))).toBe(at(10, 3));
     expect(windowStart(PRODUCTS_WINDOW, at(10, 7, 30))).toBe(at(9, 8));
     // 16 half hours: 8 hours ending with the bucket of asOf.
     expect(windowStart(SESSIONS_WINDOW, at(10, 7, 30))).toBe(at(2, 30));
   });
 
   it('list their buckets oldest first', () => {
-    const minutes = windowBuckets(VISITS_WINDOW, at(10, 7, 30));
-    expect(minutes).toHaveLength(15);
-    expect(minutes[0]).toBe(at(9, 53));
-    expect(minutes[14]).toBe(at(10, 7));
+    const minutes = windowBuckets(PAGE_VIEWS_WINDOW, at(10, 7, 30));
+    expect(minutes).toHaveLength(30);
+    expect(minutes[0]).toBe(at(9, 38));
+    expect(minutes[29]).toBe(at(10, 7));
     expect(minutes.every((m, i) => i === 0 || m - minutes[i - 1]! === MINUTE_MS)).toBe(true);
 
     const halfHours = windowBuckets(SESSIONS_WINDOW, at(10, 7, 30));

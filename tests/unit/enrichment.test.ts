@@ -116,9 +116,15 @@ describe('enrichClick', () => {
     expect(e).toEqual({ ok: false, reason: 'unknown product VD55181667' });
   });
 
-  it('refuses a replayed click of an unknown visitor, naming them', () => {
-    const e = enrichClick(click, { product: { category: 'books', title: 'Atlas' }, visitor: undefined, country: 'Unknown', deviceType: 'Other' });
-    expect(e).toMatchObject({ ok: false, reason: expect.stringContaining('unknown visitor V1') });
+  it('counts a replayed click of a visitor users.json does not know, with unknown gender and age', () => {
+    const e = enrichClick(click, { product: { category: 'books', title: 'Atlas' }, visitor: undefined, country: 'FR', deviceType: 'Mobile' });
+    expect(e).toEqual({ ok: true, value: expect.objectContaining({ userId: 'V1', category: 'books', gender: 'U', birthDate: null, age: null, country: 'FR' }) });
+  });
+
+  it('counts a shop click of a shopper who gave no gender or age', () => {
+    const anonymous = { ...click, source: 'shop' } as const;
+    const e = enrichClick(anonymous, { product: { category: 'books', title: 'Atlas' }, visitor: undefined, country: 'Unknown', deviceType: 'Desktop' });
+    expect(e).toMatchObject({ ok: true, value: { gender: 'U', age: null, source: 'shop' } });
   });
 
   it("needs no visitor lookup for a shop click, and keeps its own age and gender over the lookups", () => {

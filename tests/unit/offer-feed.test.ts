@@ -33,8 +33,17 @@ describe('clickMayMatter', () => {
 describe('clicksByVisitor', () => {
   const message = (value: string, offset: number): KafkaMessage =>
     ({ key: null, value: Buffer.from(value), offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
-  const enriched = (clickId: string, userId: string, category: string, gender: EnrichedClick['gender'], age: number | null): string =>
-    JSON.stringify({ clickId, userId, productId: `P-${clickId}`, ip: '', userAgent: '', timestamp: 1, source: 'shop', category, title: 't', gender, birthDate: null, age, country: 'NL', deviceType: 'Desktop' });
+  const enriched = (clickId: string, userId: string, category: string, gender: EnrichedClick['gender'], age: number | null, deviceType = 'Desktop'): string =>
+    JSON.stringify({ clickId, userId, productId: `P-${clickId}`, ip: '', userAgent: '', timestamp: 1, source: 'shop', category, title: 't', gender, birthDate: null, age, country: 'NL', deviceType });
+
+  it('never forwards a bot, whatever demographic its visitor has', () => {
+    const { byVisitor, dropped } = clicksByVisitor(
+      [message(enriched('1', 'ann', 'clothing', 'F', 30, 'Bot'), 0), message(enriched('2', 'ann', 'shoes', 'F', 30, 'Mobile'), 1)],
+      OFFER_RULES,
+    );
+    expect(byVisitor.get('ann')?.map((c) => c.clickId)).toEqual(['2']);
+    expect(dropped).toBe(1);
+  });
 
   it('groups usable clicks per visitor in offset order, keeps other categories, drops visitors no rule can use', () => {
     const { byVisitor, dropped, rejected } = clicksByVisitor(
@@ -56,5 +65,21 @@ describe('clicksByVisitor', () => {
     ]);
     expect(dropped).toBe(2);
     expect(rejected).toEqual([{ offset: '3', reason: expect.stringContaining('invalid JSON') }]);
+  });
+
+  it('gives each forwarded visitor\'s first offset, in the order of first clicks', () => {
+    const { firstOffsets } = clicksByVisitor(
+      [
+        message(enriched('1', 'dan', 'clothing', 'M', 40), 10),
+        message(enriched('2', 'bob', 'clothing', 'M', 20), 11),
+        message(enriched('3', 'eve', 'books', 'F', 30), 12),
+        message(enriched('4', 'dan', 'shoes', 'M', 40), 13),
+      ],
+      OFFER_RULES,
+    );
+    expect([...firstOffsets]).toEqual([
+      ['dan', '10'],
+      ['eve', '12'],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseClickEvent } from '../../lib/schema';
-import { MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickEvent } from '../../lib/web/click-request';
+import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickEvent } from '../../lib/web/click-request';
 
 const JSON_TYPE = 'application/json';
 const body = (o: unknown) => JSON.stringify(o);
@@ -16,6 +16,19 @@ describe('POST /api/clicks body', () => {
     }
     expect(normaliseGender('x')).toBeUndefined();
     expect(normaliseGender(1)).toBeUndefined();
+  });
+
+  it('accepts a visitor who prefers not to say: gender unknown or missing, age missing or null, and leaves them off the click', () => {
+    const { age: _, gender: __, ...anonymous } = valid;
+    for (const given of [{ gender: 'unknown' }, { gender: 'Unknown', age: null }, { gender: 'U' }, {}, { gender: null }]) {
+      expect(parse(JSON_TYPE, body({ ...anonymous, ...given }))).toEqual({ ok: true, value: anonymous });
+    }
+    expect(parse(JSON_TYPE, body({ ...anonymous, age: 30 }))).toEqual({ ok: true, value: { ...anonymous, age: 30 } });
+    const from = { userId: valid.userId, clickId: 'c-2', timestamp: 1_700_000_000_000, ip: '10.0.0.1', userAgent: 'Mozilla/5.0' };
+    const click = shopClickEvent({ productId: valid.productId }, from);
+    expect(click).not.toHaveProperty('gender');
+    expect(click).not.toHaveProperty('age');
+    expect(parseClickEvent(JSON.stringify(click))).toEqual({ ok: true, value: click });
   });
 
   it('keeps ip and user agent when given, trimmed, and accepts a charset in the content type', () => {
@@ -52,6 +65,8 @@ describe('POST /api/clicks body', () => {
       [{ ...valid, age: 40.5 }, 'age'],
       [{ ...valid, age: 131 }, 'age'],
       [{ ...valid, gender: 'X' }, 'gender'],
+      [{ ...valid, gender: '' }, 'gender'],
+      [{ ...valid, age: -1 }, 'age'],
       [{ ...valid, ip: 5 }, 'ip'],
       [{ ...valid, ip: '' }, 'ip'],
       [{ ...valid, ip: '../../etc/passwd' }, 'ip'],
@@ -74,12 +89,32 @@ describe('POST /api/clicks body', () => {
   });
 
   it('builds a click the clicks topic accepts, the request ip and agent winning over the connection', () => {
-    const from = { clickId: 'c-1', timestamp: 1_700_000_000_000, ip: '10.0.0.1', userAgent: 'Mozilla/5.0' };
+    const from = { userId: valid.userId, clickId: 'c-1', timestamp: 1_700_000_000_000, ip: '10.0.0.1', userAgent: 'Mozilla/5.0' };
     const parsed = parse(JSON_TYPE, body(valid));
     if (!parsed.ok) throw new Error(parsed.message);
     const click = shopClickEvent(parsed.value, from);
     expect(click).toEqual({ ...valid, clickId: 'c-1', timestamp: from.timestamp, ip: '10.0.0.1', userAgent: 'Mozilla/5.0', source: 'shop' });
     expect(parseClickEvent(JSON.stringify(click))).toEqual({ ok: true, value: click });
     expect(shopClickEvent({ ...parsed.value, ip: '1.1.1.1', userAgent: 'x' }, from)).toMatchObject({ ip: '1.1.1.1', userAgent: 'x' });
+  });
+
+  it('takes the visitor from the browser cookie, lets the operator name any, and refuses a browser naming another', () => {
+    const mine = '5F2D9C1A-8E4B-4C3D-9A7B-1E2F3A4B5C6D';
+    expect(clickVisitor(undefined, { operator: false, visitorId: mine })).toEqual({ ok: true, userId: mine });
+    expect(clickVisitor(mine, { operator: false, visitorId: mine })).toEqual({ ok: true, userId: mine });
+    expect(clickVisitor('someone-else', { operator: false, visitorId: mine })).toMatchObject({ ok: false, status: 403 });
+    expect(clickVisitor('someone-else', { operator: true, visitorId: null })).toEqual({ ok: true, userId: 'someone-else' });
+    expect(clickVisitor(undefined, { operator: true, visitorId: null })).toMatchObject({ ok: false, status: 400 });
+    const noUser = parse(JSON_TYPE, body({ productId: valid.productId, age: 40, gender: 'M' }));
+    expect(noUser.ok && noUser.value.userId).toBeUndefined();
+  });
+
+  it('holds the User-Agent header to the body field rules: markup and oversized agents are refused, none is none', () => {
+    expect(headerUserAgent(null)).toEqual({ ok: true, value: '' });
+    expect(headerUserAgent(' curl/8.5 ')).toEqual({ ok: true, value: 'curl/8.5' });
+    expect(headerUserAgent('Mozilla/5.0 (X11; Linux x86_64)')).toEqual({ ok: true, value: 'Mozilla/5.0 (X11; Linux x86_64)' });
+    for (const bad of ['Mozilla/5.0 (<script>alert(1)</script>)', `Mozilla/5.0 (${'x'.repeat(3_000)})`, '<b>', 'a\u0000b']) {
+      expect(headerUserAgent(bad), bad.slice(0, 30)).toMatchObject({ ok: false, status: 400 });
+    }
   });
 });

@@ -1,5 +1,18 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { IncomingMessage } from 'node:http';
+
 declare global {
-  namespace App {}
+  namespace App {
+    interface Locals {
+      /** The shop visitor of the signed cookie (hooks.server.ts); null for API calls without one. */
+      visitorId: string | null;
+      /** The request carries the operator's token or sign-in cookie. */
+      operator: boolean;
+    }
+    /** adapter-node hands each request's Node message to the app. */
+    interface Platform {
+      req: IncomingMessage;
+    }
+  }
 }
 export {};

@@ -1,12 +1,17 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type ServerInit } from '@sveltejs/kit';
+import type { Server } from 'node:http';
 import { building } from '$app/environment';
+import { cut } from '$shared/lib/web/json-body';
+import { bearerToken, isAllowedHost, isForeignOrigin, isOperatorCookie, isToken, needsOperator, OPERATOR_COOKIE, VISITOR_COOKIE, visitorFromCookie } from '$shared/lib/web/access';
 import { closeServices, config, dashboardHub, offersHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
 import { closeAllStreams } from '$lib/server/sse-response';
+import { issueVisitor, serverSecret } from '$lib/server/access';
 
 /** Connects once at start; `[ready]` tells the stack scripts and tests the offers consumer listens. */
 export const init: ServerInit = async () => {
   if (building) return;
+  serverSecret();
   const { products } = getCatalogue();
   await Promise.all([offersHub.start(), dashboardHub.start()]);
   console.log(`[ready] web on port ${process.env.PORT ?? config.web.port}: ${products.length} products, offers group ${offersHub.groupId}`);
@@ -17,9 +22,50 @@ export const init: ServerInit = async () => {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, closeAllStreams);
 process.on('sveltekit:shutdown', () => void closeServices());
 
+let timeoutsSet = false;
+const REQUEST_TIMEOUT_MARGIN_S = 5;
+/**
+ * adapter-node's server waits 60 s for headers and 300 s for a body by default: long enough for a
+ * few slow clients to hold every socket. It has no setting for the body's limit, so the server
+ * gets both from the config at its first request (Node reads them at each connection check).
+ */
+function setTimeouts(platform: App.Platform | undefined): void {
+  const server = (platform?.req.socket as { server?: Server } | undefined)?.server;
+  if (timeoutsSet || !server) return;
+  server.headersTimeout = config.web.headersTimeoutS * 1000;
+  // Routes that read a body answer 408 at the limit themselves (read-body.ts); this is the backstop
+  // for the rest, a little later so that it never cuts such an answer off.
+  server.requestTimeout = (config.web.bodyTimeoutS + REQUEST_TIMEOUT_MARGIN_S) * 1000;
+  timeoutsSet = true;
+}
+
+const refuse = (status: 401 | 403, error: string) => json({ error }, { status, headers: { 'cache-control': 'no-store' } });
+
+/** Pages (not the API, pictures or the app's own scripts) give a new visitor their identity. */
+const isPage = (path: string) => !/^\/(api|images|_app)(\/|$)/.test(path);
+
 export const handle: Handle = async ({ event, resolve }) => {
+  setTimeouts(event.platform);
+  const { request, url, cookies, locals } = event;
+  const host = request.headers.get('host');
+  // A DNS-rebinding page reaches this server under its own name: only the names it serves pass.
+  if (!isAllowedHost(host, config.web.allowedHosts)) return refuse(403, `host ${cut(host ?? '(none)', 80)} is not served here (WEB_ALLOWED_HOSTS)`);
+  if (request.method !== 'GET' && request.method !== 'HEAD' && isForeignOrigin(request.headers.get('origin'), host)) {
+    return refuse(403, `requests from another site's page are refused (Origin ${cut(request.headers.get('origin') ?? '', 80)})`);
+  }
+  const secret = serverSecret();
+  locals.operator = isToken(secret, bearerToken(request.headers.get('authorization'))) || isOperatorCookie(secret, cookies.get(OPERATOR_COOKIE), Date.now());
+  locals.visitorId = visitorFromCookie(secret, cookies.get(VISITOR_COOKIE));
+  if (needsOperator(request.method, url.pathname) && !locals.operator) {
+    return refuse(401, "the operator's credential is required: Authorization: Bearer <API_TOKEN>, or sign in with the link `make up` prints");
+  }
+  if (!locals.visitorId && request.method === 'GET' && isPage(url.pathname)) locals.visitorId = issueVisitor(cookies, url);
+
   const response = await resolve(event);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
+  response.headers.set('x-frame-options', 'DENY');
+  // A request that timed out may still be sending: end the connection once it has the answer.
+  if (response.status === 408) response.headers.set('connection', 'close');
   return response;
 };

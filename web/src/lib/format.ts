@@ -11,6 +11,9 @@ export function clock(ms: number): string {
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString('en-GB') : d.toLocaleString('en-GB');
 }
 
+/** A count as people write it: "12,199". */
+export const count = (n: number) => n.toLocaleString('en');
+
 export const hhmm = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
 /** A short form of a long id, for tables on small screens (the full id is in the title attribute). */

@@ -1,7 +1,8 @@
 /**
  * Feeds every open dashboard: one Redis subscription to the aggregates channel, plus a poll each
- * second for the state-machine log and the replay's progress, which change without it. Sends a
- * feed only when something in it changed.
+ * second for the state-machine log and the replay's progress, which change without it. Sends only
+ * the parts of the feed that changed, each serialised once per audience for all its streams
+ * (`AudienceFrames`): the public's with short visitor ids, the operator's with whole ones.
  */
 import type { Redis } from 'ioredis';
 import type { Client } from '@temporalio/client';
@@ -10,16 +11,18 @@ import { replayProgressQuery } from '$shared/lib/replay/messages';
 import type { ReplayProgress } from '$shared/lib/replay/click-replay';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
 import { parseStateMachineLog, STATE_MACHINE_LOG_SHOWN, type DashboardFeed } from '$shared/lib/web/dashboard-feed';
+import { feedFor, type Audience, type StoredFeed } from '$shared/lib/web/public-feed';
+import { AudienceFrames } from '$shared/lib/web/dashboard-frames';
+import type { SseFrame } from '$shared/lib/web/sse';
 
-const ALL = 'dashboard';
+const AUDIENCES: readonly Audience[] = ['public', 'operator'];
 const POLL_MS = 1_000;
 
 export class DashboardHub {
-  private readonly subscribers = new KeyedSubscribers<DashboardFeed>();
+  private readonly subscribers = new KeyedSubscribers<SseFrame>();
+  private readonly frames = new AudienceFrames();
   private subscriber: Redis | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private latest: DashboardFeed | undefined;
-  private latestJson = '';
   private refreshing: Promise<void> | undefined;
   private again = false;
 
@@ -32,23 +35,30 @@ export class DashboardHub {
   async start(): Promise<void> {
     const subscriber = this.redis().duplicate();
     this.subscriber = subscriber;
-    subscriber.on('message', () => void this.refresh());
+    subscriber.on('message', () => {
+      if (this.subscribers.size > 0) void this.refresh();
+    });
     await subscriber.subscribe(DASHBOARD_CHANNEL);
     this.timer = setInterval(() => {
       if (this.subscribers.size > 0) void this.refresh();
     }, POLL_MS);
   }
 
-  /** Registers a dashboard stream; it gets the latest feed at once, then every change. */
-  subscribe(listener: (feed: DashboardFeed) => void): () => void {
-    const remove = this.subscribers.add(ALL, listener);
-    if (this.latest) listener(this.latest);
+  /** Registers a dashboard stream of `audience`; it gets the whole feed at once, then the parts that change. */
+  subscribe(audience: Audience, listener: (frame: SseFrame) => void): () => void {
+    const remove = this.subscribers.add(audience, listener);
+    const current = this.frames.current(audience);
+    if (current) listener(current);
     else void this.refresh();
     return remove;
   }
 
-  /** The current feed, read afresh (for GET /api/aggregates and the first page load). */
-  async read(): Promise<DashboardFeed> {
+  /** The current feed as `audience` sees it, read afresh (for the first page load). */
+  async read(audience: Audience): Promise<DashboardFeed> {
+    return feedFor(await this.readStored(), audience);
+  }
+
+  private async readStored(): Promise<StoredFeed> {
     const redis = this.redis();
     const [json, log] = await Promise.all([
       redis.get(DASHBOARD_KEY),
@@ -79,13 +89,9 @@ export class DashboardHub {
       do {
         this.again = false;
         try {
-          const feed = await this.read();
-          const json = JSON.stringify(feed);
-          if (json !== this.latestJson) {
-            this.latest = feed;
-            this.latestJson = json;
-            this.subscribers.publish(ALL, feed);
-          }
+          const stored = await this.readStored();
+          const watched = AUDIENCES.filter((a) => this.subscribers.has(a));
+          for (const [audience, frames] of this.frames.update(stored, watched)) for (const frame of frames) this.subscribers.publish(audience, frame);
         } catch {
           // Redis is down: keep the last feed; the health endpoint says why.
         }

@@ -1,63 +1,67 @@
 /** GET /api/health: each service, each worker kind, the web server's own consumers, and consumer lag. */
-import { probe, probeAllWorkers, SERVICES, type Probe, type WorkerHealth } from '$shared/clients/probes';
-import { createKafka } from '$shared/clients/kafka';
-import { CONSUMER_KINDS, type ConsumerKind } from '$shared/lib/consumer-kinds';
-import { consumerLag } from '$shared/lib/web/consumer-lag';
-import { logLevel } from 'kafkajs';
+import { probe, probeAllWorkers, probeConsumerLag, SERVICES, type GroupLag, type Probe, type WorkerHealth } from '$shared/clients/probes';
+import type { ConsumerKind } from '$shared/lib/consumer-kinds';
 import { config, offersHub } from './services';
 
-/** The topic each consumer kind's group (`<KAFKA_CLIENT_ID>-<kind>`) reads. */
-const inputTopic = (kind: ConsumerKind) => (kind === 'enrichment' ? config.kafka.topics.clicks : config.kafka.topics.enriched);
-
-export interface GroupLag {
-  group: string;
-  topic: string;
-  /** Messages not yet consumed; null when Kafka did not answer. */
-  lag: number | null;
-  reason?: string;
-}
-
-async function lags(): Promise<Record<ConsumerKind, GroupLag>> {
-  const admin = createKafka(config.kafka, 'web-health', logLevel.NOTHING).admin({ retry: { retries: 0 } });
-  const groups = CONSUMER_KINDS.map((kind) => ({ kind, group: `${config.kafka.clientId}-${kind}`, topic: inputTopic(kind) }));
-  try {
-    await admin.connect();
-    const entries = await Promise.all(
-      groups.map(async ({ kind, group, topic }) => {
-        const [offsets, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
-        return [kind, { group, topic, lag: consumerLag(offsets, committed[0]?.partitions ?? []) }] as const;
-      }),
-    );
-    return Object.fromEntries(entries) as Record<ConsumerKind, GroupLag>;
-  } catch (err) {
-    const reason = (err as Error).message;
-    return Object.fromEntries(groups.map(({ kind, group, topic }) => [kind, { group, topic, lag: null, reason }])) as Record<ConsumerKind, GroupLag>;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
+export type { GroupLag };
 
 export interface Health {
   /** Every service, worker and the web server's offers consumer is up. */
   up: boolean;
+  /** When the services, workers and lags below were probed (ms since the epoch). */
+  checkedAt: number;
   services: Record<string, Probe>;
   workers: Record<'orchestrator' | ConsumerKind, WorkerHealth>;
   web: { offersConsumer: ReturnType<typeof offersHub.status> };
   consumerLag: Record<ConsumerKind, GroupLag>;
 }
 
-export async function checkHealth(): Promise<Health> {
+type Probed = Omit<Health, 'up' | 'web'>;
+
+async function probeAll(): Promise<Probed> {
   const [services, workers, consumerLagByKind] = await Promise.all([
     Promise.all(SERVICES.map(async (s) => [s, await probe(s, config)] as const)),
     probeAllWorkers(config),
-    lags(),
+    probeConsumerLag(config, 'web-health'),
   ]);
+  return { checkedAt: Date.now(), services: Object.fromEntries(services), workers, consumerLag: consumerLagByKind };
+}
+
+/** A probe this recent answers a request without a new one. */
+const FRESH_MS = 2_000;
+/** Re-probing in the background goes on this long after the last request. */
+const WATCHED_MS = 30_000;
+
+let latest: Probed | undefined;
+let running: Promise<Probed> | undefined;
+let lastAsked = 0;
+let watcher: NodeJS.Timeout | undefined;
+
+function reprobe(): Promise<Probed> {
+  running ??= probeAll()
+    .then((probed) => (latest = probed))
+    .finally(() => (running = undefined));
+  return running;
+}
+
+/**
+ * A probe opens a connection to every service and takes 50 to 250 ms on a busy machine, so
+ * requests do not each run one: they share the one running, and while someone keeps asking, the
+ * server re-probes every second in the background and answers at once from the latest probe.
+ * The web server's own part (its offers consumer) is read afresh for every answer.
+ */
+export async function checkHealth(): Promise<Health> {
+  lastAsked = Date.now();
+  watcher ??= setInterval(() => {
+    if (Date.now() - lastAsked < WATCHED_MS) return void reprobe();
+    clearInterval(watcher);
+    watcher = undefined;
+  }, FRESH_MS / 2).unref();
+  const probed = latest && Date.now() - latest.checkedAt <= FRESH_MS ? latest : await reprobe();
   const offersConsumer = offersHub.status();
   return {
-    up: services.every(([, p]) => p.up) && Object.values(workers).every((w) => w.up) && offersConsumer.up,
-    services: Object.fromEntries(services),
-    workers,
+    up: Object.values(probed.services).every((p) => p.up) && Object.values(probed.workers).every((w) => w.up) && offersConsumer.up,
+    ...probed,
     web: { offersConsumer },
-    consumerLag: consumerLagByKind,
   };
 }

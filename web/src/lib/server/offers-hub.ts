@@ -1,16 +1,19 @@
 /**
  * One `special-offers` consumer per server process, fanning each offer out to the open offer
- * streams of its visitor. It starts from the latest offset: a visitor sees offers made while
- * their page is open, not old ones.
+ * streams of its visitor, as one frame encoded once. It starts from the latest offset: a visitor
+ * sees offers made while their page is open, not old ones.
  */
 import type { Consumer, Kafka } from 'kafkajs';
-import { parseOffer, type Offer } from '$shared/lib/schema';
+import { parseOffer } from '$shared/lib/schema';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
+import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
 
 export class OffersHub {
-  private readonly subscribers = new KeyedSubscribers<Offer>();
+  private readonly subscribers = new KeyedSubscribers<SseFrame>();
   private consumer: Consumer | undefined;
   private joined = false;
+  /** Each offer's frame key: offers queue up in a stream, none replaces another. */
+  private sent = 0;
 
   constructor(
     private readonly kafka: () => Kafka,
@@ -35,13 +38,14 @@ export class OffersHub {
     await consumer.run({
       eachMessage: async ({ message }) => {
         const parsed = parseOffer(message.value?.toString() ?? '');
-        if (parsed.ok) this.subscribers.publish(parsed.value.userId, parsed.value);
+        // Most offers go to replayed visitors with no open page: only encode the ones someone waits for.
+        if (parsed.ok && this.subscribers.has(parsed.value.userId)) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, parsed.value));
       },
     });
     await joined;
   }
 
-  subscribe(userId: string, listener: (offer: Offer) => void): () => void {
+  subscribe(userId: string, listener: (frame: SseFrame) => void): () => void {
     return this.subscribers.add(userId, listener);
   }
 

@@ -1,10 +1,11 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { DASHBOARD_KEY } from '$shared/lib/redis-keys';
+import { DASHBOARD_KEY, type DashboardAggregates } from '$shared/lib/redis-keys';
+import { audienceOf, feedAggregates } from '$shared/lib/web/public-feed';
 import { redisClient } from '$lib/server/services';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 
-/** GET /api/aggregates: every dashboard aggregate as one JSON object (`DashboardAggregates`). */
-export const GET: RequestHandler = async () => {
+/** GET /api/aggregates: every dashboard aggregate as one JSON object (`PublicAggregates`: no IPs; short visitor ids but for the operator). */
+export const GET: RequestHandler = async ({ locals }) => {
   let stored: string | null;
   try {
     stored = await redisClient().get(DASHBOARD_KEY);
@@ -12,7 +13,7 @@ export const GET: RequestHandler = async () => {
     return json({ error: `Redis: ${(err as Error).message}` }, { status: 503 });
   }
   if (!stored) return json({ error: 'no aggregates yet: the aggregation workers have not counted a click' }, { status: 404 });
-  return new Response(stored, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+  return json(feedAggregates(JSON.parse(stored) as DashboardAggregates, audienceOf(locals.operator)), { headers: { 'cache-control': 'no-store' } });
 };
 
 export const fallback = methodNotAllowed('GET');

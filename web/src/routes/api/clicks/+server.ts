@@ -1,23 +1,29 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { MAX_CLICK_REQUEST_BYTES, parseClickRequest, shopClickEvent } from '$shared/lib/web/click-request';
+import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, parseClickRequest, shopClickEvent } from '$shared/lib/web/click-request';
 import { getCatalogue } from '$lib/server/catalogue';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readBody } from '$lib/server/read-body';
-import { clickSender } from '$lib/server/services';
+import { clickSender, config } from '$lib/server/services';
 
 /** POST /api/clicks: one product view, on click-data keyed by visitor; 202 once Kafka has it. */
-export const POST: RequestHandler = async ({ request, getClientAddress }) => {
-  const body = await readBody(request, MAX_CLICK_REQUEST_BYTES);
+export const POST: RequestHandler = async ({ request, getClientAddress, locals }) => {
+  if (!locals.operator && !locals.visitorId) return json({ error: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' }, { status: 401 });
+  const userAgent = headerUserAgent(request.headers.get('user-agent'));
+  if (!userAgent.ok) return json({ error: userAgent.message }, { status: userAgent.status });
+  const body = await readBody(request, MAX_CLICK_REQUEST_BYTES, config.web.bodyTimeoutS * 1000);
   if (!body.ok) return json({ error: body.message }, { status: body.status });
   const { byId } = getCatalogue();
   const parsed = parseClickRequest(request.headers.get('content-type'), body.text, (id) => byId.has(id));
   if (!parsed.ok) return json({ error: parsed.message }, { status: parsed.status });
+  const visitor = clickVisitor(parsed.value.userId, locals);
+  if (!visitor.ok) return json({ error: visitor.message }, { status: visitor.status });
   const click = shopClickEvent(parsed.value, {
+    userId: visitor.userId,
     clickId: randomUUID(),
     timestamp: Date.now(),
     ip: getClientAddress(),
-    userAgent: request.headers.get('user-agent') ?? '',
+    userAgent: userAgent.value,
   });
   try {
     await clickSender.add({ key: click.userId, value: JSON.stringify(click) });

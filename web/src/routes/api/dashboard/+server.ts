@@ -1,9 +1,13 @@
 import type { RequestHandler } from '@sveltejs/kit';
+import { audienceOf } from '$shared/lib/web/public-feed';
 import { dashboardHub } from '$lib/server/services';
 import { sseResponse } from '$lib/server/sse-response';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 
-/** GET /api/dashboard: server-sent events, a `DashboardFeed` each time aggregates, log or replay change. */
-export const GET: RequestHandler = ({ request }) => sseResponse(request.signal, (send) => dashboardHub.subscribe(send));
+/**
+ * GET /api/dashboard: server-sent events, the whole `DashboardFeed` first, then each part that
+ * changes (`DashboardFrame`); the operator's stream names visitors in full, anyone else's by short id.
+ */
+export const GET: RequestHandler = (event) => sseResponse('dashboard', event, (send) => dashboardHub.subscribe(audienceOf(event.locals.operator), send));
 
 export const fallback = methodNotAllowed('GET');

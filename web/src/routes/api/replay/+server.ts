@@ -8,7 +8,7 @@ import { config, temporalClient } from '$lib/server/services';
 
 /** POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: signals the replay workflow. */
 export const POST: RequestHandler = async ({ request }) => {
-  const text = await readBody(request, MAX_REPLAY_REQUEST_BYTES);
+  const text = await readBody(request, MAX_REPLAY_REQUEST_BYTES, config.web.bodyTimeoutS * 1000);
   if (!text.ok) return json({ error: text.message }, { status: text.status });
   const body = parseJsonObjectBody(request.headers.get('content-type'), text.text, MAX_REPLAY_REQUEST_BYTES, REPLAY_COMMAND_FIELDS);
   if (!body.ok) return json({ error: body.message }, { status: body.status });

@@ -1,19 +1,20 @@
-import { RocksStore } from '../../clients/rocksdb';
-import type { StateChange } from '../../lib/aggregation/partition-aggregates';
+import { RocksStore } from '../rocksdb';
+import type { StateChange } from '../../lib/state-change';
+import type { StoreBackend } from './state-store';
 
 const stateKeys = (partition: number) => `state/${partition}/`;
 const checkpointKey = (partition: number) => `checkpoint/${partition}`;
 
 /**
- * The worker's local copy of its partitions' state, in one RocksDB store: partition p's keys under
+ * A worker's local copy of its partitions' state, in one RocksDB store: partition p's keys under
  * `state/<p>/`, and under `checkpoint/<p>` the changelog offset below which every record of
  * changelog partition p is in the store. Both change in one atomic write.
  */
-export class PartitionStore {
+export class RocksDbStoreBackend implements StoreBackend {
   private constructor(private readonly db: RocksStore) {}
 
-  static async open(dir: string): Promise<PartitionStore> {
-    return new PartitionStore(await RocksStore.open(dir));
+  static async open(dir: string): Promise<RocksDbStoreBackend> {
+    return new RocksDbStoreBackend(await RocksStore.open(dir));
   }
 
   async checkpoint(partition: number): Promise<bigint | null> {
@@ -28,15 +29,13 @@ export class PartitionStore {
     return entries;
   }
 
-  write(partition: number, changes: readonly StateChange[], checkpoint: bigint): Promise<void> {
+  write(partition: number, changes: Iterable<StateChange>, checkpoint: bigint): Promise<void> {
     const prefix = stateKeys(partition);
-    return this.db.batch([
-      ...changes.map(({ key, value }) => (value === null ? { type: 'del' as const, key: prefix + key } : { type: 'put' as const, key: prefix + key, value })),
-      { type: 'put', key: checkpointKey(partition), value: checkpoint.toString() },
-    ]);
+    const ops = [...changes].map(({ key, value }) => (value === null ? { type: 'del' as const, key: prefix + key } : { type: 'put' as const, key: prefix + key, value }));
+    return this.db.batch([...ops, { type: 'put', key: checkpointKey(partition), value: checkpoint.toString() }]);
   }
 
-  /** Forgets partition p: the checkpoint first, so a crash halfway leaves a store that is wiped again. */
+  /** The checkpoint first, so a crash halfway leaves a store that is wiped again. */
   async wipe(partition: number): Promise<void> {
     await this.db.batch([{ type: 'del', key: checkpointKey(partition) }]);
     await this.db.clear(stateKeys(partition));

@@ -1,38 +1,12 @@
+/*
+ * Reading one partition of a log up to a known end: a state store's changelog, or a key's latest
+ * record. kafkajs reads only through consumer groups, hence the throwaway group below.
+ */
 import { randomUUID } from 'node:crypto';
-import { AssignerProtocol, type Admin, type Kafka, type Message, type PartitionAssigner } from 'kafkajs';
-import { ensureTopics } from '../../clients/kafka';
-import type { Config } from '../../lib/config';
-import type { StateChange } from '../../lib/aggregation/partition-aggregates';
-import type { AggregationTopology } from './topology';
+import { AssignerProtocol, type Admin, type Kafka, type PartitionAssigner } from 'kafkajs';
 
 /** How long replaying one changelog partition may take before the worker gives up (and Temporal retries it). */
 const RESTORE_TIMEOUT_MS = 120_000;
-
-/**
- * Creates the input, dead-letter and changelog topics if missing. The changelog is compacted (only
- * each key's latest value matters) and must have as many partitions as the input.
- */
-export async function ensureAggregationTopics(kafka: Kafka, config: Config, topology: AggregationTopology): Promise<void> {
-  await ensureTopics(kafka, config.kafka, [topology.input, topology.deadLetter]);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const partitionsOf = async (topic: string) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length;
-    const partitions = await partitionsOf(topology.input);
-    await ensureTopics(kafka, { ...config.kafka, partitions }, [topology.changelog], [{ name: 'cleanup.policy', value: 'compact' }]);
-    const changelogPartitions = await partitionsOf(topology.changelog);
-    if (changelogPartitions !== partitions) {
-      throw new Error(`changelog ${topology.changelog} has ${changelogPartitions} partitions, input ${topology.input} has ${partitions}: they must match`);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** A batch's state changes as changelog records of `partition`; a deleted key is a tombstone. */
-export function changelogMessages(partition: number, changes: readonly StateChange[]): Message[] {
-  return changes.map(({ key, value }) => ({ key, value, partition }));
-}
 
 export async function changelogOffsets(admin: Admin, topic: string, partition: number): Promise<{ low: bigint; high: bigint }> {
   const offsets = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition);

@@ -1,0 +1,425 @@
+/**
+ * The one runtime every stream stage runs on (Kafka Streams' task machinery, for kafkajs): it
+ * owns the consumer loop, assignment and lost partitions, fencing and restore on claim with the
+ * partition paused, stale-offset skipping, the batch's transaction (exactly-once) or its
+ * progress commits (at-least-once), heartbeats inside long batches, punctuation and a graceful
+ * stop. The processor (processor.ts) holds only the stage's logic.
+ */
+import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
+import { deadLetterMessage } from '../../lib/dead-letter';
+import { splitTopicMessages } from '../../lib/produce-requests';
+import { transactionalId } from '../../lib/topology';
+import type { OutputMessage, ProcessContext, Processor, StageRecord } from './processor';
+import { type BatchControl, type FetchedBatch, type StageLink, type TopicMessages, type TransactionalProducer, logEndKey } from './stage-link';
+import { LoggedPartitionStore, type StoreBackend } from './state-store';
+
+/** Partitions whose batches are in flight at once, at most: while one waits on the broker, others work. */
+const PARTITIONS_IN_PARALLEL = 8;
+/** How often a batch in flight heartbeats the group (kafkajs beats at most once a second however often asked). */
+const MEMBERSHIP_BEAT_MS = 500;
+/** An at-least-once batch still in flight commits its progress this often, so a restart re-does little. */
+const PROGRESS_COMMIT_MS = 5_000;
+/** How often the stage reports itself in its activity's heartbeat. */
+const REPORT_EVERY_MS = 2_000;
+
+export interface StageRunOptions {
+  processor: Processor;
+  link: StageLink;
+  run: ConsumerRun;
+  /** This worker's name, in the heartbeat. */
+  worker: string;
+  /** Opens the local store of a stage declared with one. */
+  openStore?: () => Promise<StoreBackend>;
+  /** The group's session: a member not confirmed for half of it does not vouch for its partitions. */
+  sessionTimeoutMs: number;
+}
+
+/** Runs the stage until `run.signal` aborts, then stops cleanly; throws what it cannot recover from. */
+export async function runStage(options: StageRunOptions): Promise<void> {
+  const backend = options.processor.stage.store ? await options.openStore!() : null;
+  await new StageRuntime(options, backend).run();
+}
+
+class StageRuntime {
+  private readonly tasks = new Map<number, PartitionTask>();
+  /** Closes of dropped tasks: a partition's next task waits for them before using the store or producer. */
+  private readonly closing = new Map<number, Promise<void>>();
+  private memberId: string | null = null;
+  /** When the group last confirmed this worker's membership (join or heartbeat). */
+  private confirmedAt = 0;
+  private stopped = false;
+  private readonly counters = { groupJoins: 0, crashes: 0 };
+  private fail!: (err: Error) => void;
+  private readonly failed = new Promise<never>((_, reject) => (this.fail = reject));
+
+  constructor(
+    private readonly o: StageRunOptions,
+    private readonly backend: StoreBackend | null,
+  ) {
+    this.failed.catch(() => {}); // observed by the race in run(); this keeps a late failure from going unhandled
+  }
+
+  private get stage() {
+    return this.o.processor.stage;
+  }
+
+  async run(): Promise<void> {
+    const { link, run, processor } = this.o;
+    const report = setInterval(() => this.report(), REPORT_EVERY_MS);
+    const punctuation = processor.punctuation;
+    let tick: Promise<void> | null = null;
+    const punctuate = () => punctuation!.run(this.owned()).catch((err: Error) => run.log.warn(`${this.stage.kind} punctuation failed`, { error: String(err) }));
+    // A slow punctuation skips ticks rather than piling them up.
+    const ticker = punctuation && setInterval(() => (tick ??= punctuate().finally(() => (tick = null))), punctuation.everyMs);
+    // Every step of the stop runs even if an earlier one failed; the first failure is what the activity reports.
+    const errors: unknown[] = [];
+    const attempt = (step: () => Promise<unknown>) => step().catch((err: unknown) => errors.push(err));
+
+    await attempt(async () => {
+      await link.consume({
+        concurrency: PARTITIONS_IN_PARALLEL,
+        listener: {
+          assigned: (memberId, partitions) => this.assign(memberId, partitions),
+          confirmed: () => (this.confirmedAt = Date.now()),
+          crashed: (error, restarting) => {
+            this.counters.crashes += 1;
+            run.log.warn(`${this.stage.kind} consumer crashed`, { error: error.message, restarting });
+            if (!restarting && !this.stopped) this.fail(error);
+          },
+        },
+        mayRestart: () => !this.stopped,
+        onBatch: (batch, control) => this.onBatch(batch, control),
+      });
+      this.report();
+      run.log.info(`${this.stage.kind} running`, { worker: this.o.worker, group: this.stage.groupId, input: this.stage.input });
+      await Promise.race([untilAborted(run.signal), this.failed]);
+    });
+    this.stopped = true;
+    clearInterval(report);
+    clearInterval(ticker);
+    await attempt(() => link.stopConsuming());
+    // The last commits show: one more punctuation with the partitions still held.
+    if (punctuation) await attempt(async () => (await tick, await punctuation.run(this.owned(true))));
+    await attempt(() => this.closeTasks());
+    await attempt(() => link.close());
+    if (this.backend) await attempt(() => this.backend!.close());
+    this.report();
+    run.log.info(`${this.stage.kind} stopped`, { worker: this.o.worker, failed: errors.length > 0 });
+    if (errors.length > 0) throw errors[0];
+  }
+
+  /**
+   * Owned partitions whose state is committed and ready; none unless the group confirmed the
+   * membership lately. A worker paused past its session wakes up still holding partitions that
+   * have moved on, and must not publish them before it learns so.
+   */
+  private owned(stopping = false): number[] {
+    if (!stopping && Date.now() - this.confirmedAt > this.o.sessionTimeoutMs / 2) return [];
+    return [...this.tasks.values()].filter((t) => t.ready).map((t) => t.partition);
+  }
+
+  private report(): void {
+    const { processor, run, worker } = this.o;
+    const partitions = [...this.tasks.values()].map((t) => ({ partition: t.partition, restoring: !t.ready, nextOffset: t.position, ...processor.describe?.(t.partition) }));
+    run.heartbeat({ stage: this.stage.kind, worker, ...this.counters, partitions, ...processor.totals?.() });
+  }
+
+  private assign(memberId: string, partitions: number[]): void {
+    this.counters.groupJoins += 1;
+    if (this.stopped) return;
+    const assigned = new Set(partitions);
+    // A new member id means this worker was out of the group (paused past its session, or its
+    // consumer restarted): its partitions may have moved and moved back meanwhile, so what it
+    // holds for them is lost, as the Java client's onPartitionsLost has it.
+    const rejoined = memberId !== this.memberId;
+    this.memberId = memberId;
+    this.confirmedAt = Date.now();
+    const lost = [...this.tasks.keys()].filter((p) => rejoined || !assigned.has(p));
+    for (const partition of lost) this.drop(partition);
+    for (const partition of assigned) {
+      const task = this.tasks.get(partition);
+      if (!task) this.claim(partition);
+      // A consumer restarted after a crash forgets which partitions were paused.
+      else if (!task.ready) this.o.link.pause(partition);
+    }
+    this.report();
+    if (this.counters.groupJoins > 1) this.o.run.log.warn(`${this.stage.kind} joined its group again`, { memberId, groupJoins: this.counters.groupJoins });
+    this.o.run.log.info(`${this.stage.kind} partitions assigned`, { partitions, dropped: lost, rejoined });
+  }
+
+  /** Takes `partition` on: paused until its task has fenced the old owner and restored the state. */
+  private claim(partition: number): void {
+    const { link } = this.o;
+    link.pause(partition);
+    const task = new PartitionTask(partition, this.o, this.backend, this.closing.get(partition) ?? Promise.resolve());
+    this.tasks.set(partition, task);
+    task.claimed.then(
+      () => {
+        if (this.tasks.get(partition) === task && task.ready) link.resume(partition);
+      },
+      (err: Error) => {
+        if (this.tasks.get(partition) === task) this.fail(err);
+      },
+    );
+  }
+
+  private drop(partition: number): void {
+    const task = this.tasks.get(partition);
+    if (!task) return;
+    this.tasks.delete(partition);
+    const closed = Promise.all([this.closing.get(partition), task.close()]).then(() => {
+      if (this.closing.get(partition) === closed) this.closing.delete(partition);
+    });
+    this.closing.set(partition, closed);
+  }
+
+  private async closeTasks(): Promise<void> {
+    for (const partition of [...this.tasks.keys()]) this.drop(partition);
+    await Promise.all(this.closing.values());
+  }
+
+  private async onBatch(batch: FetchedBatch, control: BatchControl): Promise<void> {
+    if (!control.isLive() || this.stopped) return;
+    const { partition } = batch;
+    const task = this.tasks.get(partition);
+    if (!task) {
+      // Not expected, as each join claims every assigned partition; claiming beats never
+      // processing it. The batch comes again once the partition is claimed.
+      this.claim(partition);
+      return;
+    }
+    // Claiming: the partition is paused, and only a batch fetched before that lands here.
+    if (!task.ready) return;
+
+    // kafkajs heartbeats only between batches: a long batch would outlast the session.
+    const membership = new KeepMembership(control, () => this.stopped);
+    try {
+      const complete = await task.process(batch, membership);
+      if (!complete) {
+        if (membership.lost) throw membership.lost;
+        return;
+      }
+    } catch (err) {
+      if (this.stage.guarantee === 'at-least-once') throw err; // the consumer restarts; the uncommitted rest comes again
+      this.o.run.log.warn(`${this.stage.kind} batch not committed; claiming the partition anew`, { partition, error: String(err) });
+      this.drop(partition);
+      // Fenced because the partition moved? Then the heartbeat fails, the consumer rejoins, and the
+      // new assignment decides who claims it, instead of this worker fencing its new owner.
+      const stillMember = await control.heartbeat().then(
+        () => true,
+        () => false,
+      );
+      if (stillMember && !this.stopped && this.tasks.get(partition) === undefined) this.claim(partition);
+      return;
+    } finally {
+      membership.stop();
+    }
+    control.resolve();
+    await control.heartbeat();
+  }
+}
+
+/** Heartbeats the group on a timer while a batch is in flight; aborts the batch's signal when it should stop. */
+class KeepMembership {
+  lost: Error | undefined;
+  readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly control: BatchControl,
+    stopping: () => boolean,
+  ) {
+    this.timer = setInterval(() => {
+      control.heartbeat().catch((err: Error) => (this.lost ??= err));
+      if (this.lost || stopping() || !control.isLive()) this.controller.abort();
+    }, MEMBERSHIP_BEAT_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * One input partition owned by this worker: its fenced producer (exactly-once), its restored
+ * store, and the position below which every record is already processed.
+ *
+ * A task never recovers from a failed batch: its state then holds changes Kafka does not, so
+ * the runtime drops it and claims the partition anew, restoring it from the changelog.
+ */
+class PartitionTask {
+  /** Settles once claimed (or closed first); rejects if claiming failed. */
+  readonly claimed: Promise<void>;
+  /** The next input offset to process; null until claimed. */
+  private next: bigint | null = null;
+  private producer: TransactionalProducer | null = null;
+  private store: LoggedPartitionStore | null = null;
+  private inFlight: Promise<unknown> | null = null;
+  private closed = false;
+
+  constructor(
+    readonly partition: number,
+    private readonly o: StageRunOptions,
+    private readonly backend: StoreBackend | null,
+    previous: Promise<void>,
+  ) {
+    this.claimed = previous.then(() => this.claim());
+  }
+
+  get ready(): boolean {
+    return this.next !== null && !this.closed;
+  }
+
+  get position(): string | null {
+    return this.next?.toString() ?? null;
+  }
+
+  private get stage() {
+    return this.o.processor.stage;
+  }
+
+  /**
+   * Fences the partition's previous owner (ending whatever transaction it left open), then reads
+   * the group's committed offset, stable now, and restores the store up to the changelog's end.
+   */
+  private async claim(): Promise<void> {
+    const { link, processor, run } = this.o;
+    if (this.stage.guarantee === 'exactly-once') {
+      this.producer = link.transactionalProducer(transactionalId(this.stage, this.partition));
+      await this.producer.fence();
+    }
+    if (this.closed) return;
+    const committed = this.stage.guarantee === 'exactly-once' ? await link.committedOffset(this.partition) : 0n;
+    if (this.stage.store) this.store = await LoggedPartitionStore.restore(this.backend!, link, this.stage.store.changelog, this.partition, run.log);
+    if (this.closed) return;
+    await processor.open?.(this.partition, this.store);
+    if (this.closed) return;
+    this.next = committed;
+  }
+
+  /**
+   * Processes the batch's records not yet processed, and commits. Returns whether the batch is
+   * done; an at-least-once batch cut short by a stop is done only up to its last progress.
+   */
+  async process(batch: FetchedBatch, membership: KeepMembership): Promise<boolean> {
+    const next = this.next!;
+    // Offsets ascend: most batches are fresh from their first record on.
+    const first = batch.records[0];
+    const fresh = first && BigInt(first.offset) >= next ? batch.records : batch.records.filter((r) => BigInt(r.offset) >= next);
+    if (fresh.length === 0) {
+      this.next = BigInt(batch.nextOffset);
+      return true;
+    }
+    const work = this.stage.guarantee === 'exactly-once' ? this.processExactlyOnce(fresh, batch.nextOffset, membership) : this.processAtLeastOnce(fresh, batch.nextOffset, membership);
+    this.inFlight = work;
+    try {
+      return await work;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private async processExactlyOnce(records: StageRecord[], nextOffset: string, membership: KeepMembership): Promise<boolean> {
+    const { processor } = this.o;
+    const outputs = new Outputs();
+    try {
+      await processor.process(records, this.context(outputs, nextOffset, membership, () => {}));
+      const sends = outputs.sends();
+      const changelog = this.store?.changelogSend();
+      if (changelog) sends.push(changelog);
+      const ends = await this.producer!.commit(splitTopicMessages(sends), { groupId: this.stage.groupId, topic: this.stage.input, partition: this.partition, offset: nextOffset });
+      await this.store?.committed(ends.get(logEndKey(this.stage.store!.changelog, this.partition)));
+    } catch (err) {
+      this.store?.discard();
+      throw err;
+    }
+    this.next = BigInt(nextOffset);
+    processor.committed?.(this.partition);
+    return true;
+  }
+
+  private async processAtLeastOnce(records: StageRecord[], nextOffset: string, membership: KeepMembership): Promise<boolean> {
+    const { processor, link } = this.o;
+    const outputs = new Outputs();
+    let progress: string | null = null;
+    let committedAt = Date.now();
+    let commits: Promise<void> = Promise.resolve();
+    // Outputs first, then the offset: a record's dead letter is durable before its offset commits.
+    const commit = (offset: string) => {
+      commits = commits.then(async () => {
+        if (BigInt(offset) <= this.next!) return;
+        const sends = outputs.take();
+        if (sends.length > 0) await link.send(splitTopicMessages(sends));
+        await link.commitOffset(this.partition, offset);
+        this.next = BigInt(offset);
+      });
+      return commits;
+    };
+    const onProgress = (offset: string) => {
+      progress = offset;
+      if (Date.now() - committedAt < PROGRESS_COMMIT_MS) return;
+      committedAt = Date.now();
+      commit(offset).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
+    };
+    const ctx = this.context(outputs, nextOffset, membership, onProgress);
+    try {
+      await processor.process(records, ctx);
+    } catch (err) {
+      // Cut short by a failure: keep what is done; the rest comes again.
+      if (progress) await commit(progress).catch(() => {});
+      throw err;
+    }
+    const complete = !ctx.signal.aborted || progress === nextOffset;
+    const reached = complete ? nextOffset : progress;
+    if (reached) await commit(reached);
+    else await commits;
+    return complete;
+  }
+
+  private context(outputs: Outputs, nextOffset: string, membership: KeepMembership, onProgress: (offset: string) => void): ProcessContext {
+    const { stage } = this;
+    const deadLetterTopic = stage.outputs[stage.outputs.length - 1]!;
+    const origin = (r: StageRecord) => `${stage.input}/${this.partition}@${r.offset}`;
+    return {
+      partition: this.partition,
+      nextOffset,
+      store: this.store,
+      signal: membership.controller.signal,
+      emit: (topic, message) => outputs.add(topic, message),
+      deadLetter: (record, reason) => outputs.add(deadLetterTopic, deadLetterMessage(stage.kind, reason, record.value, origin(record))),
+      progress: onProgress,
+      heartbeat: () => membership.control.heartbeat(),
+    };
+  }
+
+  /** Stops the task; resolves once nothing of it touches Kafka or the store any more. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.claimed.catch(() => {});
+    await this.inFlight?.catch(() => {});
+    await this.producer?.close();
+    this.o.processor.close?.(this.partition);
+  }
+}
+
+/** A batch's outputs per topic, in the order emitted. */
+class Outputs {
+  private byTopic = new Map<string, OutputMessage[]>();
+
+  add(topic: string, message: OutputMessage): void {
+    let messages = this.byTopic.get(topic);
+    if (!messages) this.byTopic.set(topic, (messages = []));
+    messages.push(message);
+  }
+
+  sends(): TopicMessages[] {
+    return [...this.byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+
+  /** The outputs so far, leaving none. */
+  take(): TopicMessages[] {
+    const sends = this.sends();
+    this.byTopic = new Map();
+    return sends;
+  }
+}

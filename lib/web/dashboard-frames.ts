@@ -1,0 +1,118 @@
+/**
+ * The dashboard's event stream in parts: each aggregate panel, the state-machine log and the
+ * replay's progress is a part, sent as a frame of its own only when its JSON changed. Frames are
+ * serialised once per change and audience (public, operator) and shared by every stream of that
+ * audience; a client that lags keeps only the newest frame of each part (`SseOutbox`). A new
+ * client first gets the whole feed as one frame.
+ */
+import type { DashboardFeed } from './dashboard-feed';
+import { feedFor, type Audience, type StoredFeed } from './public-feed';
+import { sseJsonFrame, type SseFrame } from './sse';
+
+type Aggregates = NonNullable<DashboardFeed['aggregates']>;
+type AggregatePart = `aggregates.${keyof Aggregates & string}`;
+
+/** A frame's `data:` JSON: `value` replaces the feed's `part` (`feed`: all of it). */
+export type DashboardFrame =
+  | { part: 'feed'; value: DashboardFeed }
+  | { part: 'aggregates'; value: Aggregates | null }
+  | { part: 'stateMachineLog'; value: DashboardFeed['stateMachineLog'] }
+  | { part: 'replay'; value: DashboardFeed['replay'] }
+  | { part: AggregatePart; value: Aggregates[keyof Aggregates] };
+
+const AGGREGATES_PREFIX = 'aggregates.';
+
+/** The frame of `part` whose value is the JSON text `valueJson`; the part is the outbox key. */
+const partFrame = (part: DashboardFrame['part'], valueJson: string): SseFrame => sseJsonFrame(part, `{"part":${JSON.stringify(part)},"value":${valueJson}}`);
+
+/** Each part's JSON; the aggregates split by panel unless there are none yet. */
+function partsOf(feed: DashboardFeed): Map<DashboardFrame['part'], string> {
+  const parts = new Map<DashboardFrame['part'], string>();
+  if (feed.aggregates === null) parts.set('aggregates', 'null');
+  else for (const [key, value] of Object.entries(feed.aggregates)) parts.set(`${AGGREGATES_PREFIX}${key}` as AggregatePart, JSON.stringify(value));
+  parts.set('stateMachineLog', JSON.stringify(feed.stateMachineLog));
+  parts.set('replay', JSON.stringify(feed.replay));
+  return parts;
+}
+
+const sameKeys = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a.keys()].every((k) => b.has(k));
+
+/** Turns each new feed into the frames of what changed since the previous one. */
+export class DashboardFrames {
+  private feed: DashboardFeed | undefined;
+  private parts = new Map<DashboardFrame['part'], string>();
+  private whole: SseFrame | undefined;
+
+  /** The frames that bring a client holding the previous feed up to `feed`; none when nothing changed. */
+  update(feed: DashboardFeed): SseFrame[] {
+    const previous = this.parts;
+    const next = partsOf(feed);
+    const first = this.feed === undefined;
+    this.feed = feed;
+    this.parts = next;
+    if (first) return [this.current()!];
+    const changed = [...next].filter(([part, json]) => previous.get(part) !== json);
+    if (changed.length > 0) this.whole = undefined;
+    if (!sameKeys(previous, next)) {
+      // The aggregates appeared, vanished or changed shape: send them whole, then the rest.
+      const rest = changed.filter(([part]) => !part.startsWith(AGGREGATES_PREFIX) && part !== 'aggregates');
+      return [partFrame('aggregates', JSON.stringify(feed.aggregates)), ...rest.map(([part, json]) => partFrame(part, json))];
+    }
+    return changed.map(([part, json]) => partFrame(part, json));
+  }
+
+  /** The whole current feed as one frame, for a stream that starts now; undefined before the first feed. */
+  current(): SseFrame | undefined {
+    if (!this.feed) return undefined;
+    this.whole ??= partFrame('feed', JSON.stringify(this.feed));
+    return this.whole;
+  }
+}
+
+/** A `DashboardFrames` per audience that has streams. */
+export class AudienceFrames {
+  private readonly byAudience = new Map<Audience, DashboardFrames>();
+
+  /**
+   * Each watched audience's frames from the previous feed to `stored`. An audience nobody watches
+   * is not serialised at all: its frames are dropped, and its next stream starts from a new feed.
+   */
+  update(stored: StoredFeed, watched: readonly Audience[]): Map<Audience, SseFrame[]> {
+    for (const audience of this.byAudience.keys()) if (!watched.includes(audience)) this.byAudience.delete(audience);
+    const out = new Map<Audience, SseFrame[]>();
+    for (const audience of watched) {
+      const frames = this.byAudience.get(audience) ?? new DashboardFrames();
+      this.byAudience.set(audience, frames);
+      out.set(audience, frames.update(feedFor(stored, audience)));
+    }
+    return out;
+  }
+
+  /** The audience's whole current feed as one frame; undefined until it was watched at an update. */
+  current(audience: Audience): SseFrame | undefined {
+    return this.byAudience.get(audience)?.current();
+  }
+}
+
+const EMPTY_FEED: DashboardFeed = { aggregates: null, stateMachineLog: [], replay: null };
+
+/** The page's side: the feed after one frame (a new object; parts it does not know are ignored). */
+export function applyDashboardFrame(feed: DashboardFeed | null, frame: DashboardFrame): DashboardFeed {
+  const base = feed ?? EMPTY_FEED;
+  switch (frame.part) {
+    case 'feed':
+      return frame.value;
+    case 'aggregates':
+      return { ...base, aggregates: frame.value };
+    case 'stateMachineLog':
+      return { ...base, stateMachineLog: frame.value };
+    case 'replay':
+      return { ...base, replay: frame.value };
+    default: {
+      const key = frame.part.startsWith(AGGREGATES_PREFIX) ? frame.part.slice(AGGREGATES_PREFIX.length) : undefined;
+      // A panel frame always follows the aggregates it belongs to; without them it has no place.
+      if (!key || !base.aggregates) return base;
+      return { ...base, aggregates: { ...base.aggregates, [key]: frame.value } };
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The dashboard's figures in words: durations, shares, the replay's pace, the two clocks (the
+ * replay's, which the charts run on, and the log's own date), and where pace changes fall on a
+ * time chart.
+ */
+import type { PaceChange, ReplayProgress } from '../replay/click-replay';
+import type { ReplayPace } from '../replay/pacing';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "3 min 20 s", "45 s", "1 h 5 min": the two largest units, rounded to the second. */
+export function durationText(ms: number): string {
+  const s = Math.round(Math.max(0, ms) / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return rest > 0 ? `${m} min ${rest} s` : `${m} min`;
+  return `${rest} s`;
+}
+
+/** A share (0..1) as a percentage with at most one decimal: "12.3%". */
+export const percentText = (share: number) => share.toLocaleString('en', { style: 'percent', maximumFractionDigits: 1 });
+
+/** A pace as a chart marker's label: "60×", "5 clicks/s", "max". */
+export function paceText(pace: ReplayPace): string {
+  switch (pace.mode) {
+    case 'original':
+      return `${pace.speed.toLocaleString('en')}×`;
+    case 'fixed':
+      return `${pace.rate.toLocaleString('en')} clicks/s`;
+    case 'max':
+      return 'max';
+  }
+}
+
+/** A span of log time in words: "a minute", "an hour", "10 hours", "2.5 days". */
+export function spanText(ms: number): string {
+  const amount = (n: number, one: string, unit: string) => (n === 1 ? one : `${n.toLocaleString('en', { maximumFractionDigits: 1 })} ${unit}`);
+  if (ms < MINUTE) return amount(ms / 1000, 'a second', 'seconds');
+  if (ms < HOUR) return amount(ms / MINUTE, 'a minute', 'minutes');
+  if (ms < 2 * DAY) return amount(ms / HOUR, 'an hour', 'hours');
+  return amount(ms / DAY, 'a day', 'days');
+}
+
+/** The log's date, as a newcomer reads it: "3 March 2024". */
+const logDate = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+
+/** The header's explanation of the two clocks: what a minute on the charts holds. */
+export function clocksText(replay: ReplayProgress | null): string {
+  if (!replay) return 'No replay runs: the charts show the shop’s own clicks, at the time they happen.';
+  const from = replay.logTime ? `Clicks from the log of ${logDate(replay.logTime)}` : 'Clicks from the log';
+  const moved = 'Each click is counted at the time it is replayed, not at its time in the log.';
+  switch (replay.pace.mode) {
+    case 'original':
+      return `${from} are replayed at ${paceText(replay.pace)}: one minute on these charts holds ${spanText(replay.pace.speed * MINUTE)} of the log. ${moved}`;
+    case 'fixed':
+      return `${from} are replayed at ${paceText(replay.pace)}, whatever their spacing in the log: the charts show the replay’s rate, not the shop’s. ${moved}`;
+    case 'max':
+      return `${from} are replayed as fast as the pipeline takes them: the charts show its throughput, not the shop’s traffic. ${moved}`;
+  }
+}
+
+/** A vertical mark on a time chart: at the point `index`, with its label. */
+export interface ChartMarker {
+  index: number;
+  label: string;
+}
+
+/** The pace changes that fall within a series of buckets (each `bucketMs` long, starting at `starts`), at their bucket. */
+export function paceMarkers(starts: number[], bucketMs: number, changes: PaceChange[]): ChartMarker[] {
+  return changes.flatMap(({ at, pace }) => {
+    const index = starts.findIndex((start) => at >= start && at < start + bucketMs);
+    return index < 0 ? [] : [{ index, label: paceText(pace) }];
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The dashboard's figures as its audiences see them: no IP address (the country stays), no birth
+ * date and no user agent (the device type stays). Visitor ids are cut to their first 8
+ * characters for the public; the operator gets them whole, to open a visitor's page. The full
+ * records stay inside the pipeline; `/api/aggregates` and the dashboard stream only these.
+ */
+import type { TransitionLogEntry } from '../offers/visitor-offers';
+import type { DashboardAggregates } from '../redis-keys';
+import type { EnrichedClick } from '../schema';
+import type { DashboardFeed } from './dashboard-feed';
+import { shortVisitorId } from './access';
+
+/** Who a feed is for: anyone, or the signed-in operator (`locals.operator`). */
+export type Audience = 'public' | 'operator';
+
+export type PublicClick = Omit<EnrichedClick, 'ip' | 'birthDate' | 'userAgent'>;
+
+export interface PublicAggregates extends Omit<DashboardAggregates, 'latestVisitors' | 'rawClicks'> {
+  latestVisitors: { userId: string; timestamp: number; country: string }[];
+  rawClicks: PublicClick[];
+}
+
+/** The feed as the hub reads it from Redis and Temporal, before any audience's cut. */
+export interface StoredFeed extends Omit<DashboardFeed, 'aggregates'> {
+  aggregates: DashboardAggregates | null;
+}
+
+export const audienceOf = (operator: boolean): Audience => (operator ? 'operator' : 'public');
+
+const visitorIdFor = (audience: Audience, userId: string) => (audience === 'operator' ? userId : shortVisitorId(userId));
+
+export function feedClick(click: EnrichedClick, audience: Audience): PublicClick {
+  // Field by field rather than a rest spread: a field added to EnrichedClick later is not shown until listed here.
+  return {
+    clickId: click.clickId,
+    userId: visitorIdFor(audience, click.userId),
+    productId: click.productId,
+    timestamp: click.timestamp,
+    ...(click.originalTimestamp !== undefined ? { originalTimestamp: click.originalTimestamp } : {}),
+    source: click.source,
+    category: click.category,
+    title: click.title,
+    gender: click.gender,
+    age: click.age,
+    country: click.country,
+    deviceType: click.deviceType,
+  };
+}
+
+export function feedAggregates(a: DashboardAggregates, audience: Audience): PublicAggregates {
+  return {
+    ...a,
+    latestVisitors: a.latestVisitors.map((v) => ({ userId: visitorIdFor(audience, v.userId), timestamp: v.timestamp, country: v.country })),
+    rawClicks: a.rawClicks.map((c) => feedClick(c, audience)),
+  };
+}
+
+export function feedTransition<T extends TransitionLogEntry>(entry: T, audience: Audience): T {
+  const shown = visitorIdFor(audience, entry.userId);
+  return { ...entry, userId: shown, line: entry.line.split(entry.userId).join(shown) };
+}
+
+export function feedFor(stored: StoredFeed, audience: Audience): DashboardFeed {
+  return {
+    aggregates: stored.aggregates ? feedAggregates(stored.aggregates, audience) : null,
+    stateMachineLog: stored.stateMachineLog.map((e) => feedTransition(e, audience)),
+    replay: stored.replay,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * One visitor's page for the operator (`/dashboard/visitors/<id>`, `GET /api/visitors/<id>`): what
+ * it shows, and the pure parts of it: the offer rule as steps with the visitor's place among them,
+ * and the link to their workflow in the Temporal UI.
+ */
+import type { VisitorSession } from '../aggregation/visitor-sessions';
+import type { Demographic, OfferRules, Transition } from '../offers/offer-rules';
+import type { VisitorView } from '../offers/visitor-offers';
+import type { EnrichedClick } from '../schema';
+import { isVisitorId } from './request-fields';
+
+/** What the visitor's offer workflow says, as far as Temporal answers. */
+export type WorkflowStanding =
+  /** Temporal knows no such workflow: none of their clicks could start a sequence, or its history has expired. */
+  | { kind: 'none' }
+  /** `status` as Temporal names it (RUNNING, COMPLETED, …); `view` null when the query got no answer (`queryError` says why). */
+  | { kind: 'found'; status: string; view: VisitorView | null; queryError: string | null }
+  /** Temporal did not answer at all. */
+  | { kind: 'unreachable'; error: string };
+
+export interface RuleStep {
+  state: string;
+  /** The visitor's state: their workflow runs these rules and answered. */
+  current: boolean;
+  /** Reaching it sends the offer. */
+  offer: boolean;
+  /** Where a click leads from here, in the order the rules try them. */
+  next: { to: string; when: string }[];
+}
+
+export interface VisitorDetails {
+  userId: string;
+  workflowId: string;
+  temporalUrl: string;
+  /** Newest first, bots included; empty with `clicksError` when Redis did not answer. */
+  clicks: EnrichedClick[];
+  clicksError: string | null;
+  sessions: VisitorSession[];
+  workflow: WorkflowStanding;
+  rules: {
+    name: string;
+    windowMinutes: number;
+    /** `currentRuleState`; past the initial state, a sequence is in progress. */
+    current: string | null;
+    sequenceInProgress: boolean;
+    steps: RuleStep[];
+  };
+}
+
+/** The Temporal UI's page of one workflow (its latest run). */
+export const temporalWorkflowUrl = (uiUrl: string, namespace: string, workflowId: string) =>
+  `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+
+const genderWord = (g: Demographic['gender']) => (g === 'M' ? 'a man' : g === 'F' ? 'a woman' : 'someone');
+
+/** A transition's condition in words: "viewing clothing, a product other than the first, as a man aged 35–45". */
+export function transitionCondition(t: Transition): string {
+  const product = t.product === 'same-as-first' ? ', the first product again' : t.product === 'different-from-first' ? ', a product other than the first' : '';
+  const who = t.demographics ? `, as ${t.demographics.map((d) => `${genderWord(d.gender)} aged ${d.minAge}–${d.maxAge}`).join(' or ')}` : '';
+  return `viewing ${t.category}${product}${who}`;
+}
+
+/**
+ * The visitor's state in `rules`: only a running workflow of those rules has one. A completed
+ * workflow may still answer its query, but its state is over: their next click starts afresh.
+ */
+export function currentRuleState(rules: OfferRules, workflow: WorkflowStanding): string | null {
+  if (workflow.kind !== 'found' || workflow.status !== 'RUNNING' || workflow.view?.rules !== rules.name) return null;
+  return workflow.view.state;
+}
+
+/** The rules' states in the order a sequence meets them: the initial state first, then each transition's target as first named. */
+export function ruleSteps(rules: OfferRules, current: string | null): RuleStep[] {
+  const states = [...new Set([rules.initialState, ...rules.transitions.flatMap((t) => [t.from, t.to])])];
+  return states.map((state) => ({
+    state,
+    current: state === current,
+    offer: state === rules.offerState,
+    next: rules.transitions.filter((t) => t.from === state).map((t) => ({ to: t.to, when: transitionCondition(t) })),
+  }));
+}
+
+export const OPERATOR_ONLY_MESSAGE = "a visitor's page is the operator's only: sign in with the operator's link `make up` prints (/sign-in?token=…), or send Authorization: Bearer <API_TOKEN>";
+
+/** Why a request for visitor `id`'s page is refused, or null: the operator's credential first, so nobody else learns even what an id looks like. */
+export function visitorPageRefusal(id: string, operator: boolean): { status: 400 | 401; message: string } | null {
+  if (!operator) return { status: 401, message: OPERATOR_ONLY_MESSAGE };
+  if (!isVisitorId(id)) return { status: 400, message: 'not a visitor id: 1-128 letters, digits, -, _, . or :, starting with a letter or digit' };
+  return null;
+}
+
+/** Why the visitor is not found (both sources answered: no recent clicks, no workflow), or null. */
+export function unknownVisitorMessage(d: VisitorDetails): string | null {
+  const unknown = d.clicks.length === 0 && d.clicksError === null && d.workflow.kind === 'none';
+  return unknown ? `no visitor ${d.userId}: no clicks in the last day and no offer workflow` : null;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { ReplayProgress } from '../../lib/replay/click-replay';
+import { clocksText, durationText, paceMarkers, paceText, percentText, spanText } from '../../lib/web/dashboard-text';
+
+const progress = (over: Partial<ReplayProgress>): ReplayProgress => ({
+  file: 'data/clicks.csv',
+  loop: true,
+  pace: { mode: 'original', speed: 60 },
+  paused: false,
+  finished: false,
+  loopNumber: 1,
+  row: 10,
+  byteOffset: 1000,
+  logTime: '2024-03-03T12:00:00.000Z',
+  rowsSent: 10,
+  rowsRejected: 0,
+  chunks: 1,
+  chunkUnderWay: false,
+  paceChanges: [],
+  ...over,
+});
+
+describe('dashboard text', () => {
+  it('writes durations with their two largest units', () => {
+    expect(durationText(200_000)).toBe('3 min 20 s');
+    expect(durationText(45_400)).toBe('45 s');
+    expect(durationText(0)).toBe('0 s');
+    expect(durationText(120_000)).toBe('2 min');
+    expect(durationText(3_900_000)).toBe('1 h 5 min');
+    expect(durationText(7_200_000)).toBe('2 h');
+  });
+
+  it('writes shares as percentages and paces as marker labels', () => {
+    expect(percentText(0.1234)).toBe('12.3%');
+    expect(percentText(1)).toBe('100%');
+    expect(paceText({ mode: 'original', speed: 3600 })).toBe('3,600×');
+    expect(paceText({ mode: 'fixed', rate: 5 })).toBe('5 clicks/s');
+    expect(paceText({ mode: 'max' })).toBe('max');
+  });
+
+  it('writes spans of log time in the unit a person would', () => {
+    expect(spanText(60 * 60_000)).toBe('an hour');
+    expect(spanText(600 * 60_000)).toBe('10 hours');
+    expect(spanText(3600 * 60_000)).toBe('2.5 days');
+    expect(spanText(60_000)).toBe('a minute');
+    expect(spanText(6_000)).toBe('6 seconds');
+  });
+
+  it('explains the two clocks for each pace', () => {
+    expect(clocksText(progress({}))).toMatch(/^Clicks from the log of 3 March 2024 are replayed at 60×: one minute on these charts holds an hour of the log\./);
+    expect(clocksText(progress({ pace: { mode: 'original', speed: 600 }, logTime: null }))).toMatch(/^Clicks from the log are replayed at 600×: one minute on these charts holds 10 hours of the log/);
+    expect(clocksText(progress({ pace: { mode: 'fixed', rate: 5 } }))).toContain('replayed at 5 clicks/s, whatever their spacing in the log');
+    expect(clocksText(progress({ pace: { mode: 'max' } }))).toContain('as fast as the pipeline takes them');
+    expect(clocksText(null)).toContain('No replay runs');
+  });
+
+  it('puts each pace change at the bucket it fell in, and leaves out the ones outside the series', () => {
+    const t = 1_780_315_200_000;
+    const minutes = [0, 1, 2, 3].map((i) => t + i * 60_000);
+    const changes = [
+      { at: t - 1, pace: { mode: 'max' as const } },
+      { at: t + 60_000, pace: { mode: 'original' as const, speed: 60 } },
+      { at: t + 3 * 60_000 + 59_999, pace: { mode: 'fixed' as const, rate: 50 } },
+      { at: t + 4 * 60_000, pace: { mode: 'max' as const } },
+    ];
+    expect(paceMarkers(minutes, 60_000, changes)).toEqual([
+      { index: 1, label: '60×' },
+      { index: 3, label: '50 clicks/s' },
+    ]);
+    expect(paceMarkers([], 60_000, changes)).toEqual([]);
+  });
+});

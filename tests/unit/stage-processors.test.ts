@@ -1,0 +1,254 @@
+/**
+ * The real enrichment, aggregation and detection processors on the stage runtime and the in-memory broker
+ * (clients/streams/stage-test-driver.ts), across a worker killed mid-batch: exact totals.
+ */
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { aggregationProcessor } from '../../activities/aggregation/run-aggregation';
+import { detectionProcessor, type DetectionFeedTotals } from '../../activities/detection/run-detection-feed';
+import { enrichmentProcessor } from '../../activities/enrichment/run-enrichment';
+import type { Processor } from '../../clients/streams/processor';
+import { StageTestDriver } from '../../clients/streams/stage-test-driver';
+import { mergePartials } from '../../lib/aggregation/merge';
+import { PartitionAggregates } from '../../lib/aggregation/partition-aggregates';
+import { loadConfig } from '../../lib/config';
+import type { VisitorClick } from '../../lib/offers/offer-state-machine';
+import { OFFER_RULES } from '../../lib/offers/offer-rules';
+import { AGGREGATE_PARTIALS_KEY, DASHBOARD_KEY, LOOKUPS_LOADED_KEY, productKey, VISITOR_CLICKS_LENGTH, visitorClicksKey, visitorKey } from '../../lib/redis-keys';
+import type { EnrichedClick } from '../../lib/schema';
+import { stageSpec } from '../../lib/topology';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const config = loadConfig({});
+const { topics } = config.kafka;
+
+/** Just the Redis commands the enrichment's lookups, the dashboard publisher and the visitor clicks use: MULTI and pipelines of hset, hgetall, exists, set, publish; eval of the visitor clicks' script. */
+class FakeRedis {
+  readonly hashes = new Map<string, Record<string, string>>();
+  readonly strings = new Map<string, string>();
+  readonly lists = new Map<string, string[]>();
+
+  private has(key: string) {
+    return this.hashes.has(key) || this.strings.has(key);
+  }
+
+  async exists(key: string) {
+    return this.has(key) ? 1 : 0;
+  }
+
+  multi() {
+    const ops: (() => unknown)[] = [];
+    const chain = {
+      hset: (key: string, fields: Record<string, string>) => (ops.push(() => this.hashes.set(key, { ...this.hashes.get(key), ...fields })), chain),
+      hgetall: (key: string) => (ops.push(() => ({ ...this.hashes.get(key) })), chain),
+      exists: (key: string) => (ops.push(() => (this.has(key) ? 1 : 0)), chain),
+      set: (key: string, value: string) => (ops.push(() => this.strings.set(key, value)), chain),
+      publish: (_channel: string, _message: string) => (ops.push(() => 0), chain),
+      exec: async () => ops.map((op) => [null, op()]),
+    };
+    return chain;
+  }
+
+  pipeline() {
+    return this.multi();
+  }
+
+  /** The visitor clicks' script, as it behaves: per key a count, then that many clicks, oldest first. */
+  async eval(_script: string, keyCount: number, ...rest: (string | number)[]) {
+    const keys = rest.slice(0, keyCount).map(String);
+    const args = rest.slice(keyCount).map(String);
+    let at = 0;
+    for (const key of keys) {
+      const count = Number(args[at]);
+      const pushed = args.slice(at + 1, at + 1 + count).reverse();
+      this.lists.set(key, [...pushed, ...(this.lists.get(key) ?? [])].slice(0, VISITOR_CLICKS_LENGTH));
+      at += count + 1;
+    }
+    return keys.length;
+  }
+
+  asRedis(): Redis {
+    return this as unknown as Redis;
+  }
+}
+
+/** Holds worker A's `hold`-th batch after the processor did its work, until released (never, here). */
+function holdingA(make: () => Processor, name: string, hold: number, reached: () => void): Processor {
+  const processor = make();
+  if (name !== 'A') return processor;
+  let batches = 0;
+  return {
+    ...processor,
+    async process(records, ctx) {
+      await processor.process(records, ctx);
+      if (++batches === hold) {
+        reached();
+        await new Promise(() => {});
+      }
+    },
+  };
+}
+
+describe('the stages on the runtime', () => {
+  it('aggregation: a worker killed mid-batch, the dashboard equal to the reference', async () => {
+    const stage = stageSpec(config, 'aggregation');
+    const redis = new FakeRedis();
+    let reached!: () => void;
+    const held = new Promise<void>((r) => (reached = r));
+    const driver = new StageTestDriver(({ name, run }) => holdingA(() => aggregationProcessor(config, redis.asRedis(), run), name, 2, reached), { stage, partitions: 2, maxBatch: 4 });
+    await driver.startWorker('A');
+    await driver.startWorker('B');
+
+    const t0 = Date.UTC(2026, 0, 1, 10, 0);
+    const clicks: EnrichedClick[] = Array.from({ length: 30 }, (_, i) => ({
+      clickId: `c${i}`,
+      userId: `u${i % 7}`,
+      productId: `p${i % 4}`,
+      ip: '10.0.0.1',
+      userAgent: 'ua',
+      timestamp: t0 + i * 20_000,
+      source: 'replay',
+      category: ['books', 'shoes'][i % 2]!,
+      title: `Product ${i % 4}`,
+      gender: 'U',
+      birthDate: null,
+      age: null,
+      country: 'France',
+      deviceType: 'Desktop',
+    }));
+    const inputs = clicks.map((c, i) => ({ key: c.userId, value: JSON.stringify(c), partition: i % 2 }));
+    inputs.splice(5, 0, { key: 'x', value: '{broken', partition: 1 }, { key: 'x', value: '{}', partition: 0 });
+    driver.pipeInput(stage.input, inputs);
+
+    await driver.pump();
+    await held;
+    driver.killWorker('A');
+    await driver.expireSessions();
+    await driver.pump();
+    await driver.stopWorker('B'); // its last punctuation publishes the dashboard
+
+    const reference = [0, 1].map((p) => {
+      const state = new PartitionAggregates(config.aggregation);
+      const mine = inputs.filter((r) => r.partition === p);
+      for (const r of mine) {
+        if (r.key === 'x') state.reject();
+        else state.apply(JSON.parse(r.value) as EnrichedClick);
+      }
+      state.advanceTo(String(mine.length));
+      return state.snapshot();
+    });
+    expect(JSON.parse(redis.strings.get(DASHBOARD_KEY)!)).toEqual(JSON.parse(JSON.stringify(mergePartials(reference))));
+    const partials = Object.values(redis.hashes.get(AGGREGATE_PARTIALS_KEY)!).map((p) => JSON.parse(p) as { counted: number; rejected: number; nextOffset: string });
+    expect(partials.map((p) => [p.counted, p.rejected, p.nextOffset])).toEqual([
+      [15, 1, '16'],
+      [15, 1, '16'],
+    ]);
+    expect(driver.committedOffsets()).toEqual([16n, 16n]);
+    expect(driver.readOutput(topics.deadLetter).map((d) => d.key).sort()).toEqual(['enriched-click-data/0@3', 'enriched-click-data/1@2']);
+    // Each visitor's clicks, every one there at least once (a batch processed again pushes its clicks again).
+    for (const userId of new Set(clicks.map((c) => c.userId))) {
+      const listed = (redis.lists.get(visitorClicksKey(userId)) ?? []).map((json) => (JSON.parse(json) as EnrichedClick).clickId);
+      const mine = clicks.filter((c) => c.userId === userId).map((c) => c.clickId);
+      expect(new Set(listed), userId).toEqual(new Set(mine));
+    }
+  });
+
+  it('enrichment: a worker killed mid-batch, every click enriched or dead-lettered exactly once', async () => {
+    const stage = stageSpec(config, 'enrichment');
+    const redis = new FakeRedis();
+    redis.strings.set(LOOKUPS_LOADED_KEY, '{}');
+    for (const p of ['p0', 'p1', 'p2']) redis.hashes.set(productKey(p), { cat: 'books', title: `Book ${p}` });
+    for (const u of ['u0', 'u1', 'u2', 'u3']) redis.hashes.set(visitorKey(u), { gender: 'F', birthday: '1990-06-15' });
+    let reached!: () => void;
+    const held = new Promise<void>((r) => (reached = r));
+    const deps = { config, redis: redis.asRedis(), reloadLookups: async () => {} };
+    const driver = new StageTestDriver(({ name, run }) => holdingA(() => enrichmentProcessor(deps, run, true), name, 2, reached), { stage, partitions: 2, maxBatch: 3 });
+    await driver.startWorker('A');
+    await driver.startWorker('B');
+
+    const t0 = Date.UTC(2026, 0, 1, 10, 0);
+    // Every 5th click is of an unknown product (p3): a dead letter.
+    const clicks = Array.from({ length: 24 }, (_, i) => ({ clickId: `c${i}`, userId: `u${i % 4}`, productId: `p${i % 5 === 4 ? 3 : i % 3}`, ip: '10.0.0.1', userAgent: 'curl/8', timestamp: t0 + i, source: 'replay' }));
+    driver.pipeInput(stage.input, [...clicks.map((c, i) => ({ key: c.userId, value: JSON.stringify(c), partition: i % 2 })), { key: null, value: 'not json', partition: 0 }]);
+    await driver.pump();
+    await held;
+    driver.killWorker('A');
+    await driver.expireSessions();
+    await driver.pump();
+
+    const enriched = driver.readOutput(topics.enriched).map((r) => JSON.parse(r.value!) as EnrichedClick);
+    const good = clicks.filter((_, i) => i % 5 !== 4);
+    expect(enriched.map((c) => c.clickId).sort()).toEqual(good.map((c) => c.clickId).sort());
+    expect(enriched.every((c) => c.category === 'books' && c.gender === 'F' && c.age === 35)).toBe(true);
+    const dead = driver.readOutput(topics.deadLetter).map((d) => JSON.parse(d.value!) as { reason: string; origin: string });
+    expect(dead.map((d) => d.reason).sort()).toEqual([...Array(4).fill('unknown product p3'), expect.stringContaining('invalid JSON')].sort());
+    expect(driver.committedOffsets()).toEqual(driver.logEnds(stage.input));
+    expect(driver.committedOffsets()).toEqual([13n, 12n]);
+    await driver.close();
+  });
+
+  it('detection: one signal per visitor and batch, a failed signal leaves its visitor uncommitted, and every click reaches its workflow', async () => {
+    const stage = stageSpec(config, 'detection');
+    const signals: { workflowId: string; clickIds: string[] }[] = [];
+    let failNext = true;
+    // A Temporal client of which the feed uses one call; the first signal to u3 fails once.
+    const temporal = {
+      workflow: {
+        signalWithStart: async (_type: string, options: { workflowId: string; signalArgs: [VisitorClick[]] }) => {
+          if (failNext && options.workflowId.endsWith('-u3')) {
+            failNext = false;
+            throw new Error('Temporal unavailable');
+          }
+          signals.push({ workflowId: options.workflowId, clickIds: options.signalArgs[0].map((c) => c.clickId) });
+        },
+      },
+    } as unknown as Client;
+    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }), { stage, partitions: 1, maxBatch: 6 });
+    const worker = await driver.startWorker('A');
+
+    const t0 = Date.UTC(2026, 0, 1, 10, 0);
+    // Four visitors the rules can use (women of 30), three clicks each, interleaved; one broken record.
+    const clicks: EnrichedClick[] = Array.from({ length: 12 }, (_, i) => ({
+      clickId: `c${i}`,
+      userId: `u${i % 4}`,
+      productId: `p${i}`,
+      ip: '10.0.0.1',
+      userAgent: 'ua',
+      timestamp: t0 + i * 1_000,
+      source: 'replay',
+      category: 'clothing',
+      title: `Product ${i}`,
+      gender: 'F',
+      birthDate: '1996-01-01',
+      age: 30,
+      country: 'France',
+      deviceType: 'Desktop',
+    }));
+    driver.pipeInput(stage.input, [...clicks.slice(0, 6).map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 })), { key: 'x', value: '{broken', partition: 0 }, ...clicks.slice(6).map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 }))]);
+    await driver.pump();
+    await driver.settle();
+    await driver.stopWorker('A');
+
+    // Each click reached its visitor's workflow, some twice (re-sent after the failure; the workflow drops them by id).
+    const byVisitor = new Map<string, Set<string>>();
+    for (const s of signals) for (const id of s.clickIds) byVisitor.set(s.workflowId, (byVisitor.get(s.workflowId) ?? new Set()).add(id));
+    expect([...byVisitor].map(([w, ids]) => [w.replace(/.*-/, ''), [...ids].sort()]).sort()).toEqual(
+      ['u0', 'u1', 'u2', 'u3'].map((u) => [u, clicks.filter((c) => c.userId === u).map((c) => c.clickId).sort()]),
+    );
+    // One signal per visitor and batch: the first batch (offsets 0-5) holds every visitor once or twice.
+    expect(signals.slice(0, 3).every((s, i, all) => all.findIndex((o) => o.workflowId === s.workflowId) === i)).toBe(true);
+    const dead = driver.readOutput(topics.deadLetter).map((d) => JSON.parse(d.value!) as { reason: string; origin: string });
+    expect(dead.map((d) => d.origin)).toEqual([`${stage.input}/0@6`]);
+    expect(dead[0]!.reason).toContain('invalid JSON');
+    expect(driver.committedOffsets()).toEqual([13n]);
+    const totals = worker.lastHeartbeat as DetectionFeedTotals;
+    expect(totals).toMatchObject({ rejected: 1, dropped: 0, signals: signals.length });
+  });
+});

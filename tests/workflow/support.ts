@@ -1,0 +1,106 @@
+/**
+ * The workflow tests' Temporal: the time-skipping test server from Maven Central
+ * (stack/temporal-test-server.sh), which the SDK starts as an existing executable instead of
+ * downloading its own build, and the workflow bundle, built once for all files (global-setup.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { afterAll, beforeAll, inject } from 'vitest';
+
+export const TEST_SERVER = fileURLToPath(new URL('../../stack/temporal-test-server/launch.sh', import.meta.url));
+
+let runtimeInstalled = false;
+
+/**
+ * Workers log every activity failure the tests provoke as a warning, replays log their workers'
+ * states, and the SDK's core warns that this server keeps no heartbeat details of a failed
+ * attempt: only errors are news here. Once per test file (process), before any worker.
+ */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  runtimeInstalled = true;
+}
+
+/**
+ * A fresh test server for one test file. Its clock skips ahead during `env.sleep` and awaited
+ * results, only while no activity is outstanding; otherwise it runs in real time.
+ */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+}
+
+/**
+ * A test server and workers on it for the test file, from its first test to its last; the
+ * environment is there once the file's first beforeAll has run.
+ */
+export function useTestServer(workers: Omit<WorkerOptions, 'connection'>[]): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  let started: Worker[] = [];
+  let running: Promise<void>[] = [];
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    const connection = env.nativeConnection;
+    started = await Promise.all(workers.map((options) => Worker.create({ connection, ...options })));
+    running = started.map((w) => w.run());
+  });
+  afterAll(async () => {
+    for (const w of started) w.shutdown();
+    await Promise.all(running);
+    await env?.teardown();
+  });
+  return () => env!;
+}
+
+/** The runs of a workflow, first to current, following its continue-as-new chain, each with its history. */
+export async function runChain(client: Client, workflowId: string, firstRunId: string): Promise<{ runId: string; history: temporal.api.history.v1.IHistory }[]> {
+  const runs = [];
+  for (let runId: string | undefined = firstRunId; runId; ) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.push({ runId, history });
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+/** The workflow code, bundled by the project's global setup. */
+export const bundle = (): { codePath: string } => ({ codePath: inject('workflowBundlePath') });
+
+/** Polls `probe` in real time until it returns a value other than undefined. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * The workflow's result once it has closed, as seen without waiting on `handle.result()`: that
+ * lets the test server skip time, and with no activity outstanding it skips to the next timer,
+ * ten years ahead for a workflow with none (its default execution timeout).
+ */
+export async function outcome(handle: WorkflowHandle, timeoutMs = 10_000): Promise<{ status: string; result?: unknown; error?: unknown }> {
+  const status = await eventually(
+    `${handle.workflowId} to close`,
+    async () => {
+      const { name } = (await handle.describe()).status;
+      return name === 'RUNNING' ? undefined : name;
+    },
+    timeoutMs,
+  );
+  return handle.result().then(
+    (result: unknown) => ({ status, result }),
+    (error: unknown) => ({ status, error }),
+  );
+}
+
+/** A name no other test of the file uses. */
+let names = 0;
+export const uniqueName = (prefix: string) => `${prefix}-${++names}`;

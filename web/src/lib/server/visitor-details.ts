@@ -1,0 +1,66 @@
+/**
+ * Gathers one visitor's page for the operator: their recent clicks from Redis, their sessions, and
+ * their offer workflow's answer. Either source may be down: the page then says which, never fails.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { recentVisitorClicks } from '$shared/clients/visitor-clicks';
+import { visitorSessions } from '$shared/lib/aggregation/visitor-sessions';
+import { visitorOfferWorkflowId, visitorStateQuery } from '$shared/lib/offers/messages';
+import { OFFER_RULES } from '$shared/lib/offers/offer-rules';
+import { currentRuleState, ruleSteps, temporalWorkflowUrl, type VisitorDetails, type WorkflowStanding } from '$shared/lib/web/visitor-details';
+import { config, redisClient, temporalClient } from './services';
+
+/** Long enough for a query that replays a closed workflow's history; short enough for the page to answer when no worker does. */
+const TEMPORAL_DEADLINE_MS = 5_000;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function workflowStanding(workflowId: string): Promise<WorkflowStanding> {
+  let client;
+  try {
+    client = await temporalClient();
+  } catch (err) {
+    return { kind: 'unreachable', error: message(err) };
+  }
+  const handle = client.workflow.getHandle(workflowId);
+  const deadline = () => Date.now() + TEMPORAL_DEADLINE_MS;
+  let status: string;
+  try {
+    status = (await client.connection.withDeadline(deadline(), () => handle.describe())).status.name;
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError ? { kind: 'none' } : { kind: 'unreachable', error: message(err) };
+  }
+  try {
+    return { kind: 'found', status, view: await client.connection.withDeadline(deadline(), () => handle.query(visitorStateQuery)), queryError: null };
+  } catch (err) {
+    return { kind: 'found', status, view: null, queryError: message(err) };
+  }
+}
+
+export async function visitorDetails(userId: string): Promise<VisitorDetails> {
+  const workflowId = visitorOfferWorkflowId(userId);
+  const [clicks, workflow] = await Promise.all([
+    recentVisitorClicks(redisClient(), userId).then(
+      (list) => ({ list, error: null }),
+      (err: unknown) => ({ list: [], error: `Redis: ${message(err)}` }),
+    ),
+    workflowStanding(workflowId),
+  ]);
+  const current = currentRuleState(OFFER_RULES, workflow);
+  return {
+    userId,
+    workflowId,
+    temporalUrl: temporalWorkflowUrl(config.temporal.uiUrl, config.temporal.namespace, workflowId),
+    clicks: clicks.list,
+    clicksError: clicks.error,
+    sessions: visitorSessions(clicks.list),
+    workflow,
+    rules: {
+      name: OFFER_RULES.name,
+      windowMinutes: OFFER_RULES.windowMinutes,
+      current,
+      sequenceInProgress: current !== null && current !== OFFER_RULES.initialState,
+      steps: ruleSteps(OFFER_RULES, current),
+    },
+  };
+}
