@@ -216,6 +216,22 @@ export interface Offer {
   clickIds: string[];
   /** Event time of the triggering click, ms since the epoch. */
   timestamp: number;
+  /** The rule set that sent it, and its published version (0: the built-in rules, before rule sets were published). */
+  rules?: { name: string; version: number };
+  /** Which clicks took which steps of the rule, oldest first: the offer explained. */
+  steps?: OfferStep[];
+}
+
+/** One step of the sequence an offer completed: the state it entered, by a click or by an absence. */
+export interface OfferStep {
+  state: string;
+  /** Event time of the click, or when the absence passed. */
+  at: number;
+  clickId?: string;
+  productId?: string;
+  category?: string;
+  /** Entered by what the visitor did not do: `minutes` without a view of `category` (or any click). */
+  absence?: { minutes: number; category?: string };
 }
 
 /** Validates a message of the offers topic, naming every problem. */
@@ -227,9 +243,23 @@ export function parseOffer(text: string): Parsed<Offer> {
   for (const k of ['userId', 'offerId', 'reason']) if (!isText(o[k])) problems.push(`${k} must be a non-empty string`);
   if (!Array.isArray(o.clickIds) || o.clickIds.length === 0 || !o.clickIds.every(isText)) problems.push('clickIds must be a non-empty list of strings');
   if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
+  const rules = o.rules as { name?: unknown; version?: unknown } | undefined;
+  const rulesOk = rules === undefined || (typeof rules === 'object' && rules !== null && isText(rules.name) && Number.isInteger(rules.version) && (rules.version as number) >= 0);
+  if (!rulesOk) problems.push('rules must be {name, version} when given');
+  const steps = o.steps as unknown;
+  const stepsOk = steps === undefined || (Array.isArray(steps) && steps.every((s) => typeof s === 'object' && s !== null && isText((s as OfferStep).state) && typeof (s as OfferStep).at === 'number'));
+  if (!stepsOk) problems.push('steps must be a list of {state, at, ...} when given');
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
   return {
     ok: true,
-    value: { userId: o.userId as string, offerId: o.offerId as string, reason: o.reason as string, clickIds: o.clickIds as string[], timestamp: o.timestamp as number },
+    value: {
+      userId: o.userId as string,
+      offerId: o.offerId as string,
+      reason: o.reason as string,
+      clickIds: o.clickIds as string[],
+      timestamp: o.timestamp as number,
+      ...(rules ? { rules: { name: rules.name as string, version: rules.version as number } } : {}),
+      ...(steps ? { steps: steps as OfferStep[] } : {}),
+    },
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Starts the long-lived stream-consumer workflows (enrichment, aggregation). Idempotent: a
- * workflow that already runs is kept. WORKERS_PER_KIND sets the consumers of each group.
+ * Starts the long-lived stream-consumer workflows (enrichment, aggregation, detection) and the
+ * offer rule sets' workflow. Idempotent: a workflow that already runs is kept. WORKERS_PER_KIND sets the consumers of each group.
  */
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { ensureRuleSets } from '../clients/offer-rules';
 import { connectTemporal } from '../clients/temporal';
 import { CONSUMER_KINDS } from '../lib/consumer-kinds';
 import { loadConfig } from '../lib/config';
@@ -20,4 +21,6 @@ for (const kind of CONSUMER_KINDS) {
   });
   console.log(`[pipeline] ${kind}: workflow ${handle.workflowId} running`);
 }
+await ensureRuleSets(client, config.temporal);
+console.log('[pipeline] offer rule sets: workflow running (GET /api/rules)');
 await client.connection.close();

@@ -14,6 +14,7 @@ import { createIngestionActivities } from '../activities/ingestion/ingestion-act
 import { createReplayActivities } from '../activities/replay/replay-activities';
 import { createKafka } from '../clients/kafka';
 import { createRedis } from '../clients/redis';
+import { connectTemporal } from '../clients/temporal';
 import { loadConfig } from '../lib/config';
 import { runWorkers } from './run-worker';
 import { workflowBundle } from './workflow-bundle';
@@ -32,7 +33,9 @@ const config = loadConfig();
 const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
 // Replay chunks and offer sends each open their own transactional producer on this client.
 const kafka = createKafka(config.kafka, `orchestrator-${config.workerName}`);
-const offerActivities = createOfferActivities({ config, kafka, redis });
+// Offer activities read published rule sets from their workflow.
+const temporal = await connectTemporal(config.temporal);
+const offerActivities = createOfferActivities({ config, kafka, redis, temporal });
 const bundle = await workflowBundle();
 
 await runWorkers(
@@ -69,5 +72,6 @@ await runWorkers(
   ],
   async () => {
     await redis.quit();
+    await temporal.connection.close();
   },
 );

@@ -9,6 +9,7 @@ import { startIngestion } from '../activities/ingestion/start-ingestion';
 import { runAggregation } from '../activities/aggregation/run-aggregation';
 import { runDetectionFeed } from '../activities/detection/run-detection-feed';
 import { createKafka } from '../clients/kafka';
+import { currentRuleSet } from '../clients/offer-rules';
 import { createRedis } from '../clients/redis';
 import { connectTemporal } from '../clients/temporal';
 import { CONSUMER_KINDS, type ConsumerKind } from '../lib/consumer-kinds';
@@ -37,7 +38,14 @@ async function stageRunner(kind: ConsumerKind): Promise<(run: ConsumerRun) => Pr
   const temporal = await connectTemporal(config.temporal);
   closers.push(() => temporal.connection.close());
   if (kind === 'enrichment') return (run) => runEnrichment({ ...deps, reloadLookups: () => startIngestion(temporal, config) }, run);
-  const feed = { config, kafka, temporal, rules: OFFER_RULES, visitorIdleMs: config.offers.visitorIdleMinutes * 60_000 };
+  const feed = {
+    config,
+    kafka,
+    temporal,
+    rules: OFFER_RULES,
+    currentRuleSet: () => currentRuleSet(temporal, config.temporal),
+    visitorIdleMs: config.offers.visitorIdleMinutes * 60_000,
+  };
   return (run) => runDetectionFeed(feed, run);
 }
 

@@ -1,14 +1,14 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { OfferActivities } from '../activities/detection/offer-activities';
 import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
-import { VisitorOffers, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
+import { VisitorOffers, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
 
 const options = {
   startToCloseTimeout: '30 seconds',
   // No attempt limit: an offer waits out a Kafka or Redis outage rather than being lost.
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;
-const { sendOffers, logTransitions } = proxyActivities<OfferActivities>(options);
+const { sendOffers, logTransitions, loadRuleSet } = proxyActivities<OfferActivities>(options);
 const local = proxyLocalActivities<OfferActivities>(options);
 
 /**
@@ -38,26 +38,56 @@ function idleTimeoutMs(visitor: VisitorOffers): number {
 }
 
 /**
+ * Histories written before went by the gender of the sequence's first click for the offer; since,
+ * by the completing click's, as the original does (the two differ for a visitor whose gender
+ * changed mid-sequence, and whether an offer goes out at all may differ).
+ */
+const OFFER_FOLLOWS_COMPLETING_CLICK = 'offer-follows-completing-click';
+
+/**
+ * Histories written before rule sets were published never loaded one: their signals named no
+ * version. Since, a signal naming a newer version than the workflow runs has it loaded (an
+ * activity) before its clicks are processed.
+ */
+const LIVE_RULE_SETS = 'live-rule-sets';
+
+/**
+ * Rules with absences ("viewed shoes and no clothing within 10 minutes") did not exist before: a
+ * workflow standing in such a state waits on a durable timer for the absence, not the idle timeout.
+ */
+const ABSENCE_TIMERS = 'absence-timers';
+
+/**
  * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
  * feed with signal-with-start. It completes after `idleTimeoutMs` (plus its spread) without
  * clicks, so idle visitors cost nothing; the next click starts a fresh run. The `visitorState`
  * query shows its state.
  *
  * Changing this code while visitors run: wrap the change in `if (patched('<change-id>'))` so runs
- * replaying older histories take the old path (README, "Change the offer"). Rules are not code:
- * they arrive in the input and are carried across continue-as-new.
+ * replaying older histories take the old path (README, "Change the offer live"). Rules are not
+ * code: they arrive in the input, are carried across continue-as-new, and a newer published
+ * version (workflows/offer-rules.workflow.ts) replaces them at the visitor's next click.
  */
 export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
-  const visitor = new VisitorOffers(input);
-  setHandler(visitorClicksSignal, (clicks) => visitor.receive(clicks));
+  const visitor = new VisitorOffers(input, { offerFollowsCompletingClick: patched(OFFER_FOLLOWS_COMPLETING_CLICK) });
+  setHandler(visitorClicksSignal, (clicks, rulesVersion) => visitor.receive(clicks, rulesVersion));
   setHandler(visitorStateQuery, () => visitor.view());
 
   for (;;) {
-    if (!visitor.hasPending && !(await condition(() => visitor.hasPending, idleTimeoutMs(visitor)))) {
-      await condition(allHandlersFinished);
-      return visitor.view();
+    let processed: ProcessedClicks;
+    if (visitor.hasPending) processed = await processPending(visitor);
+    else {
+      // An absence pending keeps the visitor's workflow waiting for it, however long idle.
+      const absenceMs = visitor.absenceWaitMs;
+      const absence = absenceMs !== null && patched(ABSENCE_TIMERS);
+      if (await condition(() => visitor.hasPending, absence ? Math.max(1, absenceMs) : idleTimeoutMs(visitor))) continue;
+      if (!absence) {
+        await condition(allHandlersFinished);
+        return visitor.view();
+      }
+      processed = visitor.passPendingAbsence();
     }
-    const { offers, transitions } = visitor.processPending();
+    const { offers, transitions } = processed;
     // The offer goes out before the log says so; both run once per batch, not per click.
     if (offers.length > 0) await sendOffers(offers);
     if (transitions.length > 0) await transitionLog()(transitions);
@@ -66,4 +96,11 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
       return continueAsNew<typeof visitorOfferWorkflow>(visitor.continueAsNewInput());
     }
   }
+}
+
+/** A newer rule set the clicks' signal named is loaded first; then the clicks run through the machine. */
+async function processPending(visitor: VisitorOffers): Promise<ProcessedClicks> {
+  const version = visitor.rulesToLoad;
+  if (version !== null && patched(LIVE_RULE_SETS)) visitor.adopt(version, await loadRuleSet(version));
+  return visitor.processPending();
 }

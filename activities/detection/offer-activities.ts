@@ -1,10 +1,13 @@
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { attemptProducer } from '../../clients/kafka';
+import { ruleSetVersion } from '../../clients/offer-rules';
 import { latestCommittedValue } from '../latest-record';
 import type { Config } from '../../lib/config';
 import { batchCommitted, offerTransactionalId } from '../../lib/offers/offer-identity';
+import type { RuleSetVersion } from '../../lib/offers/rule-sets';
 import type { TransitionLogEntry } from '../../lib/offers/visitor-offers';
 import { STATE_MACHINE_LOG_KEY, STATE_MACHINE_LOG_LENGTH } from '../../lib/redis-keys';
 import { parseOffer, type Offer } from '../../lib/schema';
@@ -18,10 +21,12 @@ export interface OfferActivities {
   sendOffers(offers: Offer[]): Promise<void>;
   /** Appends transitions to the capped state-machine log stream. */
   logTransitions(entries: TransitionLogEntry[]): Promise<void>;
+  /** A published rule-set version, from the offer-rules workflow; null if it has no such version. */
+  loadRuleSet(version: number): Promise<RuleSetVersion | null>;
 }
 
 /** The offer activities of a worker process: offers go to Kafka in transactions, the log to its Redis. */
-export function createOfferActivities({ config, kafka, redis }: { config: Config; kafka: Kafka; redis: Redis }): OfferActivities {
+export function createOfferActivities({ config, kafka, redis, temporal }: { config: Config; kafka: Kafka; redis: Redis; temporal: Client }): OfferActivities {
   const topic = config.kafka.topics.offers;
   return {
     /**
@@ -61,6 +66,9 @@ export function createOfferActivities({ config, kafka, redis }: { config: Config
         pipeline.xadd(STATE_MACHINE_LOG_KEY, 'MAXLEN', '~', STATE_MACHINE_LOG_LENGTH, '*', ...fields);
       }
       for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+    },
+    loadRuleSet(version) {
+      return ruleSetVersion(temporal, config.temporal, version);
     },
   };
 }

@@ -1,13 +1,14 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import type { Processor } from '../../clients/streams/processor';
 import type { Config } from '../../lib/config';
 import type { ConsumerRun } from '../../lib/consumer-run';
 import { CommitWatermark } from '../../lib/offers/commit-watermark';
-import { clicksByVisitor } from '../../lib/offers/feed-filter';
-import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
-import type { VisitorClick } from '../../lib/offers/offer-state-machine';
+import { clicksByVisitor, type VisitorBatch } from '../../lib/offers/feed-filter';
+import { userIdOfWorkflow, VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import type { OfferRules } from '../../lib/offers/offer-rules';
+import type { RuleSetVersion } from '../../lib/offers/rule-sets';
+import { RunningVisitors } from '../../lib/offers/running-visitors';
 import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
 import { stageSpec } from '../../lib/topology';
 import { runOnKafka } from '../run-stage';
@@ -19,14 +20,20 @@ export interface DetectionFeedDeps {
   config: Config;
   kafka: Kafka;
   temporal: Client;
-  /** The rules new visitor workflows start with; running ones keep their own. */
+  /** The rules the feed runs until a published rule set is found (version 0). */
   rules: OfferRules;
+  /** The current published rule set, or null when none is; asked at most once a second. */
+  currentRuleSet?: () => Promise<RuleSetVersion | null>;
   visitorIdleMs: number;
 }
+
+/** How often the feed asks for the current rule set: a published version reaches visitors' next clicks within about this long. */
+export const RULES_REFRESH_MS = 1_000;
 
 /** What the feed reports in its activity heartbeat (with the runtime's group joins and crashes): `make status` and the tests read it. */
 export interface DetectionFeedTotals {
   forwarded: number;
+  /** Bots' clicks, and clicks that could start no sequence of a visitor with no workflow running. */
   dropped: number;
   rejected: number;
   signals: number;
@@ -34,52 +41,118 @@ export interface DetectionFeedTotals {
   groupJoins: number;
   /** Times the consumer crashed, restarted or not. */
   crashes: number;
+  /** The rule-set version the feed runs (0: its built-in rules). */
+  rulesVersion: number;
 }
 
 /**
  * enriched-click-data → one visitor workflow per visitor, at least once: a batch's clicks are
- * grouped by visitor into one signal-with-start each, and the batch's progress is what
- * `CommitWatermark` says is handled, so a long batch commits part-way. A restart re-sends the
- * uncommitted clicks; the workflows drop them by id. Malformed records go to the dead-letter topic.
+ * grouped by visitor into one signal each, and the batch's progress is what `CommitWatermark` says
+ * is handled, so a long batch commits part-way. A restart re-sends the uncommitted clicks; the
+ * workflows drop them by id. Malformed records go to the dead-letter topic.
+ *
+ * Clicks that may start a sequence start the visitor's workflow if it is not running
+ * (signal-with-start). The others go to a visitor's running workflow only (a plain signal), when
+ * `running` says there may be one: they can reset or continue a sequence in progress, and change
+ * nothing for a visitor with none.
  */
-export function detectionProcessor({ config, temporal, rules, visitorIdleMs }: Omit<DetectionFeedDeps, 'kafka'>): Processor {
-  const totals = { forwarded: 0, dropped: 0, rejected: 0, signals: 0 };
-  const signal = (userId: string, clicks: VisitorClick[]) => {
-    const input: VisitorOfferInput = { userId, rules, idleTimeoutMs: visitorIdleMs };
-    return temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, {
+export function detectionProcessor(
+  { config, temporal, rules, currentRuleSet, visitorIdleMs }: Omit<DetectionFeedDeps, 'kafka'>,
+  { running, ruleSet }: { running: RunningVisitors; ruleSet: RuleSetVersion | null },
+): Processor {
+  let current: Pick<RuleSetVersion, 'version' | 'rules'> = ruleSet ?? { version: 0, rules };
+  const totals = { forwarded: 0, dropped: 0, rejected: 0, signals: 0, rulesVersion: current.version };
+  /** On the runtime's timer, beside the batches, so a slow answer never holds one; a failed ask keeps the rules the feed runs. */
+  const punctuation = currentRuleSet && {
+    everyMs: RULES_REFRESH_MS,
+    run: async () => {
+      const set = await currentRuleSet().catch(() => null);
+      if (set && set.version > current.version) current = set;
+      totals.rulesVersion = current.version;
+    },
+  };
+  /** Whether the clicks reached a running workflow: they always do when they may start one. */
+  const signal = async (userId: string, { clicks, mayStart }: VisitorBatch): Promise<boolean> => {
+    if (!mayStart) {
+      try {
+        await temporal.workflow.getHandle(visitorOfferWorkflowId(userId)).signal(visitorClicksSignal, clicks, current.version);
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    }
+    const input: VisitorOfferInput = { userId, rules: current.rules, rulesVersion: current.version, idleTimeoutMs: visitorIdleMs };
+    await temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, {
       taskQueue: config.temporal.visitorTaskQueue,
       workflowId: visitorOfferWorkflowId(userId),
       args: [input],
       signal: visitorClicksSignal,
-      signalArgs: [clicks],
+      signalArgs: [clicks, current.version],
     });
+    return true;
   };
 
   return {
     stage: stageSpec(config, 'detection'),
     totals: () => totals,
+    ...(punctuation ? { punctuation } : {}),
     async process(records, ctx) {
-      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(records, rules);
+      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(records, current.rules, (userId) => running.has(userId, Date.now()));
       const byOffset = new Map(records.map((r) => [r.offset, r]));
       for (const r of rejected) ctx.deadLetter(byOffset.get(r.offset)!, r.reason);
       const watermark = new CommitWatermark(firstOffsets, ctx.nextOffset);
       ctx.progress(watermark.committable);
-      await inParallel([...byVisitor], SIGNAL_CONCURRENCY, () => ctx.signal.aborted, async ([userId, clicks]) => {
-        await signal(userId, clicks);
+      let notRunning = 0;
+      await inParallel([...byVisitor], SIGNAL_CONCURRENCY, () => ctx.signal.aborted, async ([userId, batch]) => {
+        if (await signal(userId, batch)) running.mark(userId, Date.now());
+        else notRunning += batch.clicks.length;
         watermark.signalled(userId);
         totals.signals += 1;
         ctx.progress(watermark.committable);
       });
       if (!watermark.complete) return;
-      totals.forwarded += records.length - dropped - rejected.length;
-      totals.dropped += dropped;
+      totals.forwarded += records.length - dropped - notRunning - rejected.length;
+      totals.dropped += dropped + notRunning;
       totals.rejected += rejected.length;
     },
   };
 }
 
 export async function runDetectionFeed(deps: DetectionFeedDeps, run: ConsumerRun): Promise<void> {
-  await runOnKafka(deps, 'detection', run, () => detectionProcessor(deps));
+  await runOnKafka(deps, 'detection', run, async () => {
+    const [running, ruleSet] = await Promise.all([runningVisitors(deps), firstRuleSet(deps)]);
+    return detectionProcessor(deps, { running, ruleSet });
+  });
+}
+
+/** How long a starting feed waits for the current rule set before it starts with its own rules. */
+const FIRST_RULE_SET_WAIT_MS = 5_000;
+
+/** The current rule set, or null if none answers in time (no orchestrator yet): the feed then asks again as it runs. */
+async function firstRuleSet({ currentRuleSet }: DetectionFeedDeps): Promise<RuleSetVersion | null> {
+  if (!currentRuleSet) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), FIRST_RULE_SET_WAIT_MS);
+  });
+  try {
+    return await Promise.race([currentRuleSet().catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The visitors whose workflows run now (Temporal's visibility), as if the feed had just signalled them: a restarted feed forgot whom it signalled. */
+async function runningVisitors({ config, temporal, visitorIdleMs }: DetectionFeedDeps): Promise<RunningVisitors> {
+  const running = new RunningVisitors(visitorIdleMs);
+  const query = `WorkflowType = '${VISITOR_OFFER_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.visitorTaskQueue}'`;
+  const now = Date.now();
+  for await (const execution of temporal.workflow.list({ query })) {
+    const userId = userIdOfWorkflow(execution.workflowId);
+    if (userId !== null) running.mark(userId, now);
+  }
+  return running;
 }
 
 /**

@@ -1,22 +1,18 @@
 /**
  * Which clicks the detection feed may leave out. Not clicks of other categories: those reset a
- * machine mid-sequence. Only a visitor who can be in no sequence at all, because their demographic
- * fits no transition out of the initial state, can be skipped entirely; and bots, whose clicks
- * never reach offer detection.
+ * machine mid-sequence. Not clicks of a visitor whose demographic fits no transition out of the
+ * initial state either, if the visitor may be in a sequence already: their age or gender may have
+ * changed since it started, and the original resets or continues the sequence on such a click as
+ * on any other. Only clicks of a visitor with no workflow running and no way to start a sequence
+ * can be left out; and bots' clicks, which never reach offer detection.
  */
 import { BOT_DEVICE, parseEnrichedClick } from '../schema';
-import type { OfferRules } from './offer-rules';
+import { fitsDemographics, type OfferRules } from './offer-rules';
 import type { VisitorClick } from './offer-state-machine';
 
-/**
- * Whether the click's visitor could have started a sequence, so the click may matter. The age is
- * checked one year back too: a visitor who had a birthday since their sequence started is still in
- * it (a window lasts minutes, not a year).
- */
-export function clickMayMatter(rules: OfferRules, { gender, age }: Pick<VisitorClick, 'gender' | 'age'>): boolean {
-  return rules.transitions
-    .filter((t) => t.from === rules.initialState)
-    .some((t) => !t.demographics || t.demographics.some((d) => d.gender === gender && age !== null && age >= d.minAge && age - 1 <= d.maxAge));
+/** Whether the click may start a sequence: its demographic fits a transition out of the initial state. */
+export function mayStartSequence(rules: OfferRules, who: Pick<VisitorClick, 'gender' | 'age'>): boolean {
+  return rules.transitions.some((t) => t.from === rules.initialState && fitsDemographics(t.demographics, who));
 }
 
 /** A message the feed could not read, and why: for the dead-letter topic. */
@@ -25,15 +21,24 @@ export interface RejectedMessage {
   reason: string;
 }
 
+/** One visitor's usable clicks of a batch, in offset order. */
+export interface VisitorBatch {
+  clicks: VisitorClick[];
+  /** One of them may start a sequence, so the visitor's workflow may be started for them. */
+  mayStart: boolean;
+}
+
 /**
- * A batch's usable clicks per visitor, in offset order, with each visitor's first offset (for
- * `CommitWatermark`); counts the clicks no rule can use (bots' included), and names the malformed.
+ * A batch's usable clicks per visitor, with each visitor's first offset (for `CommitWatermark`);
+ * counts the clicks no rule can use (bots' included), and names the malformed. `mayBeRunning`
+ * says whether a visitor's workflow may be running: their clicks are all usable then.
  */
 export function clicksByVisitor(
   messages: readonly { value: Buffer | null; offset: string }[],
   rules: OfferRules,
-): { byVisitor: Map<string, VisitorClick[]>; firstOffsets: Map<string, string>; dropped: number; rejected: RejectedMessage[] } {
-  const byVisitor = new Map<string, VisitorClick[]>();
+  mayBeRunning: (userId: string) => boolean,
+): { byVisitor: Map<string, VisitorBatch>; firstOffsets: Map<string, string>; dropped: number; rejected: RejectedMessage[] } {
+  const byVisitor = new Map<string, VisitorBatch>();
   const firstOffsets = new Map<string, string>();
   let dropped = 0;
   const rejected: RejectedMessage[] = [];
@@ -44,13 +49,15 @@ export function clicksByVisitor(
       continue;
     }
     const { userId, clickId, productId, category, gender, age, timestamp, deviceType } = parsed.value;
-    if (deviceType === BOT_DEVICE || !clickMayMatter(rules, { gender, age })) {
+    const starts = mayStartSequence(rules, { gender, age });
+    const batch = byVisitor.get(userId) ?? (starts || mayBeRunning(userId) ? { clicks: [], mayStart: false } : undefined);
+    if (deviceType === BOT_DEVICE || !batch) {
       dropped += 1;
       continue;
     }
-    const clicks = byVisitor.get(userId) ?? [];
-    clicks.push({ clickId, productId, category, gender, age, timestamp });
-    byVisitor.set(userId, clicks);
+    batch.clicks.push({ clickId, productId, category, gender, age, timestamp });
+    batch.mayStart ||= starts;
+    byVisitor.set(userId, batch);
     if (!firstOffsets.has(userId)) firstOffsets.set(userId, m.offset);
   }
   return { byVisitor, firstOffsets, dropped, rejected };

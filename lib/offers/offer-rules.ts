@@ -1,8 +1,8 @@
 /**
  * The offer rules as data: which clicks move a visitor's state machine where, and which offer the
- * end state sends. Change the offer here (README, "Change the offer"): no workflow code changes.
- * New visitor workflows get the rules the detection feed was started with; a running one keeps
- * the rules in its own history, so replays never see an edit.
+ * end state sends. `OFFER_RULES` is the built-in default, version 1 of the published rule sets;
+ * operators publish others live (README, "Change the offer live"). A visitor workflow carries its
+ * rules in its own history, so replays never see a change, and loads a newer version by activity.
  */
 import type { Gender } from '../schema';
 
@@ -13,7 +13,12 @@ export interface Demographic {
   maxAge: number;
 }
 
-/** How a click's product must relate to the first product of the sequence. */
+/** Whether a visitor fits the transition's demographics: anyone does when it names none. */
+export function fitsDemographics(demographics: Demographic[] | undefined, { gender, age }: { gender: Gender | 'U'; age: number | null }): boolean {
+  return !demographics || demographics.some((d) => d.gender === gender && age !== null && age >= d.minAge && age <= d.maxAge);
+}
+
+/** How a click's product must relate to an earlier step's product (the first click's unless `productStep` names another). */
 export type ProductCondition = 'same-as-first' | 'different-from-first';
 
 export interface Transition {
@@ -23,8 +28,30 @@ export interface Transition {
   category: string;
   /** Absent: any product. */
   product?: ProductCondition;
-  /** Absent: anyone. Only meaningful on transitions from the initial state. */
+  /** The step `product` compares with: the state whose entering click's product counts. Absent: the sequence's first click. */
+  productStep?: string;
+  /** Absent: anyone. Who may take this step, judged on the click's own gender and age. */
   demographics?: Demographic[];
+  /** The click must come within this many minutes of the previous step's click (event time). Absent: any time within the sequence's window. */
+  withinMinutes?: number;
+}
+
+/** Negation: a click of `category` while the visitor stands in `from` ends the sequence ("without viewing books in between"). */
+export interface Reset {
+  from: string;
+  category: string;
+}
+
+/**
+ * Absence: standing in `from` for `minutes` (event time) without a click that takes a transition
+ * or of `category` (absent: any click) moves the visitor to `to`, as if a click had. The visitor
+ * workflow keeps a durable timer for it.
+ */
+export interface Absence {
+  from: string;
+  to: string;
+  minutes: number;
+  category?: string;
 }
 
 export interface OfferRules {
@@ -37,8 +64,16 @@ export interface OfferRules {
   windowMinutes: number;
   /** The first transition that matches a click wins. */
   transitions: Transition[];
-  /** The offer id per gender; a gender without one gets no offer. */
+  /** The offer id per gender (of the click that completes the sequence); a gender without one gets no offer. */
   offerByGender: Partial<Record<Gender, string>>;
+  /** A click that fits no transition: `reset` starts over (the original's rule, the default), `ignore` leaves the sequence as it stands. */
+  otherClicks?: 'reset' | 'ignore';
+  resets?: Reset[];
+  absences?: Absence[];
+  /** After an offer, sequences that complete within this many minutes (event time) send none. */
+  cooldownMinutes?: number;
+  /** At most this many offers per visitor per UTC day (event time). */
+  maxOffersPerDay?: number;
 }
 
 /** The original shop's rule: clothing, then shoes, then other clothing, within 30 minutes. */

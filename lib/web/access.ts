@@ -84,7 +84,10 @@ export function isForeignOrigin(origin: string | null, host: string | null): boo
 }
 
 /** Control and admin routes: only the operator. Method and path, as the router sees them. */
-const OPERATOR_ROUTES: readonly { method: string; path: string }[] = [{ method: 'POST', path: '/api/replay' }];
+const OPERATOR_ROUTES: readonly { method: string; path: string }[] = [
+  { method: 'POST', path: '/api/replay' },
+  { method: 'PUT', path: '/api/rules' },
+];
 
 export const needsOperator = (method: string, path: string) => OPERATOR_ROUTES.some((r) => r.method === method && r.path === path);
 

@@ -80,7 +80,9 @@ export function ruleSteps(rules: OfferRules, current: string | null): RuleStep[]
   }));
 }
 
-export const OPERATOR_ONLY_MESSAGE = "a visitor's page is the operator's only: sign in with the operator's link `make up` prints (/sign-in?token=…), or send Authorization: Bearer <API_TOKEN>";
+const SIGN_IN_HOW = "sign in with the operator's link `make up` prints (/sign-in?token=…), or send Authorization: Bearer <API_TOKEN>";
+export const OPERATOR_ONLY_MESSAGE = `a visitor's page is the operator's only: ${SIGN_IN_HOW}`;
+export const RULES_EDITOR_OPERATOR_ONLY = `the offer rules editor is the operator's only: ${SIGN_IN_HOW}`;
 
 /** Why a request for visitor `id`'s page is refused, or null: the operator's credential first, so nobody else learns even what an id looks like. */
 export function visitorPageRefusal(id: string, operator: boolean): { status: 400 | 401; message: string } | null {

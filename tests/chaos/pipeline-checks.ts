@@ -38,7 +38,17 @@ const deadLettersOf = (readers: PipelineReaders, stage: DeadLetterRecord['stage'
 /** Every row of the log exactly once: a click or a dead letter of the replay, never both, never twice. Returns the clicks. */
 export async function expectRowsExactlyOnce(readers: PipelineReaders, rowCount: number, progress: ReplayProgress, replayRunId: string): Promise<ClickEvent[]> {
   expect(progress.rowsSent + progress.rowsRejected).toBe(rowCount);
-  await eventually('every row on the topics', async () => (readers.clicks.records.length + deadLettersOf(readers, 'producer').length >= rowCount ? true : undefined), 60_000);
+  // A transaction left open by a broker's failover holds read-committed readers back until the
+  // coordinator aborts it: up to the producers' transaction timeout (60 s) and its cleanup interval.
+  await eventually(
+    'every row on the topics',
+    async () => {
+      const rejected = deadLettersOf(readers, 'producer').length;
+      if (readers.clicks.records.length + rejected >= rowCount) return true;
+      throw new Error(`${rowCount} rows (${progress.rowsSent} sent, ${progress.rowsRejected} rejected); read ${readers.clicks.describe()}, ${readers.deadLetters.describe()} (${rejected} of the replay)`);
+    },
+    120_000,
+  );
   const clicks = readers.clicks.json<ClickEvent>();
   const rejected = deadLettersOf(readers, 'producer');
   const rowsSeen = [...clicks.map((c) => c.clickId), ...rejected.map((d) => replayClickId(replayRunId, 1, Number(d.origin.split(':').pop())))];
@@ -60,7 +70,15 @@ export async function expectEnrichedExactlyOnce(
 ): Promise<{ enrichable: ClickEvent[]; lost: number; duplicated: number }> {
   const productIds = new Set(products.map((p) => p.id));
   const enrichable = clicks.filter((c) => productIds.has(c.productId));
-  await eventually('every click enriched or dead-lettered', async () => (readers.enriched.records.length + deadLettersOf(readers, 'enrichment').length >= clicks.length ? true : undefined), 90_000);
+  await eventually(
+    'every click enriched or dead-lettered',
+    async () => {
+      const refused = deadLettersOf(readers, 'enrichment').length;
+      if (readers.enriched.records.length + refused >= clicks.length) return true;
+      throw new Error(`${clicks.length} clicks; read ${readers.enriched.describe()}, ${refused} refused by enrichment (${readers.deadLetters.describe()})`);
+    },
+    120_000,
+  );
   const enrichedIds = readers.enriched.json<EnrichedClick>().map((c) => c.clickId);
   const refusedIds = deadLettersOf(readers, 'enrichment').map((d) => (JSON.parse(d.payload) as ClickEvent).clickId);
   const outcomes = new Set([...enrichedIds, ...refusedIds]);

@@ -13,11 +13,12 @@ import type { Kafka } from 'kafkajs';
 const run = promisify(execFile);
 
 /**
- * Brokers on 39092/39094/39096, controllers on 39093/39095/39097 (shared stack: 9092/9093;
+ * Brokers on 31092/31094/31096, controllers on 31093/31095/31097, below the kernel's ephemeral range
+ * (32768+) so no outgoing connection holds one (shared stack: 9092/9093;
  * private-stack.ts: 29xxx; stack-lifecycle test: 19xxx). Heaps of 256 MB: three JVMs beside the
  * workers on a 2-core machine.
  */
-const SCRIPT_VARS = { KAFKA_PORT: '39092', KAFKA_CONTROLLER_PORT: '39093', KAFKA_HEAP: '256m' };
+const SCRIPT_VARS = { KAFKA_PORT: '31092', KAFKA_CONTROLLER_PORT: '31093', KAFKA_HEAP: '256m' };
 
 export const CLUSTER_TOPIC_SETTINGS = { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' };
 

@@ -68,6 +68,8 @@ export async function consumerAttempts(client: Client, taskQueue: string, kinds:
 /** Every record of a topic from its start, read committed, kept in arrival order. */
 export class TopicReader {
   readonly records: KafkaMessage[] = [];
+  /** Why its consumer crashed, if it did: a reader that stopped reading says so in the failure. */
+  readonly crashes: string[] = [];
   private readonly consumer: Consumer;
 
   constructor(
@@ -78,10 +80,16 @@ export class TopicReader {
   }
 
   async start(): Promise<this> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => void this.crashes.push(`${String(payload.error)} (restart: ${payload.restart})`));
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({ eachMessage: async ({ message }) => void this.records.push(message) });
     return this;
+  }
+
+  /** What it read so far, for a failure message. */
+  describe(): string {
+    return `${this.topic}: ${this.records.length} records${this.crashes.length > 0 ? `, consumer crashed ${this.crashes.length} times, last: ${this.crashes.at(-1)}` : ''}`;
   }
 
   json<T>(): T[] {

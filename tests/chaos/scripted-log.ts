@@ -13,7 +13,7 @@ import { generateProducts } from '../../lib/datagen/products';
 import { USER_AGENTS } from '../../lib/datagen/userAgents';
 import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { ageAt } from '../../lib/enrichment/age';
-import { clickMayMatter } from '../../lib/offers/feed-filter';
+import { mayStartSequence } from '../../lib/offers/feed-filter';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { replayClickId } from '../../lib/replay/chunk';
 import { CLICK_LOG_COLUMNS, type Gender, type Product, type Visitor } from '../../lib/schema';
@@ -53,7 +53,7 @@ export function scriptedClickLog({ seed, backgroundRows, malformedRate }: { seed
   const [coatA, coatB] = products.filter((p) => p.category === 'clothing');
   const shoes = products.find((p) => p.category === 'shoes')!;
   const desktop = USER_AGENTS.find((ua) => ua.device === 'Desktop')!.text;
-  const background = generateVisitors(seed, 300).filter((v) => !clickMayMatter(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }));
+  const background = generateVisitors(seed, 300).filter((v) => !mayStartSequence(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }));
 
   const scripted: { visitor: Visitor; clicks: { row: ClickLogRow; at: number }[]; offers: { row: ClickLogRow }[][] }[] = [];
   const script = (gender: Gender, age: number, steps: [Product, number][], offerAfter: number[]) => {

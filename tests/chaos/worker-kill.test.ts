@@ -25,7 +25,7 @@ import { generateProducts } from '../../lib/datagen/products';
 import { USER_AGENTS } from '../../lib/datagen/userAgents';
 import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
 import { ageAt } from '../../lib/enrichment/age';
-import { clickMayMatter } from '../../lib/offers/feed-filter';
+import { mayStartSequence } from '../../lib/offers/feed-filter';
 import { visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { replayClickId } from '../../lib/replay/chunk';
@@ -54,7 +54,7 @@ const shoes = products.find((p) => p.category === 'shoes');
 const desktop = USER_AGENTS.find((ua) => ua.device === 'Desktop')!.text;
 
 /** Registered visitors whose clicks no offer rule can use: the offers come from the scripted ones only. */
-const background = generateVisitors(23, 300).filter((v) => !clickMayMatter(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }));
+const background = generateVisitors(23, 300).filter((v) => !mayStartSequence(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }));
 
 /** A birth date that makes the visitor `age` for months around today. */
 function birthDateForAge(age: number): string {
@@ -202,7 +202,7 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
   });
 
   it('sends an offer once when the worker dies after Kafka committed it, before Temporal heard', async () => {
-    const real = createOfferActivities({ config, kafka, redis });
+    const real = createOfferActivities({ config, kafka, redis, temporal: client });
     const crashingAfterCommit: OfferActivities = {
       ...real,
       async sendOffers(offers) {

@@ -27,6 +27,7 @@ import { stageSpec } from '../../lib/topology';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { eventually, isolatedEnv } from './pipeline-support';
 import { scriptedClick, uniqueName } from './support';
+import { booksThenGames } from '../offer-rule-examples';
 
 const env = isolatedEnv(mkdtempSync(join(tmpdir(), 'detection-')), 'data', 6);
 const config = loadConfig(env);
@@ -39,8 +40,8 @@ const redis = createRedis(config.redis);
 // Idempotent: kafkajs retries a whole send after a leader change; a click must not arrive twice.
 const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
 const offerReader = kafka.consumer({ groupId: uniqueName('it-offers') });
-const offerActivities = createOfferActivities({ config, kafka, redis });
 const client = await connectTemporal(config.temporal);
+const offerActivities = createOfferActivities({ config, kafka, redis, temporal: client });
 let worker: Worker;
 let workerRun: Promise<void>;
 const offers: Offer[] = [];
@@ -143,7 +144,7 @@ describe('offer detection', () => {
     await settle(1_000);
 
     expect(offersOf(ann.userId)).toEqual([
-      { userId: ann.userId, offerId: 'offer2', reason: expect.any(String), clickIds: [1, 2, 3].map((i) => `${ann.userId}-${i}`), timestamp: T0 + 2 * MINUTE },
+      { userId: ann.userId, offerId: 'offer2', reason: expect.any(String), clickIds: [1, 2, 3].map((i) => `${ann.userId}-${i}`), timestamp: T0 + 2 * MINUTE, rules: { name: OFFER_RULES.name, version: 0 }, steps: expect.any(Array) },
     ]);
     expect(offersOf(bob.userId).map((o) => o.offerId)).toEqual(['offer1']);
     expect(offers).toHaveLength(2);
@@ -187,17 +188,7 @@ describe('offer detection', () => {
   });
 
   it('follows a changed rule set, and completes an idle visitor\'s workflow', { timeout: 60_000 }, async () => {
-    const rules: OfferRules = {
-      name: 'books-then-games',
-      initialState: 'init',
-      offerState: 'gamer',
-      windowMinutes: 5,
-      transitions: [
-        { from: 'init', to: 'reader', category: 'books', demographics: [{ gender: 'M', minAge: 18, maxAge: 30 }] },
-        { from: 'reader', to: 'gamer', category: 'games' },
-      ],
-      offerByGender: { M: 'offer-games' },
-    };
+    const rules = booksThenGames({ maxAge: 30, offerState: 'gamer', windowMinutes: 5 });
     await stopFeed();
     stopFeed = startFeed(rules, 2_000);
     const gus = visitor('M', 20);
@@ -282,5 +273,27 @@ describe('offer detection', () => {
       }),
     );
     for (const v of crowd) expect((await stateOf(v.userId)).clicksProcessed).toBe(categories.length);
+  });
+
+  it('resets a sequence on a click of its visitor outside every target, also right after the feed restarted', { timeout: 60_000 }, async () => {
+    await stopFeed();
+    stopFeed = startFeed(OFFER_RULES, LONG_IDLE_MS);
+    const vera = visitor('F', 30);
+    await produce(vera.click('clothing', 'A'));
+    await eventually('vera in clothes_visited', async () => ((await stateOf(vera.userId).catch(() => undefined))?.state === 'clothes_visited' ? true : undefined), 20_000);
+    // A fresh feed has signalled no one: it learns whose workflows run from Temporal's visibility.
+    await stopFeed();
+    stopFeed = startFeed(OFFER_RULES, LONG_IDLE_MS);
+    // The same device, now used by someone of 50: no rule targets them, yet their click ends vera's sequence.
+    await produce({ ...vera.click('books', 'K', 1), age: 50 }, vera.click('shoes', 'S', 2), vera.click('clothing', 'B', 3));
+
+    const view = await eventually('vera\'s four clicks processed', async () => {
+      const v = await stateOf(vera.userId);
+      return v.clicksProcessed === 4 ? v : undefined;
+    }, 30_000);
+    // Shoes in init fit nothing; the last clothing click starts a new sequence instead of completing the old one.
+    expect(view.state).toBe('clothes_visited');
+    await settle(1_000);
+    expect(offersOf(vera.userId)).toEqual([]);
   });
 });

@@ -1,36 +1,38 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { clickMayMatter, clicksByVisitor } from '../../lib/offers/feed-filter';
+import { mayStartSequence, clicksByVisitor } from '../../lib/offers/feed-filter';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
+import { RunningVisitors } from '../../lib/offers/running-visitors';
 import type { EnrichedClick } from '../../lib/schema';
 
-describe('clickMayMatter', () => {
+describe('mayStartSequence', () => {
   it.each([
     ['F', 24, false],
     ['F', 25, true],
-    ['F', 36, true], // may have turned 36 during a sequence started at 35
-    ['F', 37, false],
+    ['F', 35, true],
+    ['F', 36, false],
     ['M', 34, false],
     ['M', 35, true],
-    ['M', 46, true],
-    ['M', 47, false],
+    ['M', 45, true],
+    ['M', 46, false],
     ['M', 30, false], // the women's range does not count for a man
   ] as const)('%s aged %i: %s', (gender, age, expected) => {
-    expect(clickMayMatter(OFFER_RULES, { gender, age })).toBe(expected);
+    expect(mayStartSequence(OFFER_RULES, { gender, age })).toBe(expected);
   });
 
-  it('drops visitors of unknown gender or age', () => {
-    expect(clickMayMatter(OFFER_RULES, { gender: 'U', age: 30 })).toBe(false);
-    expect(clickMayMatter(OFFER_RULES, { gender: 'F', age: null })).toBe(false);
+  it('starts nothing for visitors of unknown gender or age', () => {
+    expect(mayStartSequence(OFFER_RULES, { gender: 'U', age: 30 })).toBe(false);
+    expect(mayStartSequence(OFFER_RULES, { gender: 'F', age: null })).toBe(false);
   });
 
   it('keeps everyone when an entry transition has no demographic condition', () => {
     const rules: OfferRules = { ...OFFER_RULES, transitions: [...OFFER_RULES.transitions, { from: 'init', to: 'shoes_visited', category: 'shoes' }] };
-    expect(clickMayMatter(rules, { gender: 'U', age: null })).toBe(true);
+    expect(mayStartSequence(rules, { gender: 'U', age: null })).toBe(true);
   });
 });
 
 describe('clicksByVisitor', () => {
+  const noneRunning = () => false;
   const message = (value: string, offset: number): KafkaMessage =>
     ({ key: null, value: Buffer.from(value), offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
   const enriched = (clickId: string, userId: string, category: string, gender: EnrichedClick['gender'], age: number | null, deviceType = 'Desktop'): string =>
@@ -40,8 +42,9 @@ describe('clicksByVisitor', () => {
     const { byVisitor, dropped } = clicksByVisitor(
       [message(enriched('1', 'ann', 'clothing', 'F', 30, 'Bot'), 0), message(enriched('2', 'ann', 'shoes', 'F', 30, 'Mobile'), 1)],
       OFFER_RULES,
+      noneRunning,
     );
-    expect(byVisitor.get('ann')?.map((c) => c.clickId)).toEqual(['2']);
+    expect(byVisitor.get('ann')?.clicks.map((c) => c.clickId)).toEqual(['2']);
     expect(dropped).toBe(1);
   });
 
@@ -56,9 +59,11 @@ describe('clicksByVisitor', () => {
         message(enriched('5', 'ann', 'shoes', 'F', 30), 5),
       ],
       OFFER_RULES,
+      noneRunning,
     );
     expect([...byVisitor.keys()]).toEqual(['ann']);
-    expect(byVisitor.get('ann')).toEqual([
+    expect(byVisitor.get('ann')?.mayStart).toBe(true);
+    expect(byVisitor.get('ann')?.clicks).toEqual([
       { clickId: '1', productId: 'P-1', category: 'clothing', gender: 'F', age: 30, timestamp: 1 },
       { clickId: '3', productId: 'P-3', category: 'books', gender: 'F', age: 30, timestamp: 1 },
       { clickId: '5', productId: 'P-5', category: 'shoes', gender: 'F', age: 30, timestamp: 1 },
@@ -76,10 +81,54 @@ describe('clicksByVisitor', () => {
         message(enriched('4', 'dan', 'shoes', 'M', 40), 13),
       ],
       OFFER_RULES,
+      noneRunning,
     );
     expect([...firstOffsets]).toEqual([
       ['dan', '10'],
       ['eve', '12'],
     ]);
+  });
+
+  it('keeps every click of a visitor whose workflow may be running, and of one from a click that may start a sequence on', () => {
+    const { byVisitor, dropped } = clicksByVisitor(
+      [
+        message(enriched('1', 'gil', 'books', 'F', 50), 0), // running: may be mid-sequence
+        message(enriched('2', 'hal', 'books', 'M', 20), 1), // not running, starts nothing: left out
+        message(enriched('3', 'hal', 'clothing', 'M', 40), 2), // hal's age changed: this one may start
+        message(enriched('4', 'hal', 'shoes', 'M', 20), 3), // and so this one may continue it
+      ],
+      OFFER_RULES,
+      (userId) => userId === 'gil',
+    );
+    expect([...byVisitor].map(([userId, b]) => [userId, b.mayStart, b.clicks.map((c) => c.clickId)])).toEqual([
+      ['gil', false, ['1']],
+      ['hal', true, ['3', '4']],
+    ]);
+    expect(dropped).toBe(1);
+  });
+});
+
+describe('RunningVisitors', () => {
+  const idle = 10 * 60_000;
+  // A workflow waits its idle timeout plus up to a fifth more (lib/offers/idle-spread.ts).
+  const lifetime = idle * 1.2;
+
+  it('holds a signalled visitor until their workflow must have completed', () => {
+    const running = new RunningVisitors(idle);
+    running.mark('ann', 0);
+    expect(running.has('ann', lifetime - 1)).toBe(true);
+    expect(running.has('ann', lifetime)).toBe(false);
+    expect(running.has('bob', 0)).toBe(false);
+  });
+
+  it('counts from the last signal, and forgets the expired as new visitors come', () => {
+    const running = new RunningVisitors(idle);
+    running.mark('ann', 0);
+    running.mark('bob', 1_000);
+    running.mark('ann', 2_000);
+    expect(running.has('ann', lifetime + 1_000)).toBe(true);
+    running.mark('cid', lifetime + 1_500);
+    expect(running.size).toBe(2);
+    expect(running.has('bob', lifetime + 1_500)).toBe(false);
   });
 });

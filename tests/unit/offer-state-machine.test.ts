@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import { MAX_SEQUENCE_CLICKS, OfferStateMachine, type VisitorClick } from '../../lib/offers/offer-state-machine';
+import { booksThenGames } from '../offer-rule-examples';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const MINUTE = 60_000;
@@ -25,7 +26,14 @@ describe('the default offer rule', () => {
     const clicks = [click('clothing', 'A'), click('shoes', 'S'), click('clothing', 'B')];
     const result = run(clicks);
     expect(result.entered).toEqual([['clothes_visited'], ['shoes_visited'], ['offer']]);
-    expect(result.offers).toEqual([{ offerId: 'offer2', clickIds: clicks.map((c) => c.clickId) }]);
+    expect(result.offers).toEqual([
+      {
+        offerId: 'offer2',
+        clickIds: clicks.map((c) => c.clickId),
+        // Which click took which step: what the offer says to explain itself.
+        steps: ['clothes_visited', 'shoes_visited', 'offer'].map((state, i) => ({ state, at: T0, clickId: clicks[i]!.clickId, productId: clicks[i]!.productId, category: clicks[i]!.category })),
+      },
+    ]);
     expect(result.state).toBe('init');
   });
 
@@ -121,17 +129,7 @@ describe('the default offer rule', () => {
 
 describe('changed rules', () => {
   it('take effect without code changes: a new offer, a new path, other demographics and window', () => {
-    const rules: OfferRules = {
-      name: 'books-then-games',
-      initialState: 'start',
-      offerState: 'gamer',
-      windowMinutes: 5,
-      transitions: [
-        { from: 'start', to: 'reader', category: 'books', demographics: [{ gender: 'M', minAge: 18, maxAge: 99 }] },
-        { from: 'reader', to: 'gamer', category: 'games' },
-      ],
-      offerByGender: { M: 'offer-games' },
-    };
+    const rules = booksThenGames({ initialState: 'start', offerState: 'gamer', windowMinutes: 5 });
     const man = { gender: 'M' as const, age: 20 };
     expect(run([click('books', 'K', T0, man), click('games', 'G', T0 + MINUTE, man)], rules).offers.map((o) => o.offerId)).toEqual(['offer-games']);
     expect(run([click('books', 'K', T0, man), click('games', 'G', T0 + 6 * MINUTE, man)], rules).offers).toEqual([]);

@@ -4,9 +4,9 @@
  */
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { aggregationProcessor } from '../../activities/aggregation/run-aggregation';
-import { detectionProcessor, type DetectionFeedTotals } from '../../activities/detection/run-detection-feed';
+import { detectionProcessor, RULES_REFRESH_MS, type DetectionFeedTotals } from '../../activities/detection/run-detection-feed';
 import { enrichmentProcessor } from '../../activities/enrichment/run-enrichment';
 import type { Processor } from '../../clients/streams/processor';
 import { StageTestDriver } from '../../clients/streams/stage-test-driver';
@@ -15,9 +15,13 @@ import { PartitionAggregates } from '../../lib/aggregation/partition-aggregates'
 import { loadConfig } from '../../lib/config';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
+import type { RuleSetVersion } from '../../lib/offers/rule-sets';
+import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
+import { RunningVisitors } from '../../lib/offers/running-visitors';
 import { AGGREGATE_PARTIALS_KEY, DASHBOARD_KEY, LOOKUPS_LOADED_KEY, productKey, VISITOR_CLICKS_LENGTH, visitorClicksKey, visitorKey } from '../../lib/redis-keys';
 import type { EnrichedClick } from '../../lib/schema';
 import { stageSpec } from '../../lib/topology';
+import { booksThenGames } from '../offer-rule-examples';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -210,7 +214,7 @@ describe('the stages on the runtime', () => {
         },
       },
     } as unknown as Client;
-    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }), { stage, partitions: 1, maxBatch: 6 });
+    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running: new RunningVisitors(60_000), ruleSet: null }), { stage, partitions: 1, maxBatch: 6 });
     const worker = await driver.startWorker('A');
 
     const t0 = Date.UTC(2026, 0, 1, 10, 0);
@@ -251,4 +255,95 @@ describe('the stages on the runtime', () => {
     const totals = worker.lastHeartbeat as DetectionFeedTotals;
     expect(totals).toMatchObject({ rejected: 1, dropped: 0, signals: signals.length });
   });
+
+  it('detection: a click that can start no sequence goes only to a running workflow, by a plain signal', async () => {
+    const stage = stageSpec(config, 'detection');
+    const calls: { call: 'start' | 'signal'; userId: string; clickIds: string[] }[] = [];
+    const userOf = (workflowId: string) => workflowId.replace('visitor-offers-', '');
+    // Of the visitors the feed thinks may run, `gone`'s workflow has completed.
+    const temporal = {
+      workflow: {
+        signalWithStart: async (_type: string, options: { workflowId: string; signalArgs: [VisitorClick[]] }) => {
+          calls.push({ call: 'start', userId: userOf(options.workflowId), clickIds: options.signalArgs[0].map((c) => c.clickId) });
+        },
+        getHandle: (workflowId: string) => ({
+          signal: async (_signal: unknown, clicks: VisitorClick[]) => {
+            if (userOf(workflowId) === 'gone') throw new WorkflowNotFoundError('workflow not found', workflowId, undefined);
+            calls.push({ call: 'signal', userId: userOf(workflowId), clickIds: clicks.map((c) => c.clickId) });
+          },
+        }),
+      },
+    } as unknown as Client;
+    const running = new RunningVisitors(60_000);
+    running.mark('mid', Date.now());
+    running.mark('gone', Date.now());
+    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }), { stage, partitions: 1, maxBatch: 5 });
+    const worker = await driver.startWorker('A');
+
+    const click = (clickId: string, userId: string, category: string, age: number): EnrichedClick => ({
+      clickId, userId, productId: `p-${clickId}`, ip: '10.0.0.1', userAgent: 'ua', timestamp: Date.UTC(2026, 0, 1, 10), source: 'replay',
+      category, title: 't', gender: 'F', birthDate: null, age, country: 'France', deviceType: 'Desktop',
+    });
+    const clicks = [
+      click('c1', 'mid', 'books', 50), // running: may reset a sequence of theirs
+      click('c2', 'gone', 'books', 50), // the plain signal finds no workflow
+      click('c3', 'new', 'clothing', 30), // may start a sequence: signal-with-start
+      click('c4', 'new', 'shoes', 50), // same visitor and batch, now outside every demographic: still theirs
+      click('c5', 'out', 'clothing', 60), // can start nothing and has no workflow: left out
+      click('c6', 'new', 'clothing', 50), // next batch: `new` was signalled, so a plain signal
+    ];
+    driver.pipeInput(stage.input, clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 })));
+    await driver.pump();
+    await driver.settle();
+    await driver.stopWorker('A');
+
+    expect(calls).toEqual([
+      { call: 'signal', userId: 'mid', clickIds: ['c1'] },
+      { call: 'start', userId: 'new', clickIds: ['c3', 'c4'] },
+      { call: 'signal', userId: 'new', clickIds: ['c6'] },
+    ]);
+    expect(driver.committedOffsets()).toEqual([6n]);
+    expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ forwarded: 4, dropped: 2, rejected: 0 });
+  });
+
+  it('detection: runs the current published rule set, asked on its timer, and names its version in every signal', async () => {
+    const stage = stageSpec(config, 'detection');
+    const starts: { userId: string; inputVersion: number | undefined; signalVersion: number | undefined; rules: string }[] = [];
+    const temporal = {
+      workflow: {
+        signalWithStart: async (_type: string, options: { workflowId: string; args: [VisitorOfferInput]; signalArgs: [VisitorClick[], number?] }) => {
+          starts.push({ userId: options.workflowId.replace('visitor-offers-', ''), inputVersion: options.args[0].rulesVersion, signalVersion: options.signalArgs[1], rules: options.args[0].rules.name });
+        },
+      },
+    } as unknown as Client;
+    // Books then games, for anyone from 18: a woman of 50 starts a sequence only under it.
+    const booksForWomen = booksThenGames({ gender: 'F' });
+    let published: RuleSetVersion | null = null;
+    const deps = { config, temporal, rules: OFFER_RULES, currentRuleSet: async () => published, visitorIdleMs: 60_000 };
+    const driver = new StageTestDriver(() => detectionProcessor(deps, { running: new RunningVisitors(60_000), ruleSet: null }), { stage, partitions: 1 });
+    const worker = await driver.startWorker('A');
+    const click = (clickId: string, userId: string, category: string, age: number): EnrichedClick => ({
+      clickId, userId, productId: `p-${clickId}`, ip: '10.0.0.1', userAgent: 'ua', timestamp: Date.UTC(2026, 0, 1, 10), source: 'replay',
+      category, title: 't', gender: 'F', birthDate: null, age, country: 'France', deviceType: 'Desktop',
+    });
+    const send = async (c: EnrichedClick) => {
+      driver.pipeInput(stage.input, [{ key: c.userId, value: JSON.stringify(c), partition: 0 }]);
+      await driver.pump();
+      await driver.settle();
+    };
+
+    await send(click('c1', 'ann', 'clothing', 30));
+    await send(click('c2', 'eve', 'books', 50)); // no rule of the built-in set starts on it
+    published = { version: 2, rules: booksForWomen, note: 'books week', publishedAt: 0 };
+    await vi.advanceTimersByTimeAsync(RULES_REFRESH_MS);
+    await send(click('c3', 'eve', 'books', 50));
+    await driver.stopWorker('A');
+
+    expect(starts).toEqual([
+      { userId: 'ann', inputVersion: 0, signalVersion: 0, rules: OFFER_RULES.name },
+      { userId: 'eve', inputVersion: 2, signalVersion: 2, rules: 'books-then-games' },
+    ]);
+    expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ rulesVersion: 2, dropped: 1 });
+  });
 });
+

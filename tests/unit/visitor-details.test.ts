@@ -13,7 +13,7 @@ const click = (clickId: string, timestamp: number): EnrichedClick => ({
 });
 
 const view = (state: string, rules = OFFER_RULES.name): VisitorView => ({
-  userId: VISITOR, rules, state, sequenceStartedAt: state === 'init' ? null : 1, recentClicks: [], offersSent: [], clicksProcessed: 1, duplicatesIgnored: 0,
+  userId: VISITOR, rules, rulesVersion: 1, state, sequenceStartedAt: state === 'init' ? null : 1, recentClicks: [], offersSent: [], clicksProcessed: 1, duplicatesIgnored: 0,
 });
 
 describe("a visitor's recent clicks as read from their list", () => {

@@ -14,10 +14,12 @@ import { spreadIdleTimeoutMs } from '../../lib/offers/idle-spread';
 import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
+import type { RuleSetVersion } from '../../lib/offers/rule-sets';
 import type { TransitionLogEntry, VisitorOfferInput, VisitorView } from '../../lib/offers/visitor-offers';
 import type { Gender, Offer } from '../../lib/schema';
 import type { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { bundle, eventually, outcome, runChain, uniqueName, useTestServer } from './support';
+import { shoesWithoutClothing } from '../offer-rule-examples';
 
 const { EventType } = temporal.api.enums.v1;
 const MINUTE = 60_000;
@@ -27,6 +29,8 @@ const taskQueue = 'visitor-offers-test';
 /** What the mocked activities were called with, one entry per call. */
 const sendOffersCalls: Offer[][] = [];
 const logTransitionsCalls: TransitionLogEntry[][] = [];
+/** What the mocked offer-rules workflow holds. */
+const publishedRuleSets: RuleSetVersion[] = [];
 
 const activities: OfferActivities = {
   async sendOffers(offers) {
@@ -34,6 +38,9 @@ const activities: OfferActivities = {
   },
   async logTransitions(entries) {
     logTransitionsCalls.push(entries);
+  },
+  async loadRuleSet(version) {
+    return publishedRuleSets.find((s) => s.version === version) ?? null;
   },
 };
 
@@ -102,9 +109,13 @@ describe('visitor offer workflow', () => {
         {
           userId: ann.userId,
           offerId: 'offer2',
-          reason: 'rules "clothes-shoes-clothes": reached "offer" within 30 minutes of the sequence\'s first click',
+          reason:
+            'rules "clothes-shoes-clothes" version 0: reached "offer" within 30 minutes of the sequence\'s first click: ' +
+            'clicked A (clothing) → clothes_visited, clicked S (shoes) → shoes_visited, clicked B (clothing) → offer',
+          rules: { name: 'clothes-shoes-clothes', version: 0 },
           clickIds: annClicks.map((c) => c.clickId),
           timestamp: t0 + 2 * MINUTE,
+          steps: annClicks.map((c, i) => ({ state: ['clothes_visited', 'shoes_visited', 'offer'][i], at: c.timestamp, clickId: c.clickId, productId: c.productId, category: c.category })),
         },
       ],
     ]);
@@ -115,6 +126,60 @@ describe('visitor offer workflow', () => {
     expect(youngView).toMatchObject({ state: 'init', clicksProcessed: 3, offersSent: [] });
     expect(offersTo(young.userId)).toEqual([]);
     expect(statesLoggedFor(young.userId)).toEqual([]);
+  });
+
+  it('sends the offer of the completing click\'s gender, and records that it does (a patch marker)', async () => {
+    const shared = visitor('M', 40); // a shared device: a man starts the sequence, a woman of 50 completes it
+    const t0 = Date.UTC(2026, 0, 5, 11);
+    const handle = await start({ userId: shared.userId });
+    const woman = { gender: 'F' as const, age: 50 };
+    await click(handle, [shared.click('clothing', 'A', t0), { ...shared.click('shoes', 'S', t0 + MINUTE), ...woman }, { ...shared.click('clothing', 'B', t0 + 2 * MINUTE), ...woman }], 3);
+
+    await eventually('the offer sent', () => (offersTo(shared.userId).length > 0 ? true : undefined));
+    expect(offersTo(shared.userId).flat().map((o) => o.offerId)).toEqual(['offer2']);
+    const markers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
+    const markerTexts = markers.flatMap((e) => Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) => p.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()));
+    expect(markerTexts.join(' ')).toContain('offer-follows-completing-click');
+  });
+
+  it('moves to a newer rule set a signal names before its clicks, keeping the sequence in progress', async () => {
+    const ada = visitor('F', 30);
+    const t0 = Date.UTC(2026, 0, 5, 13);
+    const winter = { ...OFFER_RULES, name: 'winter-sale', offerByGender: { ...OFFER_RULES.offerByGender, F: 'offer-winter' } };
+    publishedRuleSets.push({ version: 7, rules: winter, note: 'winter', publishedAt: t0 });
+    const handle = await start({ userId: ada.userId, rulesVersion: 6 });
+    await click(handle, [ada.click('clothing', 'A', t0), ada.click('shoes', 'S', t0 + MINUTE)], 2);
+    await handle.signal(visitorClicksSignal, [ada.click('clothing', 'B', t0 + 2 * MINUTE)], 7);
+
+    await eventually('the offer sent', () => (offersTo(ada.userId).length > 0 ? true : undefined));
+    expect(offersTo(ada.userId).flat()).toEqual([expect.objectContaining({ offerId: 'offer-winter', rules: { name: 'winter-sale', version: 7 } })]);
+    expect(await handle.query(visitorStateQuery)).toMatchObject({ rules: 'winter-sale', rulesVersion: 7, clicksProcessed: 3 });
+    const events = (await handle.fetchHistory()).events ?? [];
+    const loads = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadRuleSet');
+    expect(loads).toHaveLength(1);
+  });
+
+  it('takes an absence step on a durable timer, once, then waits out its idle time', async () => {
+    // Viewed shoes, and no clothing within 10 minutes: the offer.
+    const rules = shoesWithoutClothing(10);
+    const ivy = visitor('F', 30);
+    const handle = await start({ userId: ivy.userId, rules });
+    const t0 = await env.currentTimeMs();
+    await click(handle, [ivy.click('shoes', 'S', t0), ivy.click('books', 'K', t0 + MINUTE)], 2);
+    await env.sleep(8 * MINUTE);
+    expect(offersTo(ivy.userId)).toEqual([]);
+    await env.sleep(2 * MINUTE);
+    await eventually('the absence offer', () => (offersTo(ivy.userId).length > 0 ? true : undefined));
+    expect(offersTo(ivy.userId).flat()).toEqual([expect.objectContaining({ offerId: 'offer-shoes', timestamp: t0 + 10 * MINUTE })]);
+    expect(statesLoggedFor(ivy.userId)).toEqual(['shoes_visited', 'offer']);
+
+    await env.sleep(spreadIdleTimeoutMs(ivy.userId, IDLE_MS) + MINUTE);
+    expect(await outcome(handle)).toMatchObject({ status: 'COMPLETED', result: { state: 'init', clicksProcessed: 2 } });
+    expect(offersTo(ivy.userId)).toHaveLength(1);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const timers = events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED).map((e) => durationMs(e.timerStartedEventAttributes?.startToFireTimeout));
+    // The wait for the first click, the absence's 9 minutes left after the book at minute 1, then the idle wait.
+    expect(timers).toEqual([spreadIdleTimeoutMs(ivy.userId, IDLE_MS), 9 * MINUTE, spreadIdleTimeoutMs(ivy.userId, IDLE_MS)]);
   });
 
   it('completes after its idle timeout plus its spread, not before; a click restarts the wait', async () => {

@@ -25,6 +25,11 @@ function rememberView(clickId: string, title: string): void {
   sessionStorage.setItem(VIEWS_KEY, JSON.stringify([...storedViews(), [clickId, title]].slice(-MAX_VIEWS)));
 }
 
+/** The title of the product this browser viewed with the click, if it did. */
+export function viewedTitle(clickId: string): string | undefined {
+  return browser ? new Map(storedViews()).get(clickId) : undefined;
+}
+
 /** The titles of the products this browser viewed with these clicks, in click order; clicks from elsewhere are left out. */
 export function viewedTitles(clickIds: readonly string[]): string[] {
   if (!browser) return [];

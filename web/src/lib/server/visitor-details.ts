@@ -6,8 +6,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { recentVisitorClicks } from '$shared/clients/visitor-clicks';
 import { visitorSessions } from '$shared/lib/aggregation/visitor-sessions';
 import { visitorOfferWorkflowId, visitorStateQuery } from '$shared/lib/offers/messages';
-import { OFFER_RULES } from '$shared/lib/offers/offer-rules';
 import { currentRuleState, ruleSteps, temporalWorkflowUrl, type VisitorDetails, type WorkflowStanding } from '$shared/lib/web/visitor-details';
+import { currentRules } from './current-rules';
 import { config, redisClient, temporalClient } from './services';
 
 /** Long enough for a query that replays a closed workflow's history; short enough for the page to answer when no worker does. */
@@ -46,7 +46,8 @@ export async function visitorDetails(userId: string): Promise<VisitorDetails> {
     ),
     workflowStanding(workflowId),
   ]);
-  const current = currentRuleState(OFFER_RULES, workflow);
+  const rules = await currentRules();
+  const current = currentRuleState(rules, workflow);
   return {
     userId,
     workflowId,
@@ -56,11 +57,11 @@ export async function visitorDetails(userId: string): Promise<VisitorDetails> {
     sessions: visitorSessions(clicks.list),
     workflow,
     rules: {
-      name: OFFER_RULES.name,
-      windowMinutes: OFFER_RULES.windowMinutes,
+      name: rules.name,
+      windowMinutes: rules.windowMinutes,
       current,
-      sequenceInProgress: current !== null && current !== OFFER_RULES.initialState,
-      steps: ruleSteps(OFFER_RULES, current),
+      sequenceInProgress: current !== null && current !== rules.initialState,
+      steps: ruleSteps(rules, current),
     },
   };
 }

@@ -1,17 +1,14 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '$shared/lib/replay/messages';
-import { parseJsonObjectBody } from '$shared/lib/web/json-body';
 import { MAX_REPLAY_REQUEST_BYTES, parseReplayCommand, REPLAY_COMMAND_FIELDS } from '$shared/lib/web/replay-command';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
-import { readBody } from '$lib/server/read-body';
+import { readJsonObject } from '$lib/server/json-request';
 import { config, temporalClient } from '$lib/server/services';
 
 /** POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: signals the replay workflow. */
 export const POST: RequestHandler = async ({ request }) => {
-  const text = await readBody(request, MAX_REPLAY_REQUEST_BYTES, config.web.bodyTimeoutS * 1000);
-  if (!text.ok) return json({ error: text.message }, { status: text.status });
-  const body = parseJsonObjectBody(request.headers.get('content-type'), text.text, MAX_REPLAY_REQUEST_BYTES, REPLAY_COMMAND_FIELDS);
-  if (!body.ok) return json({ error: body.message }, { status: body.status });
+  const body = await readJsonObject(request, MAX_REPLAY_REQUEST_BYTES, REPLAY_COMMAND_FIELDS);
+  if (!body.ok) return body.response;
   const command = parseReplayCommand(body.value);
   if (!command.ok) return json({ error: command.reason }, { status: 400 });
   try {

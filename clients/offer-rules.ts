@@ -1,0 +1,63 @@
+/**
+ * The offer rule sets as the feed, its activities and the web reach them: queries and updates of
+ * the offer-rules workflow, started on first use with the built-in rules as version 1.
+ */
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Config } from '../lib/config';
+import { OFFER_RULES } from '../lib/offers/offer-rules';
+import { currentRulesQuery, OFFER_RULES_WORKFLOW, offerRulesWorkflowId, publishRulesUpdate, rollbackRulesUpdate, ruleVersionQuery, ruleVersionsQuery } from '../lib/offers/rule-messages';
+import { RuleSetRequestError, type PublishRequest, type RollbackRequest, type RuleSetsInput, type RuleSetSummary, type RuleSetVersion } from '../lib/offers/rule-sets';
+
+type Temporal = Config['temporal'];
+
+const handle = (client: Client, config: Temporal) => client.workflow.getHandle(offerRulesWorkflowId(config.taskQueue));
+
+/** Starts the rule-sets workflow unless it runs: the system's first start, or after its history was wiped. */
+export async function ensureRuleSets(client: Client, config: Temporal): Promise<void> {
+  const input: RuleSetsInput = { initial: OFFER_RULES };
+  await client.workflow.start(OFFER_RULES_WORKFLOW, {
+    taskQueue: config.taskQueue,
+    workflowId: offerRulesWorkflowId(config.taskQueue),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    args: [input],
+  });
+}
+
+/** The current version, or null when the rule-sets workflow has not been started. */
+export async function currentRuleSet(client: Client, config: Temporal): Promise<RuleSetVersion | null> {
+  try {
+    return await handle(client, config).query(currentRulesQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+export async function ruleSetVersion(client: Client, config: Temporal, version: number): Promise<RuleSetVersion | null> {
+  return handle(client, config).query(ruleVersionQuery, version);
+}
+
+export async function ruleSetVersions(client: Client, config: Temporal): Promise<RuleSetSummary[]> {
+  return handle(client, config).query(ruleVersionsQuery);
+}
+
+/** Publishes a new version; a refused one throws `RuleSetRequestError` with the validator's reason. */
+export async function publishRuleSet(client: Client, config: Temporal, request: PublishRequest): Promise<RuleSetVersion> {
+  await ensureRuleSets(client, config);
+  return refusalAsRequestError(() => handle(client, config).executeUpdate(publishRulesUpdate, { args: [request] }));
+}
+
+/** Publishes an earlier version's rules again as a new version. */
+export async function rollbackRuleSet(client: Client, config: Temporal, request: RollbackRequest): Promise<RuleSetVersion> {
+  await ensureRuleSets(client, config);
+  return refusalAsRequestError(() => handle(client, config).executeUpdate(rollbackRulesUpdate, { args: [request] }));
+}
+
+async function refusalAsRequestError<T>(update: () => Promise<T>): Promise<T> {
+  try {
+    return await update();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new RuleSetRequestError(err.cause?.message ?? err.message);
+    throw err;
+  }
+}

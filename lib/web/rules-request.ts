@@ -1,0 +1,26 @@
+/** What the rule editor sends to `PUT /api/rules`: a new rule set, or a rollback to an earlier version. */
+import { parseOfferRules } from '../offers/rule-validation';
+import type { PublishRequest, RollbackRequest } from '../offers/rule-sets';
+import type { Parsed } from '../schema';
+import { shown } from './json-body';
+
+export type RulesRequest = ({ action: 'publish' } & PublishRequest) | ({ action: 'rollback' } & RollbackRequest);
+
+/** A rule set is a few kilobytes; a hundred transitions fit well within this. */
+export const MAX_RULES_REQUEST_BYTES = 64 * 1024;
+export const RULES_REQUEST_FIELDS = ['rules', 'rollbackTo', 'note'] as const;
+
+/** `{rules, note}` publishes, `{rollbackTo, note}` rolls back; the rules are checked here already, so a bad set costs no round trip. */
+export function parseRulesRequest(o: Record<string, unknown>): Parsed<RulesRequest> {
+  if (typeof o.note !== 'string' || o.note.trim() === '') return { ok: false, reason: 'note: say in a few words why this version' };
+  const note = o.note;
+  if (o.rules !== undefined && o.rollbackTo !== undefined) return { ok: false, reason: 'send rules or rollbackTo, not both' };
+  if (o.rollbackTo !== undefined) {
+    if (!Number.isInteger(o.rollbackTo) || (o.rollbackTo as number) < 1) return { ok: false, reason: `rollbackTo: a version number, got ${shown(o.rollbackTo)}` };
+    return { ok: true, value: { action: 'rollback', version: o.rollbackTo as number, note } };
+  }
+  if (o.rules === undefined) return { ok: false, reason: 'rules: the rule set to publish (or rollbackTo: an earlier version)' };
+  const rules = parseOfferRules(o.rules);
+  if (!rules.ok) return { ok: false, reason: rules.reason };
+  return { ok: true, value: { action: 'publish', rules: rules.value, note } };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { OFFER_RULES } from '../../lib/offers/offer-rules';
+import { needsOperator } from '../../lib/web/access';
+import { parseRulesRequest } from '../../lib/web/rules-request';
+
+describe('PUT /api/rules requests', () => {
+  it('publish a valid rule set with a note', () => {
+    expect(parseRulesRequest({ rules: OFFER_RULES, note: 'why' })).toEqual({ ok: true, value: { action: 'publish', rules: OFFER_RULES, note: 'why' } });
+  });
+
+  it('roll back to a version number', () => {
+    expect(parseRulesRequest({ rollbackTo: 2, note: 'back' })).toEqual({ ok: true, value: { action: 'rollback', version: 2, note: 'back' } });
+  });
+
+  it.each([
+    [{ rules: OFFER_RULES }, 'note: say in a few words'],
+    [{ rules: OFFER_RULES, note: '   ' }, 'note: say in a few words'],
+    [{ note: 'x' }, 'rules: the rule set to publish'],
+    [{ rules: OFFER_RULES, rollbackTo: 1, note: 'x' }, 'not both'],
+    [{ rollbackTo: 0, note: 'x' }, 'rollbackTo: a version number, got 0'],
+    [{ rollbackTo: '2', note: 'x' }, 'rollbackTo: a version number, got "2"'],
+    [{ rules: { ...OFFER_RULES, windowMinutes: 0 }, note: 'x' }, 'windowMinutes'],
+  ])('refuse %j naming the problem', (body, reason) => {
+    const parsed = parseRulesRequest(body);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.reason).toContain(reason);
+  });
+
+  it('need the operator to publish, not to read', () => {
+    expect(needsOperator('PUT', '/api/rules')).toBe(true);
+    expect(needsOperator('GET', '/api/rules')).toBe(false);
+  });
+});
