@@ -24,17 +24,22 @@ export async function ensureRuleSets(client: Client, config: Temporal): Promise<
 }
 
 /** The current version, or null when the rule-sets workflow has not been started. */
-export async function currentRuleSet(client: Client, config: Temporal): Promise<RuleSetVersion | null> {
+export function currentRuleSet(client: Client, config: Temporal): Promise<RuleSetVersion | null> {
+  return nullIfNotStarted(() => handle(client, config).query(currentRulesQuery));
+}
+
+/** A published version, or null when there is no such version or no rule-sets workflow (a visitor then keeps its rules). */
+export function ruleSetVersion(client: Client, config: Temporal, version: number): Promise<RuleSetVersion | null> {
+  return nullIfNotStarted(() => handle(client, config).query(ruleVersionQuery, version));
+}
+
+async function nullIfNotStarted<T>(query: () => Promise<T | null>): Promise<T | null> {
   try {
-    return await handle(client, config).query(currentRulesQuery);
+    return await query();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
-}
-
-export async function ruleSetVersion(client: Client, config: Temporal, version: number): Promise<RuleSetVersion | null> {
-  return handle(client, config).query(ruleVersionQuery, version);
 }
 
 export async function ruleSetVersions(client: Client, config: Temporal): Promise<RuleSetSummary[]> {

@@ -1,14 +1,15 @@
 /**
  * The orchestrator worker: hosts every workflow, plus the short activities (ingestion, replay
- * chunks, offers and the state-machine log). Stream consumers run in their own processes (stream-worker.ts).
+ * chunks, offers and the state-machine log, rule backtests). Stream consumers run in their own processes (stream-worker.ts).
  *
  * Two Temporal Workers share the process: one for the control workflows (ingestion, replay, stream
- * consumers) on TEMPORAL_TASK_QUEUE, one for the visitor workflows and their offer activities on
+ * consumers, offer rule sets and backtests) on TEMPORAL_TASK_QUEUE, one for the visitor workflows and their offer activities on
  * TEMPORAL_VISITOR_TASK_QUEUE. Each has its own task queue on the server, its own pollers, slots,
  * cache and workflow thread, so thousands of visitor tasks queued after a burst never stand before
  * a control workflow's task. In one process rather than two: a second process costs about 100 MB
  * of runtime (Node, tsx, the Temporal core) for nothing the separate queue does not already give.
  */
+import { createBacktestActivities } from '../activities/detection/backtest-activities';
 import { createOfferActivities } from '../activities/detection/offer-activities';
 import { createIngestionActivities } from '../activities/ingestion/ingestion-activities';
 import { createReplayActivities } from '../activities/replay/replay-activities';
@@ -51,6 +52,7 @@ await runWorkers(
         activities: {
           ...createIngestionActivities({ redis }),
           ...createReplayActivities({ config, kafka }),
+          ...createBacktestActivities({ config, kafka, temporal }),
           // Visitor workflows started before the visitor task queue existed run here until they go idle.
           ...offerActivities,
         },

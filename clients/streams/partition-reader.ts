@@ -1,9 +1,10 @@
 /*
- * Reading one partition of a log up to a known end: a state store's changelog, or a key's latest
- * record. kafkajs reads only through consumer groups, hence the throwaway group below.
+ * Reading one partition of a log up to a known end: a state store's changelog, a key's latest
+ * record, or a backtest's clicks. kafkajs reads only through consumer groups, hence the throwaway
+ * group below.
  */
 import { randomUUID } from 'node:crypto';
-import { AssignerProtocol, type Admin, type Kafka, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka, type KafkaMessage, type PartitionAssigner } from 'kafkajs';
 
 /** How long replaying one changelog partition may take before the worker gives up (and Temporal retries it). */
 const RESTORE_TIMEOUT_MS = 120_000;
@@ -17,16 +18,35 @@ export async function changelogOffsets(admin: Admin, topic: string, partition: n
 /**
  * The latest value of each key written to changelog `partition` from offset `from` up to `end`
  * (committed records only; null for a key whose last record is a tombstone).
+ */
+export async function readChangelog(kafka: Kafka, topic: string, partition: number, from: bigint, end: bigint): Promise<Map<string, string | null>> {
+  const latest = new Map<string, string | null>();
+  await readPartition(kafka, topic, partition, from, end, (messages) => {
+    for (const m of messages) latest.set(m.key!.toString(), m.value === null ? null : m.value.toString());
+  });
+  return latest;
+}
+
+/**
+ * Hands `each` the committed records of `partition` from offset `from` up to `end`, in batches,
+ * in offset order; resolves once `end` is reached.
  *
  * kafkajs only reads through consumer groups, so this joins a throwaway group whose assigner
  * hands its single member just this partition, and seeks to `from`. Progress is tracked with the
  * batch events, which also report batches holding only transaction markers.
  */
-export async function readChangelog(kafka: Kafka, topic: string, partition: number, from: bigint, end: bigint): Promise<Map<string, string | null>> {
-  const latest = new Map<string, string | null>();
-  if (from >= end) return latest;
+export async function readPartition(
+  kafka: Kafka,
+  topic: string,
+  partition: number,
+  from: bigint,
+  end: bigint,
+  each: (messages: KafkaMessage[]) => void | Promise<void>,
+  timeoutMs = RESTORE_TIMEOUT_MS,
+): Promise<void> {
+  if (from >= end) return;
   const consumer = kafka.consumer({
-    groupId: `${topic}-restore-${randomUUID()}`,
+    groupId: `${topic}-read-${randomUUID()}`,
     partitionAssigners: [onlyPartition(topic, partition)],
     maxWaitTimeInMs: 100,
     readUncommitted: false,
@@ -42,25 +62,20 @@ export async function readChangelog(kafka: Kafka, topic: string, partition: numb
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          // A fetch started before the seek below took effect may start earlier.
-          if (BigInt(m.offset) >= from) latest.set(m.key!.toString(), m.value === null ? null : m.value.toString());
-        }
-      },
+      // A fetch started before the seek below took effect may start earlier; records past `end` came after the read began.
+      eachBatch: async ({ batch }) => each(batch.messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < end)),
     });
     consumer.seek({ topic, partition, offset: from.toString() });
     await Promise.race([
       done,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`replaying ${topic}/${partition} from ${from} to ${end} took over ${RESTORE_TIMEOUT_MS} ms`)), RESTORE_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`reading ${topic}/${partition} from ${from} to ${end} took over ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
   } finally {
     clearTimeout(timer);
     await consumer.disconnect();
   }
-  return latest;
 }
 
 /** An assigner that gives the group's first member `partition` of `topic`, and nothing else. */

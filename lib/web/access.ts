@@ -87,6 +87,7 @@ export function isForeignOrigin(origin: string | null, host: string | null): boo
 const OPERATOR_ROUTES: readonly { method: string; path: string }[] = [
   { method: 'POST', path: '/api/replay' },
   { method: 'PUT', path: '/api/rules' },
+  { method: 'POST', path: '/api/rules/backtest' },
 ];
 
 export const needsOperator = (method: string, path: string) => OPERATOR_ROUTES.some((r) => r.method === method && r.path === path);

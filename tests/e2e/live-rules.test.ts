@@ -2,10 +2,11 @@
  * Offer rules changed live (issue 14, item 1): the operator publishes a new rule set through
  * `PUT /api/rules` while a visitor is mid-sequence; with no worker restart, that visitor's sequence
  * carries on under the new version and ends in the new offer, a new visitor's sequence too, and
- * the editor page rolls back to the original. Bad rule sets and callers without the token are
- * refused.
+ * the editor page rolls back to the original and backtests the rules. Bad rule sets and callers
+ * without the token are refused. The editor's screenshot goes to `<RUN_DIR>/screenshots/rules-editor.png`.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
@@ -122,6 +123,15 @@ describe('offer rules changed live', () => {
     const after = await currentRules();
     expect(after.current).toMatchObject({ version: published.version + 1, rules: OFFER_RULES, note: 'winter is over' });
     expect(after.versions[0]).toMatchObject({ version: published.version + 1, name: OFFER_RULES.name, rollbackOf: expect.any(Number) });
+
+    // A backtest of the rules in the editor over the last hour, beside the live ones: the same rules, the same offers.
+    await page.getByTestId('run-backtest').click();
+    await expect(page.getByTestId('backtest-summary').textContent({ timeout: 60_000 })).resolves.toMatch(/[\d,]+ clicks of [\d,]+ visitors/);
+    const offersRow = page.locator('[data-testid="backtest-table"] tbody tr', { hasText: /^offers/ }).first();
+    const [candidate, live] = await offersRow.locator('td.num').allTextContents();
+    expect(Number(candidate!.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(candidate).toBe(live);
+    await page.screenshot({ path: join(inject('screenshotsDir'), 'rules-editor.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

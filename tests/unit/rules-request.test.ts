@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { needsOperator } from '../../lib/web/access';
+import { parseBacktestRequest } from '../../lib/web/backtest-request';
 import { parseRulesRequest } from '../../lib/web/rules-request';
 
 describe('PUT /api/rules requests', () => {
@@ -29,5 +30,27 @@ describe('PUT /api/rules requests', () => {
   it('need the operator to publish, not to read', () => {
     expect(needsOperator('PUT', '/api/rules')).toBe(true);
     expect(needsOperator('GET', '/api/rules')).toBe(false);
+  });
+});
+
+describe('POST /api/rules/backtest requests', () => {
+  it('take a rule set and hours, an hour by default', () => {
+    expect(parseBacktestRequest({ rules: OFFER_RULES, hours: 6 })).toEqual({ ok: true, value: { rules: OFFER_RULES, hours: 6 } });
+    expect(parseBacktestRequest({ rules: OFFER_RULES })).toEqual({ ok: true, value: { rules: OFFER_RULES, hours: 1 } });
+  });
+
+  it.each([
+    [{ rules: OFFER_RULES, hours: 0 }, 'hours: a whole number from 1 to 168, got 0'],
+    [{ rules: OFFER_RULES, hours: 169 }, 'got 169'],
+    [{ rules: OFFER_RULES, hours: 1.5 }, 'got 1.5'],
+    [{ hours: 2 }, 'rules: the rule set to backtest'],
+    [{ rules: { ...OFFER_RULES, transitions: [] } }, 'transitions: empty'],
+  ])('refuse %j naming the problem', (body, reason) => {
+    const parsed = parseBacktestRequest(body);
+    expect(parsed.ok ? '' : parsed.reason).toContain(reason);
+  });
+
+  it('need the operator', () => {
+    expect(needsOperator('POST', '/api/rules/backtest')).toBe(true);
   });
 });
