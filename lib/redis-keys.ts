@@ -115,3 +115,21 @@ export const VISITOR_CLICKS_TTL_S = 24 * 60 * 60;
  */
 export const STATE_MACHINE_LOG_KEY = 'offers:state-machine-log';
 export const STATE_MACHINE_LOG_LENGTH = 100;
+
+/**
+ * Sorted set of near misses: sequences that ended one step short of the offer (their window ran
+ * out, or a click reset them). Member: JSON `NearMiss` (lib/offers/near-miss.ts), score: its event
+ * time; the newest `NEAR_MISSES_LENGTH` are kept. The same near miss written twice is one member.
+ */
+export const NEAR_MISSES_KEY = 'offers:near-misses';
+export const NEAR_MISSES_LENGTH = 500;
+
+/** Set of JSON `[rules, offerId]`: every rule set and offer that has outcome counters. */
+export const UPLIFT_OFFERS_KEY = 'offers:uplift';
+
+/**
+ * Set of the ids of the visitors who reached `stage` of the offer in `group`
+ * (lib/offers/offer-outcomes.ts): its size is the count, and a retried write adds nobody twice.
+ */
+export const upliftVisitorsKey = ({ rules, offerId, group, stage }: { rules: string; offerId: string; group: string; stage: string }) =>
+  `offers:uplift:${encodeURIComponent(rules)}:${encodeURIComponent(offerId)}:${group}:${stage}`;

@@ -57,6 +57,19 @@ export const CLICK_LOG_COLUMNS = [
 /** Product page URLs in the log look like `${PRODUCT_URL_PREFIX}<category>/<productId>`. */
 export const PRODUCT_URL_PREFIX = 'http://www.acme.com/';
 
+/**
+ * What a click on the clicks topic records. Page views (`view`, the default, all the replayed log
+ * holds) are what the analytics count and what offers are detected on. The shop also sends what
+ * the visitor did with the basket and with an offer, for measuring whether offers work.
+ */
+export const CLICK_KINDS = ['view', 'basket', 'buy', 'offer-taken', 'offer-dismissed'] as const;
+export type ClickKind = (typeof CLICK_KINDS)[number];
+/** Kinds that answer an offer, and so name it (`offerId`). */
+export const OFFER_ANSWER_KINDS = ['offer-taken', 'offer-dismissed'] as const satisfies readonly ClickKind[];
+
+/** A page view, as every message without a kind is. */
+export const isPageView = (click: { kind?: ClickKind }) => click.kind === undefined || click.kind === 'view';
+
 /** A click as it travels on the clicks topic, from the replay or from the shop. */
 export interface ClickEvent {
   /** Unique per click, so consumers can deduplicate replays. */
@@ -73,6 +86,10 @@ export interface ClickEvent {
   age?: number;
   gender?: Gender;
   source: 'replay' | 'shop';
+  /** Absent: a page view. For `basket` and `buy`, `productId` is the product put in the basket or bought. */
+  kind?: ClickKind;
+  /** The offer a `offer-taken` or `offer-dismissed` answers; `productId` is then the product the offer followed. */
+  offerId?: string;
 }
 
 /** What the dead-letter topic holds: the rejected input as received, and why. */
@@ -140,6 +157,10 @@ function clickProblems(o: Record<string, unknown>): string[] {
   if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
   if (o.originalTimestamp !== undefined && typeof o.originalTimestamp !== 'number') problems.push('originalTimestamp must be a number');
   if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
+  if (o.kind !== undefined && !(CLICK_KINDS as readonly unknown[]).includes(o.kind)) problems.push(`kind must be one of ${CLICK_KINDS.join(', ')} when given`);
+  const answersOffer = (OFFER_ANSWER_KINDS as readonly unknown[]).includes(o.kind);
+  if (answersOffer && !isText(o.offerId)) problems.push(`offerId must be a non-empty string for kind ${String(o.kind)}`);
+  if (!answersOffer && o.offerId !== undefined) problems.push('offerId is only for offer-taken and offer-dismissed');
   return problems;
 }
 
@@ -161,6 +182,9 @@ function clickFields(o: Record<string, unknown>): ClickEvent {
     source: o.source as ClickEvent['source'],
   };
   if (o.originalTimestamp !== undefined) click.originalTimestamp = o.originalTimestamp as number;
+  // Page views, nearly every message, keep the shape they always had.
+  if (o.kind !== undefined && o.kind !== 'view') click.kind = o.kind as ClickKind;
+  if (o.offerId !== undefined) click.offerId = o.offerId as string;
   return click;
 }
 

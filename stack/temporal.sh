@@ -20,12 +20,35 @@ install() {
   GOBIN="$OPT/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
 }
 
+# The visitor workflows keep their offer state in this Keyword search attribute (lib/config.ts).
+SEARCH_ATTRIBUTES=()
+[ -n "${OFFER_STATE_SEARCH_ATTRIBUTE:-}" ] && SEARCH_ATTRIBUTES=(--search-attribute "$OFFER_STATE_SEARCH_ATTRIBUTE=Keyword")
+CLI_TARGET=(--address "127.0.0.1:$TEMPORAL_PORT" --namespace "$TEMPORAL_NAMESPACE")
+
 start() {
   install
   mkdir -p "$RUN/temporal"
   start_daemon temporal 90 "$BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
     --ui-port "$TEMPORAL_UI_PORT" --db-filename "$RUN/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE" \
-    --log-level warn "${SQLITE_PRAGMAS[@]}"
+    --log-level warn "${SQLITE_PRAGMAS[@]}" "${SEARCH_ATTRIBUTES[@]}"
+  ensure_offer_state_attribute
+}
+
+# A server started before the attribute existed (its database kept) or elsewhere lacks it: a
+# visitor workflow's upsert would then fail its task. Register it, and wait until queries take it.
+ensure_offer_state_attribute() {
+  local name=${OFFER_STATE_SEARCH_ATTRIBUTE:-}
+  [ -n "$name" ] || return 0
+  if ! "$BIN" operator search-attribute list "${CLI_TARGET[@]}" 2>/dev/null | grep -qw "$name"; then
+    say "registering the search attribute $name"
+    "$BIN" operator search-attribute create "${CLI_TARGET[@]}" --name "$name" --type Keyword >/dev/null
+  fi
+  for _ in $(seq 60); do
+    "$BIN" workflow count "${CLI_TARGET[@]}" --query "$name = 'x'" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "the search attribute $name is not queryable after 30 s" >&2
+  return 1
 }
 
 case "${1:-}" in

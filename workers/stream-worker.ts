@@ -45,6 +45,7 @@ async function stageRunner(kind: ConsumerKind): Promise<(run: ConsumerRun) => Pr
     rules: OFFER_RULES,
     currentRuleSet: () => currentRuleSet(temporal, config.temporal),
     visitorIdleMs: config.offers.visitorIdleMinutes * 60_000,
+    offerStateAttribute: config.offers.stateSearchAttribute,
   };
   return (run) => runDetectionFeed(feed, run);
 }

@@ -1,14 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OfferActivities } from '../activities/detection/offer-activities';
 import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
-import { VisitorOffers, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
+import { VisitorOffers, type OfferMeasures, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
 
 const options = {
   startToCloseTimeout: '30 seconds',
   // No attempt limit: an offer waits out a Kafka or Redis outage rather than being lost.
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;
-const { sendOffers, logTransitions, loadRuleSet } = proxyActivities<OfferActivities>(options);
+const { sendOffers, logTransitions, loadRuleSet, recordMeasures } = proxyActivities<OfferActivities>(options);
 const local = proxyLocalActivities<OfferActivities>(options);
 
 /**
@@ -58,6 +58,18 @@ const LIVE_RULE_SETS = 'live-rule-sets';
 const ABSENCE_TIMERS = 'absence-timers';
 
 /**
+ * Holdouts, offer outcomes and near misses did not exist before: since, a visitor in the rule set's
+ * holdout gets no offer, and an activity records what became of offers and sequences one step short.
+ */
+const OFFER_MEASURES = 'offer-measures';
+
+/**
+ * Workflows started before kept their offer state to themselves; since, those whose input names a
+ * search attribute keep the state in it, for the funnel and the Temporal UI.
+ */
+const OFFER_STATE_SEARCH_ATTRIBUTE = 'offer-state-search-attribute';
+
+/**
  * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
  * feed with signal-with-start. It completes after `idleTimeoutMs` (plus its spread) without
  * clicks, so idle visitors cost nothing; the next click starts a fresh run. The `visitorState`
@@ -69,7 +81,8 @@ const ABSENCE_TIMERS = 'absence-timers';
  * version (workflows/offer-rules.workflow.ts) replaces them at the visitor's next click.
  */
 export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
-  const visitor = new VisitorOffers(input, { offerFollowsCompletingClick: patched(OFFER_FOLLOWS_COMPLETING_CLICK) });
+  const visitor = new VisitorOffers(input, { offerFollowsCompletingClick: patched(OFFER_FOLLOWS_COMPLETING_CLICK), measures: patched(OFFER_MEASURES) });
+  const keepState = stateAttribute(input);
   setHandler(visitorClicksSignal, (clicks, rulesVersion) => visitor.receive(clicks, rulesVersion));
   setHandler(visitorStateQuery, () => visitor.view());
 
@@ -83,19 +96,40 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
       if (await condition(() => visitor.hasPending, absence ? Math.max(1, absenceMs) : idleTimeoutMs(visitor))) continue;
       if (!absence) {
         await condition(allHandlersFinished);
+        await record(visitor.closeOut());
+        // Clicks that came while it recorded keep the visitor's workflow going.
+        if (visitor.hasPending) continue;
         return visitor.view();
       }
       processed = visitor.passPendingAbsence();
     }
-    const { offers, transitions } = processed;
-    // The offer goes out before the log says so; both run once per batch, not per click.
+    // In the same workflow task as the batch's first activity: no task of its own.
+    keepState(visitor.state);
+    const { offers, transitions, measures } = processed;
+    // The offer goes out before the log says so; all run once per batch, not per click.
     if (offers.length > 0) await sendOffers(offers);
     if (transitions.length > 0) await transitionLog()(transitions);
+    await record(measures);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof visitorOfferWorkflow>(visitor.continueAsNewInput());
     }
   }
+}
+
+async function record(measures: OfferMeasures): Promise<void> {
+  if (measures.outcomes.length > 0 || measures.nearMisses.length > 0) await recordMeasures(measures);
+}
+
+/** Keeps the visitor's state in the input's search attribute (carried across continue-as-new by the server), when it changed. */
+function stateAttribute({ offerStateAttribute: name }: VisitorOfferInput): (state: string) => void {
+  if (name === undefined || !patched(OFFER_STATE_SEARCH_ATTRIBUTE)) return () => {};
+  let kept = workflowInfo().searchAttributes[name]?.[0];
+  return (state) => {
+    if (state === kept) return;
+    upsertSearchAttributes({ [name]: [state] });
+    kept = state;
+  };
 }
 
 /** A newer rule set the clicks' signal named is loaded first; then the clicks run through the machine. */

@@ -8,8 +8,8 @@ import { latestCommittedValue } from '../latest-record';
 import type { Config } from '../../lib/config';
 import { batchCommitted, offerTransactionalId } from '../../lib/offers/offer-identity';
 import type { RuleSetVersion } from '../../lib/offers/rule-sets';
-import type { TransitionLogEntry } from '../../lib/offers/visitor-offers';
-import { STATE_MACHINE_LOG_KEY, STATE_MACHINE_LOG_LENGTH } from '../../lib/redis-keys';
+import type { OfferMeasures, TransitionLogEntry } from '../../lib/offers/visitor-offers';
+import { NEAR_MISSES_KEY, NEAR_MISSES_LENGTH, STATE_MACHINE_LOG_KEY, STATE_MACHINE_LOG_LENGTH, UPLIFT_OFFERS_KEY, upliftVisitorsKey } from '../../lib/redis-keys';
 import { parseOffer, type Offer } from '../../lib/schema';
 
 /** How far the clocks of workers (which stamp records) and Temporal (which schedules) may differ. */
@@ -23,6 +23,8 @@ export interface OfferActivities {
   logTransitions(entries: TransitionLogEntry[]): Promise<void>;
   /** A published rule-set version, from the offer-rules workflow; null if it has no such version. */
   loadRuleSet(version: number): Promise<RuleSetVersion | null>;
+  /** Adds offer outcomes to the uplift counters and near misses to their list; writing the same twice counts once. */
+  recordMeasures(measures: OfferMeasures): Promise<void>;
 }
 
 /** The offer activities of a worker process: offers go to Kafka in transactions, the log to its Redis. */
@@ -69,6 +71,16 @@ export function createOfferActivities({ config, kafka, redis, temporal }: { conf
     },
     loadRuleSet(version) {
       return ruleSetVersion(temporal, config.temporal, version);
+    },
+    async recordMeasures({ outcomes, nearMisses }) {
+      const pipeline = redis.pipeline();
+      for (const o of outcomes) {
+        pipeline.sadd(UPLIFT_OFFERS_KEY, JSON.stringify([o.rules, o.offerId]));
+        pipeline.sadd(upliftVisitorsKey(o), o.userId);
+      }
+      for (const miss of nearMisses) pipeline.zadd(NEAR_MISSES_KEY, miss.at, JSON.stringify(miss));
+      if (nearMisses.length > 0) pipeline.zremrangebyrank(NEAR_MISSES_KEY, 0, -NEAR_MISSES_LENGTH - 1);
+      for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
     },
   };
 }

@@ -25,6 +25,8 @@ export interface DetectionFeedDeps {
   /** The current published rule set, or null when none is; asked at most once a second. */
   currentRuleSet?: () => Promise<RuleSetVersion | null>;
   visitorIdleMs: number;
+  /** The search attribute visitor workflows keep their offer state in (config.offers.stateSearchAttribute); absent: none. */
+  offerStateAttribute?: string | null;
 }
 
 /** How often the feed asks for the current rule set: a published version reaches visitors' next clicks within about this long. */
@@ -57,7 +59,7 @@ export interface DetectionFeedTotals {
  * nothing for a visitor with none.
  */
 export function detectionProcessor(
-  { config, temporal, rules, currentRuleSet, visitorIdleMs }: Omit<DetectionFeedDeps, 'kafka'>,
+  { config, temporal, rules, currentRuleSet, visitorIdleMs, offerStateAttribute }: Omit<DetectionFeedDeps, 'kafka'>,
   { running, ruleSet }: { running: RunningVisitors; ruleSet: RuleSetVersion | null },
 ): Processor {
   let current: Pick<RuleSetVersion, 'version' | 'rules'> = ruleSet ?? { version: 0, rules };
@@ -82,7 +84,13 @@ export function detectionProcessor(
         throw err;
       }
     }
-    const input: VisitorOfferInput = { userId, rules: current.rules, rulesVersion: current.version, idleTimeoutMs: visitorIdleMs };
+    const input: VisitorOfferInput = {
+      userId,
+      rules: current.rules,
+      rulesVersion: current.version,
+      idleTimeoutMs: visitorIdleMs,
+      ...(offerStateAttribute ? { offerStateAttribute } : {}),
+    };
     await temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, {
       taskQueue: config.temporal.visitorTaskQueue,
       workflowId: visitorOfferWorkflowId(userId),

@@ -20,7 +20,7 @@
  * on time to extend it; buckets are evicted once out of the longest window. The merged `asOf` is
  * never older than any partition's stream time, so nothing evicted could fall in a window.
  */
-import { BOT_DEVICE, HUMAN_DEVICE_TYPES, type EnrichedClick, type HumanDeviceType } from '../schema';
+import { BOT_DEVICE, HUMAN_DEVICE_TYPES, isPageView, type EnrichedClick, type HumanDeviceType } from '../schema';
 import type { StateChange } from '../state-change';
 import type { LastSeenMinute, MinuteSummary, PartitionSnapshot, ProductCount, VisitorSighting } from './partial';
 import { newestClickFirst, newestVisitorFirst } from './recency';
@@ -121,6 +121,11 @@ export class PartitionAggregates {
       const minuteMoved = bucketOf(click.timestamp, MINUTE_MS) > bucketOf(this.progress.streamTime, MINUTE_MS);
       this.progress.streamTime = click.timestamp;
       if (minuteMoved) this.evict();
+    }
+    // Basket, buy and offer answers are no page views: they move time on and show in the raw feed only.
+    if (!isPageView(click)) {
+      this.offerClick(click);
+      return;
     }
     if (this.isLate(click.timestamp)) {
       this.progress.late++;

@@ -51,5 +51,7 @@ export function enrichClick(click: ClickEvent, ctx: ClickContext): Parsed<Enrich
     deviceType: ctx.deviceType,
   };
   if (click.originalTimestamp !== undefined) enriched.originalTimestamp = click.originalTimestamp;
+  if (click.kind !== undefined) enriched.kind = click.kind;
+  if (click.offerId !== undefined) enriched.offerId = click.offerId;
   return { ok: true, value: enriched };
 }

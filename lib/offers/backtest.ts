@@ -4,7 +4,7 @@
  * over the visitor's clicks in order. Plain: the backtest activity feeds it from
  * `enriched-click-data`, unit tests feed it directly.
  */
-import { BOT_DEVICE, type EnrichedClick } from '../schema';
+import { BOT_DEVICE, isPageView, type EnrichedClick } from '../schema';
 import type { OfferRules } from './offer-rules';
 import { OfferStateMachine, type StepResult, type Suppression, type VisitorClick } from './offer-state-machine';
 
@@ -98,6 +98,8 @@ export class Backtest {
 
   /** One click, in its visitor's order (a partition's offset order keeps it). */
   add(click: EnrichedClick): void {
+    // What a visitor did with a basket or an offer is no page view: the rules never see it.
+    if (!isPageView(click)) return;
     if (click.deviceType === BOT_DEVICE) {
       this.botClicks += 1;
       return;

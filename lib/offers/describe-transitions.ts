@@ -9,8 +9,8 @@ import type { TransitionLogEntry } from './visitor-offers';
 export interface TransitionWords {
   /** What the visitor did, e.g. "viewed a different clothing item". */
   text: string;
-  /** `offer`: the offer state was reached; `start-over`: back to the initial state. */
-  kind: 'step' | 'offer' | 'start-over';
+  /** `offer`: the offer state was reached; `held-out`: reached by a visitor of the holdout, so no offer; `start-over`: back to the initial state. */
+  kind: 'step' | 'offer' | 'held-out' | 'start-over';
   /** How many steps from the initial state this state is, and the offer state (shortest paths); null if unreachable. */
   step: number | null;
   steps: number | null;
@@ -22,7 +22,7 @@ function viewed(rules: OfferRules, state: string, category: string): string {
   return conditions.size === 1 ? viewWords(category, [...conditions][0]) : category;
 }
 
-export function describeTransition(rules: OfferRules, entry: Pick<TransitionLogEntry, 'state' | 'category'>): TransitionWords {
+export function describeTransition(rules: OfferRules, entry: Pick<TransitionLogEntry, 'state' | 'category' | 'heldOut'>): TransitionWords {
   const paths = shortestPaths(rules);
   const steps = paths.get(rules.offerState)?.length ?? null;
   const step = paths.get(entry.state)?.length ?? null;
@@ -31,6 +31,7 @@ export function describeTransition(rules: OfferRules, entry: Pick<TransitionLogE
     return { text: `viewed ${entry.category}: started over`, kind: 'start-over', step, steps };
   }
   const what = `viewed ${viewed(rules, entry.state, entry.category)}`;
+  if (entry.state === rules.offerState && entry.heldOut) return { text: `${what}: qualified, held out (no offer sent)`, kind: 'held-out', step, steps };
   if (entry.state === rules.offerState) return { text: `${what}: offer`, kind: 'offer', step, steps };
   return { text: step !== null && steps !== null ? `${what} (step ${step} of ${steps})` : what, kind: 'step', step, steps };
 }

@@ -4,9 +4,10 @@
  * initial state either, if the visitor may be in a sequence already: their age or gender may have
  * changed since it started, and the original resets or continues the sequence on such a click as
  * on any other. Only clicks of a visitor with no workflow running and no way to start a sequence
- * can be left out; and bots' clicks, which never reach offer detection.
+ * can be left out; and bots' clicks, which never reach offer detection. What a visitor did with the
+ * basket or an offer goes only to a workflow that may be running: it measures the offers it made.
  */
-import { BOT_DEVICE, parseEnrichedClick } from '../schema';
+import { BOT_DEVICE, isPageView, parseEnrichedClick } from '../schema';
 import { fitsDemographics, type OfferRules } from './offer-rules';
 import type { VisitorClick } from './offer-state-machine';
 
@@ -48,14 +49,15 @@ export function clicksByVisitor(
       rejected.push({ offset: m.offset, reason: parsed.reason });
       continue;
     }
-    const { userId, clickId, productId, category, gender, age, timestamp, deviceType } = parsed.value;
-    const starts = mayStartSequence(rules, { gender, age });
+    const { userId, clickId, productId, category, gender, age, timestamp, deviceType, kind, offerId } = parsed.value;
+    const view = isPageView(parsed.value);
+    const starts = view && mayStartSequence(rules, { gender, age });
     const batch = byVisitor.get(userId) ?? (starts || mayBeRunning(userId) ? { clicks: [], mayStart: false } : undefined);
     if (deviceType === BOT_DEVICE || !batch) {
       dropped += 1;
       continue;
     }
-    batch.clicks.push({ clickId, productId, category, gender, age, timestamp });
+    batch.clicks.push(view ? { clickId, productId, category, gender, age, timestamp } : { clickId, productId, category, gender, age, timestamp, kind, ...(offerId ? { offerId } : {}) });
     batch.mayStart ||= starts;
     byVisitor.set(userId, batch);
     if (!firstOffsets.has(userId)) firstOffsets.set(userId, m.offset);

@@ -6,19 +6,11 @@
  * (the workflow computes it on every replay) and never shorter than the configured timeout, which
  * must stay at least the rules' window.
  */
+import { fnv1a } from '../fnv1a';
 
 /** Share of the idle timeout the completions spread over: 30 minutes idle, spread over the next 6. */
 export const IDLE_SPREAD_FRACTION = 0.2;
 
-/** FNV-1a over the id's UTF-16 code units: fast, stable across platforms, well mixed for similar ids. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /** The visitor's idle timeout: `idleTimeoutMs` plus a delay in [0, IDLE_SPREAD_FRACTION × idleTimeoutMs) fixed by `userId`. */
 export function spreadIdleTimeoutMs(userId: string, idleTimeoutMs: number): number {

@@ -74,6 +74,11 @@ export interface OfferRules {
   cooldownMinutes?: number;
   /** At most this many offers per visitor per UTC day (event time). */
   maxOffersPerDay?: number;
+  /**
+   * Percent of visitors (fixed per visitor, lib/offers/holdout.ts) who qualify but get no offer:
+   * the control group the offer's uplift is measured against. Absent: 0.
+   */
+  holdoutPercent?: number;
 }
 
 /** The original shop's rule: clothing, then shoes, then other clothing, within 30 minutes. */

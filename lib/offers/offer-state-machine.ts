@@ -7,8 +7,11 @@
 import type { EnrichedClick, Gender, OfferStep } from '../schema';
 import { fitsDemographics, type Absence, type OfferRules, type Transition } from './offer-rules';
 
-/** What the machine needs of a click; the feed sends only this, to keep histories small. */
-export type VisitorClick = Pick<EnrichedClick, 'clickId' | 'productId' | 'category' | 'gender' | 'age' | 'timestamp'>;
+/**
+ * What the visitor workflow needs of a click; the feed sends only this, to keep histories small.
+ * Page views (no `kind`) drive the machine; the rest measure its offers (lib/offers/offer-outcomes.ts).
+ */
+export type VisitorClick = Pick<EnrichedClick, 'clickId' | 'productId' | 'category' | 'gender' | 'age' | 'timestamp' | 'kind' | 'offerId'>;
 
 /** Clicks a sequence remembers for its offer's `clickIds`; a longer sequence keeps its last ones. */
 export const MAX_SEQUENCE_CLICKS = 50;

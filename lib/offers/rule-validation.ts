@@ -17,6 +17,8 @@ export const AGE_BOUNDS = { min: 0, max: 120 } as const;
 /** Up to 30 days. */
 export const COOLDOWN_MINUTES_BOUNDS = { min: 1, max: 30 * 24 * 60 } as const;
 export const OFFERS_PER_DAY_BOUNDS = { min: 1, max: 100 } as const;
+/** Above half, the visitors who get the offer would be the control group. */
+export const HOLDOUT_PERCENT_BOUNDS = { min: 0, max: 50 } as const;
 
 const NAME_CHARS = /^[\p{L}\p{N}_\- ]+$/u;
 const OFFER_ID_CHARS = /^[A-Za-z0-9_-]+$/;
@@ -93,7 +95,7 @@ function rules(input: unknown): OfferRules {
     input,
     '',
     ['name', 'initialState', 'offerState', 'windowMinutes', 'transitions', 'offerByGender'],
-    ['otherClicks', 'resets', 'absences', 'cooldownMinutes', 'maxOffersPerDay'],
+    ['otherClicks', 'resets', 'absences', 'cooldownMinutes', 'maxOffersPerDay', 'holdoutPercent'],
   );
   const ruleName = name(o.name, 'name');
   const initialState = name(o.initialState, 'initialState');
@@ -126,6 +128,7 @@ function rules(input: unknown): OfferRules {
   if (absences) parsed.absences = absences;
   if (o.cooldownMinutes !== undefined) parsed.cooldownMinutes = whole(o.cooldownMinutes, 'cooldownMinutes', COOLDOWN_MINUTES_BOUNDS);
   if (o.maxOffersPerDay !== undefined) parsed.maxOffersPerDay = whole(o.maxOffersPerDay, 'maxOffersPerDay', OFFERS_PER_DAY_BOUNDS);
+  if (o.holdoutPercent !== undefined) parsed.holdoutPercent = whole(o.holdoutPercent, 'holdoutPercent', HOLDOUT_PERCENT_BOUNDS);
   return parsed;
 }
 

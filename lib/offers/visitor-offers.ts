@@ -3,10 +3,13 @@
  * query, the activities and continue-as-new to it. It deduplicates clicks by id (the feed delivers
  * at least once), runs them through the state machine, and keeps a short memory for the query.
  */
-import type { Offer } from '../schema';
+import { isPageView, type Offer } from '../schema';
 import { explainSteps } from './explain-offer';
+import { isHeldOut } from './holdout';
 import { spreadIdleTimeoutMs } from './idle-spread';
-import { OfferStateMachine, type FiredOffer, type MachineOptions, type MachineState, type VisitorClick } from './offer-state-machine';
+import { isOneStepShort, type NearMiss } from './near-miss';
+import { OfferOutcomes, type Exposure, type OfferOutcome } from './offer-outcomes';
+import { OfferStateMachine, type FiredOffer, type MachineOptions, type MachineState, type Sequence, type VisitorClick } from './offer-state-machine';
 import type { OfferRules } from './offer-rules';
 import type { RuleSetVersion } from './rule-sets';
 
@@ -28,6 +31,8 @@ export interface VisitorOfferInput {
   idleTimeoutMs: number;
   /** Default BATCHES_PER_RUN. */
   batchesPerRun?: number;
+  /** The Keyword search attribute the workflow keeps its offer state in; absent: none (and in workflows started before). */
+  offerStateAttribute?: string;
   /** Set by continue-as-new only. */
   carried?: CarriedVisitor;
 }
@@ -43,6 +48,16 @@ export interface CarriedVisitor {
   duplicatesIgnored: number;
   /** The newest event time the machine has seen: an absence's timer runs from here. Absent in runs carried from before. */
   clock?: number;
+  /** The offers this visitor qualified for, and what became of them. Absent in runs carried from before. */
+  exposures?: Exposure[];
+}
+
+export interface VisitorOptions extends MachineOptions {
+  /**
+   * Holdouts, offer outcomes and near misses (default). Off only where a workflow replays a
+   * history from before they existed: it sent every offer and recorded none of them.
+   */
+  measures?: boolean;
 }
 
 /** One line of the state-machine log (Redis stream `STATE_MACHINE_LOG_KEY`). */
@@ -56,12 +71,21 @@ export interface TransitionLogEntry {
   timestamp: number;
   /** As the dashboard shows it. */
   line: string;
+  /** The offer state was reached by a visitor of the holdout: no offer went out. */
+  heldOut?: boolean;
 }
 
-/** What processing the pending clicks produced: offers to send and transitions to log. */
+/** What processing the pending clicks produced: offers to send, transitions to log, and what to count. */
 export interface ProcessedClicks {
   offers: Offer[];
   transitions: TransitionLogEntry[];
+  measures: OfferMeasures;
+}
+
+/** What the workflow records for the dashboard's uplift and funnel panels. */
+export interface OfferMeasures {
+  outcomes: OfferOutcome[];
+  nearMisses: NearMiss[];
 }
 
 /** What the `visitorState` query answers. */
@@ -82,13 +106,20 @@ export interface VisitorView {
 
 type Memory = Omit<CarriedVisitor, 'machine'>;
 
+const MINUTE = 60_000;
+
+const nothingProcessed = (): ProcessedClicks => ({ offers: [], transitions: [], measures: { outcomes: [], nearMisses: [] } });
+
 const FRESH: Memory = { seenClickIds: [], pending: [], recentClicks: [], offersSent: [], clicksProcessed: 0, duplicatesIgnored: 0 };
 
 export class VisitorOffers {
   readonly userId: string;
   readonly idleTimeoutMs: number;
   private readonly batchesPerRun: number;
+  private readonly offerStateAttribute: string | undefined;
   private readonly machineOptions: MachineOptions;
+  private readonly measures: boolean;
+  private readonly outcomes: OfferOutcomes;
   private rules: OfferRules;
   private rulesVersion: number;
   /** The newest version a signal named. */
@@ -98,7 +129,7 @@ export class VisitorOffers {
   private readonly seen: Set<string>;
   private batchesThisRun = 0;
 
-  constructor(input: VisitorOfferInput, options: MachineOptions = {}) {
+  constructor(input: VisitorOfferInput, { measures = true, ...options }: VisitorOptions = {}) {
     this.userId = input.userId;
     this.rules = input.rules;
     this.rulesVersion = input.rulesVersion ?? 0;
@@ -106,9 +137,12 @@ export class VisitorOffers {
     this.machineOptions = options;
     this.idleTimeoutMs = input.idleTimeoutMs;
     this.batchesPerRun = input.batchesPerRun ?? BATCHES_PER_RUN;
+    this.offerStateAttribute = input.offerStateAttribute;
     const { machine, ...carried } = input.carried ?? { ...FRESH, machine: undefined };
     this.machine = new OfferStateMachine(input.rules, machine, options);
     this.carried = { ...carried, seenClickIds: [...carried.seenClickIds], pending: [...carried.pending] };
+    this.measures = measures;
+    this.outcomes = new OfferOutcomes(input.userId, carried.exposures);
     this.seen = new Set(carried.seenClickIds);
   }
 
@@ -167,17 +201,24 @@ export class VisitorOffers {
   /** Runs the queued clicks through the machine, in arrival order; an absence due before a click passes first. */
   processPending(): ProcessedClicks {
     const clicks = this.carried.pending.splice(0);
-    const out: ProcessedClicks = { offers: [], transitions: [] };
+    const out = nothingProcessed();
     for (const click of clicks) {
       this.passAbsence(click.timestamp, out);
-      const { entered, offer } = this.machine.step(click);
-      for (const state of entered) out.transitions.push(this.logEntry(state, click));
-      if (offer) out.offers.push(this.offer(offer, click.timestamp, `reached "${this.rules.offerState}"`));
+      if (!isPageView(click)) {
+        if (this.measures) out.measures.outcomes.push(...this.outcomes.record(click));
+      } else {
+        const before = this.machine.state;
+        const { entered, offer } = this.machine.step(click);
+        this.nearMissIfEnded(before, entered, click, out);
+        for (const state of entered) out.transitions.push(this.logEntry(state, click));
+        if (offer) this.qualified(offer, click.timestamp, `reached "${this.rules.offerState}"`, out);
+      }
       this.carried.clock = Math.max(this.carried.clock ?? 0, click.timestamp);
     }
     const { recentClicks, offersSent } = this.carried;
     this.carried.recentClicks = [...recentClicks, ...clicks].slice(-RECENT_CLICKS);
     this.carried.offersSent = [...offersSent, ...out.offers].slice(-RECENT_OFFERS);
+    this.carried.exposures = this.outcomes.exposures;
     this.carried.clicksProcessed += clicks.length;
     this.batchesThisRun += 1;
     return out;
@@ -194,11 +235,24 @@ export class VisitorOffers {
 
   /** The workflow's timer fired: the pending absence takes its step. */
   passPendingAbsence(): ProcessedClicks {
-    const out: ProcessedClicks = { offers: [], transitions: [] };
+    const out = nothingProcessed();
     const due = this.machine.absenceDue;
     if (due !== null) this.passAbsence(due, out);
     this.carried.offersSent = [...this.carried.offersSent, ...out.offers].slice(-RECENT_OFFERS);
+    this.carried.exposures = this.outcomes.exposures;
     return out;
+  }
+
+  /**
+   * The workflow goes idle: a sequence still standing one step short has run out of its window
+   * by then (the idle timeout is at least the window), a near miss nobody's click will reveal.
+   */
+  closeOut(): OfferMeasures {
+    const measures: OfferMeasures = { outcomes: [], nearMisses: [] };
+    const { state, sequence } = this.machine.state;
+    if (!this.measures || !sequence || !isOneStepShort(this.rules, state)) return measures;
+    measures.nearMisses.push(this.expired(state, sequence));
+    return measures;
   }
 
   private passAbsence(now: number, out: ProcessedClicks): void {
@@ -207,8 +261,39 @@ export class VisitorOffers {
     const { absence, at, after, result } = passed;
     const what = `${absence.minutes} minutes in "${absence.from}" without ${absence.category ? `a ${absence.category} view` : 'a click'}`;
     for (const state of result.entered) out.transitions.push(this.logEntry(state, { ...after, timestamp: at }, what));
-    if (result.offer) out.offers.push(this.offer(result.offer, at, what));
+    if (result.offer) this.qualified(result.offer, at, what, out);
     this.carried.clock = Math.max(this.carried.clock ?? 0, at);
+  }
+
+  /** The visitor qualified for an offer: it goes out, unless the visitor is in the rule set's holdout. */
+  private qualified(fired: FiredOffer, at: number, how: string, out: ProcessedClicks): void {
+    const heldOut = this.measures && isHeldOut(this.userId, this.rules);
+    if (!heldOut) out.offers.push(this.offer(fired, at, how));
+    if (!this.measures) return;
+    const group = heldOut ? 'holdout' : 'offered';
+    out.measures.outcomes.push(this.outcomes.qualified({ rules: this.rules.name, offerId: fired.offerId, group, at }));
+    const reached = out.transitions.at(-1);
+    if (heldOut && reached) {
+      reached.heldOut = true;
+      reached.line += ` (qualified for ${fired.offerId}, in the ${this.rules.holdoutPercent}% holdout: no offer sent)`;
+    }
+  }
+
+  /** A sequence that stood one step short of the offer and went back to the start: a near miss. */
+  private nearMissIfEnded(before: MachineState, entered: string[], click: VisitorClick, out: ProcessedClicks): void {
+    if (!this.measures || !before.sequence || !entered.includes(this.rules.initialState) || !isOneStepShort(this.rules, before.state)) return;
+    const { state, sequence } = before;
+    const expired = click.timestamp - sequence.startedAt > this.rules.windowMinutes * MINUTE;
+    out.measures.nearMisses.push(expired ? this.expired(state, sequence) : this.nearMiss(state, 'click', click.timestamp, click.clickId));
+  }
+
+  /** A sequence whose window ran out: the same near miss whether the next click or the idle close-out finds it. */
+  private expired(state: string, sequence: Sequence): NearMiss {
+    return this.nearMiss(state, 'window', sequence.startedAt + this.rules.windowMinutes * MINUTE, sequence.clickIds.at(-1) ?? '');
+  }
+
+  private nearMiss(state: string, endedBy: NearMiss['endedBy'], at: number, clickId: string): NearMiss {
+    return { userId: this.userId, rules: this.rules.name, version: this.rulesVersion, state, endedBy, at, clickId };
   }
 
   private offer({ offerId, clickIds, steps }: FiredOffer, timestamp: number, how: string): Offer {
@@ -225,6 +310,11 @@ export class VisitorOffers {
     };
   }
 
+  /** Where the visitor stands in the rules. */
+  get state(): string {
+    return this.machine.state.state;
+  }
+
   view(): VisitorView {
     const { state, sequence } = this.machine.state;
     const { recentClicks, offersSent, clicksProcessed, duplicatesIgnored } = this.carried;
@@ -233,8 +323,16 @@ export class VisitorOffers {
 
   /** The next run continues with the same rules, machine, memory and any clicks not processed yet. */
   continueAsNewInput(): VisitorOfferInput {
-    const { userId, rules, rulesVersion, idleTimeoutMs, batchesPerRun } = this;
-    return { userId, rules, ...(rulesVersion > 0 ? { rulesVersion } : {}), idleTimeoutMs, batchesPerRun, carried: { ...this.carried, machine: this.machine.state } };
+    const { userId, rules, rulesVersion, idleTimeoutMs, batchesPerRun, offerStateAttribute } = this;
+    return {
+      userId,
+      rules,
+      ...(rulesVersion > 0 ? { rulesVersion } : {}),
+      idleTimeoutMs,
+      batchesPerRun,
+      ...(offerStateAttribute !== undefined ? { offerStateAttribute } : {}),
+      carried: { ...this.carried, machine: this.machine.state },
+    };
   }
 
   /** `after`: what brought the visitor there when it was not a click (an absence). */

@@ -1,8 +1,9 @@
 /**
  * The shop's click API (`POST /api/clicks`): validates a request body from any front end and
- * turns it into the `ClickEvent` the clicks topic carries. Pure, so every rule is unit-tested.
+ * turns it into the `ClickEvent` the clicks topic carries: a page view, or what the visitor did
+ * with the basket or an offer (`kind`). Pure, so every rule is unit-tested.
  */
-import type { ClickEvent, Gender } from '../schema';
+import { CLICK_KINDS, OFFER_ANSWER_KINDS, type ClickEvent, type ClickKind, type Gender } from '../schema';
 import { parseJsonObjectBody, shown } from './json-body';
 import { isIpAddress, isUserAgent, isVisitorId } from './request-fields';
 
@@ -21,7 +22,14 @@ export interface ClickRequest {
   gender?: Gender;
   ip?: string;
   userAgent?: string;
+  /** Absent: a page view. */
+  kind?: Exclude<ClickKind, 'view'>;
+  /** The offer an `offer-taken` or `offer-dismissed` answers. */
+  offerId?: string;
 }
+
+/** Offer ids as the rules allow them (lib/offers/rule-validation.ts). */
+const OFFER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ClickRequestResult = { ok: true; value: ClickRequest } | { ok: false; status: 400 | 413 | 415; message: string };
 
@@ -41,7 +49,7 @@ export function normaliseGender(raw: unknown): Gender | 'unknown' | undefined {
 const USER_AGENT_RULE = `must be a User-Agent header value (products and comments, RFC 9110) of at most ${MAX_FIELD_LENGTH} characters`;
 const isAcceptedUserAgent = (v: string) => v.length <= MAX_FIELD_LENGTH && isUserAgent(v);
 
-const FIELDS = ['userId', 'productId', 'age', 'gender', 'ip', 'userAgent'] as const;
+const FIELDS = ['userId', 'productId', 'age', 'gender', 'ip', 'userAgent', 'kind', 'offerId'] as const;
 
 /**
  * Validates the content type, size and fields of a click request; a failure says which and why.
@@ -67,6 +75,12 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
   const optional = { ip: text('ip'), userAgent: text('userAgent') };
   if (given('ip') && !(optional.ip !== undefined && isIpAddress(optional.ip))) problems.push('ip must be an IPv4 or IPv6 address when given');
   if (given('userAgent') && !(optional.userAgent !== undefined && isAcceptedUserAgent(optional.userAgent))) problems.push(`userAgent ${USER_AGENT_RULE} when given`);
+  const kind = given('kind') ? o.kind : 'view';
+  if (!CLICK_KINDS.some((k) => k === kind)) problems.push(`kind must be one of ${CLICK_KINDS.join(', ')} when given`);
+  const answersOffer = OFFER_ANSWER_KINDS.some((k) => k === kind);
+  const offerId = text('offerId');
+  if (answersOffer && !(offerId && OFFER_ID.test(offerId))) problems.push(`offerId must be 1-64 letters, digits, - or _ for kind ${String(kind)}`);
+  if (!answersOffer && given('offerId')) problems.push('offerId is only for kind offer-taken or offer-dismissed');
   if (problems.length > 0) return { ok: false, status: 400, message: problems.join('; ') };
   return {
     ok: true,
@@ -77,6 +91,8 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
       ...(gender === 'M' || gender === 'F' ? { gender } : {}),
       ...(optional.ip ? { ip: optional.ip } : {}),
       ...(optional.userAgent ? { userAgent: optional.userAgent } : {}),
+      ...(kind !== 'view' ? { kind: kind as Exclude<ClickKind, 'view'> } : {}),
+      ...(answersOffer ? { offerId } : {}),
     },
   };
 }
@@ -125,5 +141,7 @@ export function shopClickEvent(
     ...(req.age !== undefined ? { age: req.age } : {}),
     ...(req.gender !== undefined ? { gender: req.gender } : {}),
     source: 'shop',
+    ...(req.kind !== undefined ? { kind: req.kind } : {}),
+    ...(req.offerId !== undefined ? { offerId: req.offerId } : {}),
   };
 }

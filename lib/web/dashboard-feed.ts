@@ -29,6 +29,7 @@ export function parseStateMachineLog(reply: [string, string[]][]): DashboardFeed
       clickId: f.clickId ?? '',
       timestamp: Number(f.timestamp ?? 0),
       line: f.line ?? '',
+      ...(f.heldOut === 'true' ? { heldOut: true } : {}),
     };
   });
 }

@@ -76,3 +76,18 @@ export function paceMarkers(starts: number[], bucketMs: number, changes: PaceCha
     return index < 0 ? [] : [{ index, label: paceText(pace) }];
   });
 }
+
+const points = (share: number) => {
+  const p = Math.round(share * 1000) / 10;
+  return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p).toFixed(1)}`;
+};
+
+/**
+ * An offer's uplift in words: "+10.0 points (95% CI −3.1 to +22.4): not shown yet", or what to
+ * wait for while a group is empty. An interval that holds zero shows no effect either way yet.
+ */
+export function upliftText(uplift: { difference: number; low: number; high: number } | null, holdout: number): string {
+  if (uplift === null) return holdout === 0 ? 'no holdout: set holdoutPercent in the rules to measure it' : 'waiting for offered visitors';
+  const verdict = uplift.low > 0 ? 'the offer helps' : uplift.high < 0 ? 'the offer hurts' : 'no clear effect yet';
+  return `${points(uplift.difference)} points (95% CI ${points(uplift.low)} to ${points(uplift.high)}): ${verdict}`;
+}

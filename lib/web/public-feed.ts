@@ -8,6 +8,7 @@ import type { TransitionLogEntry } from '../offers/visitor-offers';
 import type { DashboardAggregates } from '../redis-keys';
 import type { EnrichedClick } from '../schema';
 import type { DashboardFeed } from './dashboard-feed';
+import type { OfferFunnel } from '../offers/funnel';
 import { shortVisitorId } from './access';
 
 /** Who a feed is for: anyone, or the signed-in operator (`locals.operator`). */
@@ -58,6 +59,12 @@ export function feedAggregates(a: DashboardAggregates, audience: Audience): Publ
 export function feedTransition<T extends TransitionLogEntry>(entry: T, audience: Audience): T {
   const shown = visitorIdFor(audience, entry.userId);
   return { ...entry, userId: shown, line: entry.line.split(entry.userId).join(shown) };
+}
+
+/** The funnel as the audience may see it: near misses name visitors by their short id but for the operator. */
+export function feedFunnel(funnel: OfferFunnel, audience: Audience): OfferFunnel {
+  const latest = funnel.nearMisses.latest.map((m) => ({ ...m, userId: visitorIdFor(audience, m.userId), clickId: audience === 'operator' ? m.clickId : '' }));
+  return { ...funnel, nearMisses: { ...funnel.nearMisses, latest } };
 }
 
 export function feedFor(stored: StoredFeed, audience: Audience): DashboardFeed {

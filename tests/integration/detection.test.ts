@@ -15,9 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOfferActivities } from '../../activities/detection/offer-activities';
 import { runDetectionFeed } from '../../activities/detection/run-detection-feed';
 import { createKafka, ensureTopics } from '../../clients/kafka';
+import { readOfferFunnel } from '../../clients/offer-funnel';
 import { createRedis } from '../../clients/redis';
 import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
+import { visitorsQuery } from '../../lib/offers/funnel';
 import { visitorClicksSignal, visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import type { VisitorOfferInput, VisitorView } from '../../lib/offers/visitor-offers';
@@ -67,7 +69,7 @@ const produce = (...clicks: EnrichedClick[]) => producer.send({ topic: enrichedT
 function startFeed(rules: OfferRules, visitorIdleMs: number): () => Promise<void> {
   const stop = new AbortController();
   const log = { info: () => {}, warn: console.warn, error: console.error };
-  const done = runDetectionFeed({ config, kafka, temporal: client, rules, visitorIdleMs }, { signal: stop.signal, heartbeat: () => {}, log });
+  const done = runDetectionFeed({ config, kafka, temporal: client, rules, visitorIdleMs, offerStateAttribute: config.offers.stateSearchAttribute }, { signal: stop.signal, heartbeat: () => {}, log });
   return async () => {
     stop.abort();
     await done;
@@ -161,6 +163,32 @@ describe('offer detection', () => {
         `User ${ann.userId} entered state offer, clicked B, category clothing`,
       ]),
     );
+  });
+
+  it('keeps each visitor\'s offer state where the funnel and the Temporal UI count it, and records near misses', { timeout: 60_000 }, async () => {
+    const attribute = config.offers.stateSearchAttribute!;
+    const kim = visitor('F', 30); // stays one step short of the offer
+    const lou = visitor('M', 40); // one step short, then views books: a near miss
+    await produce(kim.click('clothing', 'A', 100), kim.click('shoes', 'S', 101), lou.click('clothing', 'A', 100), lou.click('shoes', 'S', 101), lou.click('books', 'K', 102));
+
+    const inShoes = await eventually('kim listed in shoes_visited', async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({ query: visitorsQuery(attribute, 'shoes_visited') })) ids.push(w.workflowId);
+      return ids.includes(visitorOfferWorkflowId(kim.userId)) ? ids : undefined;
+    }, 20_000);
+    await eventually('lou back at the start', async () => ((await stateOf(lou.userId)).recentClicks.length === 3 ? true : undefined), 15_000);
+    expect(inShoes).not.toContain(visitorOfferWorkflowId(lou.userId));
+    const funnel = await eventually('lou\'s near miss', async () => {
+      const f = await readOfferFunnel(client, redis, OFFER_RULES, attribute);
+      return f.nearMisses.latest.some((m) => m.userId === lou.userId) ? f : undefined;
+    }, 15_000);
+    expect(funnel.steps.map((st) => st.state)).toEqual(['clothes_visited', 'shoes_visited']);
+    expect(funnel.steps[1]!.visitors).toBeGreaterThanOrEqual(1);
+    expect(funnel.running).toBeGreaterThanOrEqual(2);
+    expect(funnel.nearMisses.latest.find((m) => m.userId === lou.userId)).toEqual({
+      userId: lou.userId, rules: OFFER_RULES.name, version: 0, state: 'shoes_visited', endedBy: 'click', at: T0 + 102 * MINUTE, clickId: `${lou.userId}-3`,
+    });
+    expect(funnel.nearMisses.count).toBeGreaterThanOrEqual(1);
   });
 
   it('sends no duplicate when the feed restarts mid-sequence and re-reads every click', { timeout: 60_000 }, async () => {

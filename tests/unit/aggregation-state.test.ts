@@ -105,6 +105,23 @@ describe('PartitionAggregates', () => {
     expect(s.sessions.reduce((n, b) => n + b.sessions, 0)).toBe(1);
   });
 
+  it('counts only page views as views: basket, buy and offer answers show in the raw clicks only', () => {
+    const s = aggregate([
+      click({ timestamp: at(10, 0, 5), productId: 'p1' }),
+      click({ timestamp: at(10, 0, 20), productId: 'p2', kind: 'basket' }),
+      click({ timestamp: at(10, 0, 30), productId: 'p2', kind: 'offer-taken', offerId: 'offer1' }),
+      click({ timestamp: at(10, 1, 10), productId: 'p2', userId: 'u2', kind: 'buy' }),
+    ]).snapshot();
+    expect(s.counted).toBe(4);
+    expect(s.streamTime).toBe(at(10, 1, 10));
+    expect(s.minutes.map((m) => [m.minute, m.views, m.bots])).toEqual([[at(10, 0), 1, 0]]);
+    expect(s.minutes[0]!.products.map((p) => p.productId)).toEqual(['p1']);
+    expect(s.rawClicks.map((c) => c.kind ?? 'view')).toEqual(['buy', 'offer-taken', 'basket', 'view']);
+    // u2 only bought: no visitor figure, no session.
+    expect(s.latestVisitors.map((v) => v.userId)).toEqual(['u1']);
+    expect(s.sessions.reduce((n, b) => n + b.sessions, 0)).toBe(1);
+  });
+
   it('counts sessions as gaps under 30 minutes: pages, duration, bounce, entry and exit pages (worked by hand)', () => {
     const state = aggregate([
       click({ userId: 'a', timestamp: at(10, 0), productId: 'p1' }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayProgress } from '../../lib/replay/click-replay';
-import { clocksText, durationText, paceMarkers, paceText, percentText, spanText } from '../../lib/web/dashboard-text';
+import { clocksText, durationText, paceMarkers, paceText, percentText, spanText, upliftText } from '../../lib/web/dashboard-text';
 
 const progress = (over: Partial<ReplayProgress>): ReplayProgress => ({
   file: 'data/clicks.csv',
@@ -68,5 +68,18 @@ describe('dashboard text', () => {
       { index: 3, label: '50 clicks/s' },
     ]);
     expect(paceMarkers([], 60_000, changes)).toEqual([]);
+  });
+});
+
+describe('upliftText', () => {
+  it('says the uplift in points with its interval and what it shows', () => {
+    expect(upliftText({ difference: 0.1, low: -0.031, high: 0.224 }, 10)).toBe('+10.0 points (95% CI −3.1 to +22.4): no clear effect yet');
+    expect(upliftText({ difference: 0.2, low: 0.0524, high: 0.3339 }, 80)).toBe('+20.0 points (95% CI +5.2 to +33.4): the offer helps');
+    expect(upliftText({ difference: -0.2, low: -0.3, high: -0.01 }, 80)).toBe('−20.0 points (95% CI −30.0 to −1.0): the offer hurts');
+  });
+
+  it('says what it waits for while a group is empty', () => {
+    expect(upliftText(null, 0)).toMatch(/^no holdout/);
+    expect(upliftText(null, 3)).toBe('waiting for offered visitors');
   });
 });

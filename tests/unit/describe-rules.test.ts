@@ -46,7 +46,8 @@ describe('an offer in a shopper\'s words', () => {
     );
     expect(offerMessage('offer2', [])).toBe("Thanks for browsing: 25% off women's shoes and dresses, just for you.");
     expect(offerMessage('offer77', ['A'])).not.toContain('offer77');
-    expect(offerCopy('offer77')).toEqual({ headline: 'A special offer', subject: 'on selected items' });
+    expect(offerCopy('offer77')).toEqual({ headline: 'A special offer', subject: 'on selected items', discountPercent: 10, categories: [] });
+    expect(offerCopy('offer1')).toEqual({ headline: '20% off', subject: "men's shoes and jackets", discountPercent: 20, categories: ['shoes', 'clothing'] });
     expect([listInWords([]), listInWords(['a']), listInWords(['a', 'b'])]).toEqual(['', 'a', 'a and b']);
   });
 });

@@ -3,7 +3,7 @@ import { ageAt } from '../../lib/enrichment/age';
 import { countryOf } from '../../lib/enrichment/country';
 import { deviceTypeOf, memoizedDeviceTypeOf } from '../../lib/enrichment/device-type';
 import { enrichClick, needsVisitorLookup } from '../../lib/enrichment/enrich-click';
-import type { ClickEvent } from '../../lib/schema';
+import { parseClickEvent, parseEnrichedClick, type ClickEvent } from '../../lib/schema';
 
 const UA = {
   chromeWindows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
@@ -104,6 +104,22 @@ describe('enrichClick', () => {
         deviceType: 'Mobile',
       },
     });
+  });
+
+  it('carries what a shop event is (basket, buy, offer answer) through to the enriched topic, and it reads back', () => {
+    const taken = { ...click, source: 'shop', kind: 'offer-taken', offerId: 'offer1' } as const;
+    const e = enrichClick(taken, { product: { category: 'shoes', title: 'Boot' }, visitor: undefined, country: 'Unknown', deviceType: 'Desktop' });
+    expect(e).toMatchObject({ ok: true, value: { kind: 'offer-taken', offerId: 'offer1', category: 'shoes' } });
+    expect(parseEnrichedClick(JSON.stringify(e.ok && e.value))).toEqual(e);
+    expect(parseClickEvent(JSON.stringify(taken))).toEqual({ ok: true, value: taken });
+    // A page view keeps the shape it always had: no kind.
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'view' }))).toEqual({ ok: true, value: click });
+  });
+
+  it('names a wrong kind or offer id of a shop event', () => {
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'wishlist' }))).toEqual({ ok: false, reason: 'kind must be one of view, basket, buy, offer-taken, offer-dismissed when given' });
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'offer-taken' }))).toEqual({ ok: false, reason: 'offerId must be a non-empty string for kind offer-taken' });
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'buy', offerId: 'offer1' }))).toEqual({ ok: false, reason: 'offerId is only for offer-taken and offer-dismissed' });
   });
 
   it('gives U / null for a known visitor who gave no gender or birthday', () => {

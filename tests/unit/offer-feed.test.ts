@@ -106,6 +106,20 @@ describe('clicksByVisitor', () => {
     ]);
     expect(dropped).toBe(1);
   });
+
+  it('sends a shop event only to a workflow that may be running, never starting one, with its kind', () => {
+    const basket = (id: string, userId: string, extra: Partial<EnrichedClick>) => JSON.stringify({ ...JSON.parse(enriched(id, userId, 'clothing', 'M', 40)), ...extra });
+    const { byVisitor, dropped } = clicksByVisitor(
+      [
+        message(basket('1', 'ivy', { kind: 'buy' }), 0), // not running: nothing to attribute it to
+        message(basket('2', 'jon', { kind: 'offer-taken', offerId: 'offer1' }), 1), // running
+      ],
+      OFFER_RULES,
+      (userId) => userId === 'jon',
+    );
+    expect([...byVisitor]).toEqual([['jon', { mayStart: false, clicks: [expect.objectContaining({ clickId: '2', kind: 'offer-taken', offerId: 'offer1' })] }]]);
+    expect(dropped).toBe(1);
+  });
 });
 
 describe('RunningVisitors', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
-import { parseOfferRules, COOLDOWN_MINUTES_BOUNDS, MAX_TRANSITIONS, OFFERS_PER_DAY_BOUNDS, WINDOW_MINUTES_BOUNDS } from '../../lib/offers/rule-validation';
+import { parseOfferRules, COOLDOWN_MINUTES_BOUNDS, HOLDOUT_PERCENT_BOUNDS, MAX_TRANSITIONS, OFFERS_PER_DAY_BOUNDS, WINDOW_MINUTES_BOUNDS } from '../../lib/offers/rule-validation';
 import { CATEGORIES } from '../../lib/schema';
 
 /** The default rules with some top-level fields replaced, as an operator might send them. */
@@ -251,6 +251,7 @@ const FULL_RULES: OfferRules = {
   ],
   cooldownMinutes: 24 * 60,
   maxOffersPerDay: 3,
+  holdoutPercent: 10,
 };
 
 const withFull = (patch: Record<string, unknown>): unknown => ({ ...FULL_RULES, ...patch });
@@ -412,6 +413,9 @@ describe('parseOfferRules: step conditions, resets, absences and offer limits', 
       ['maxOffersPerDay', 0, 'maxOffersPerDay: must be a whole number from 1 to 100, got 0'],
       ['maxOffersPerDay', OFFERS_PER_DAY_BOUNDS.max + 1, 'maxOffersPerDay: must be a whole number from 1 to 100, got 101'],
       ['maxOffersPerDay', '3', 'maxOffersPerDay: must be a whole number from 1 to 100, got "3"'],
+      ['holdoutPercent', -1, 'holdoutPercent: must be a whole number from 0 to 50, got -1'],
+      ['holdoutPercent', HOLDOUT_PERCENT_BOUNDS.max + 1, 'holdoutPercent: must be a whole number from 0 to 50, got 51'],
+      ['holdoutPercent', 12.5, 'holdoutPercent: must be a whole number from 0 to 50, got 12.5'],
     ])('refuses %s of %s', (field, n, expected) => {
       expect(reason(withRules({ [field]: n }))).toContain(expected);
     });
@@ -419,6 +423,7 @@ describe('parseOfferRules: step conditions, resets, absences and offer limits', 
     it('accepts both bounds', () => {
       for (const n of [COOLDOWN_MINUTES_BOUNDS.min, COOLDOWN_MINUTES_BOUNDS.max]) expect(value(withRules({ cooldownMinutes: n })).cooldownMinutes).toBe(n);
       for (const n of [OFFERS_PER_DAY_BOUNDS.min, OFFERS_PER_DAY_BOUNDS.max]) expect(value(withRules({ maxOffersPerDay: n })).maxOffersPerDay).toBe(n);
+      for (const n of [HOLDOUT_PERCENT_BOUNDS.min, HOLDOUT_PERCENT_BOUNDS.max]) expect(value(withRules({ holdoutPercent: n })).holdoutPercent).toBe(n);
       expect(COOLDOWN_MINUTES_BOUNDS.max).toBe(30 * 24 * 60);
     });
   });

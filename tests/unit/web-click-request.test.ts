@@ -98,6 +98,30 @@ describe('POST /api/clicks body', () => {
     expect(shopClickEvent({ ...parsed.value, ip: '1.1.1.1', userAgent: 'x' }, from)).toMatchObject({ ip: '1.1.1.1', userAgent: 'x' });
   });
 
+  it('takes basket, buy and offer answers beside page views, each a click the topic accepts', () => {
+    const from = { userId: valid.userId, clickId: 'c-2', timestamp: 1_700_000_000_000, ip: '10.0.0.1', userAgent: 'Mozilla/5.0' };
+    for (const extra of [{ kind: 'basket' }, { kind: 'buy' }, { kind: 'offer-taken', offerId: 'offer1' }, { kind: 'offer-dismissed', offerId: 'offer_2-b' }]) {
+      const parsed = parse(JSON_TYPE, body({ ...valid, ...extra }));
+      if (!parsed.ok) throw new Error(parsed.message);
+      const click = shopClickEvent(parsed.value, from);
+      expect(click).toMatchObject(extra);
+      expect(parseClickEvent(JSON.stringify(click))).toEqual({ ok: true, value: click });
+    }
+    // A page view named as such keeps the shape of one without a kind.
+    const view = parse(JSON_TYPE, body({ ...valid, kind: 'view' }));
+    expect(view.ok && 'kind' in view.value).toBe(false);
+  });
+
+  it.each([
+    [{ kind: 'wishlist' }, 'kind must be one of view, basket, buy, offer-taken, offer-dismissed when given'],
+    [{ kind: 'offer-taken' }, 'offerId must be 1-64 letters, digits, - or _ for kind offer-taken'],
+    [{ kind: 'offer-dismissed', offerId: '<script>' }, 'offerId must be 1-64 letters, digits, - or _ for kind offer-dismissed'],
+    [{ kind: 'buy', offerId: 'offer1' }, 'offerId is only for kind offer-taken or offer-dismissed'],
+    [{ offerId: 'offer1' }, 'offerId is only for kind offer-taken or offer-dismissed'],
+  ])('answers 400 for %j', (extra, message) => {
+    expect(parse(JSON_TYPE, body({ ...valid, ...extra }))).toEqual({ ok: false, status: 400, message });
+  });
+
   it('takes the visitor from the browser cookie, lets the operator name any, and refuses a browser naming another', () => {
     const mine = '5F2D9C1A-8E4B-4C3D-9A7B-1E2F3A4B5C6D';
     expect(clickVisitor(undefined, { operator: false, visitorId: mine })).toEqual({ ok: true, userId: mine });

@@ -10,12 +10,13 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { OfferActivities } from '../../activities/detection/offer-activities';
+import { isHeldOut } from '../../lib/offers/holdout';
 import { spreadIdleTimeoutMs } from '../../lib/offers/idle-spread';
 import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import type { RuleSetVersion } from '../../lib/offers/rule-sets';
-import type { TransitionLogEntry, VisitorOfferInput, VisitorView } from '../../lib/offers/visitor-offers';
+import type { OfferMeasures, TransitionLogEntry, VisitorOfferInput, VisitorView } from '../../lib/offers/visitor-offers';
 import type { Gender, Offer } from '../../lib/schema';
 import type { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { bundle, eventually, outcome, runChain, uniqueName, useTestServer } from './support';
@@ -29,6 +30,7 @@ const taskQueue = 'visitor-offers-test';
 /** What the mocked activities were called with, one entry per call. */
 const sendOffersCalls: Offer[][] = [];
 const logTransitionsCalls: TransitionLogEntry[][] = [];
+const recordMeasuresCalls: OfferMeasures[] = [];
 /** What the mocked offer-rules workflow holds. */
 const publishedRuleSets: RuleSetVersion[] = [];
 
@@ -41,6 +43,9 @@ const activities: OfferActivities = {
   },
   async loadRuleSet(version) {
     return publishedRuleSets.find((s) => s.version === version) ?? null;
+  },
+  async recordMeasures(measures) {
+    recordMeasuresCalls.push(measures);
   },
 };
 
@@ -180,6 +185,35 @@ describe('visitor offer workflow', () => {
     const timers = events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED).map((e) => durationMs(e.timerStartedEventAttributes?.startToFireTimeout));
     // The wait for the first click, the absence's 9 minutes left after the book at minute 1, then the idle wait.
     expect(timers).toEqual([spreadIdleTimeoutMs(ivy.userId, IDLE_MS), 9 * MINUTE, spreadIdleTimeoutMs(ivy.userId, IDLE_MS)]);
+  });
+
+  it('holds the offer back from a visitor of the holdout, records what became of offers, and a near miss when it goes idle', async () => {
+    const rules = { ...OFFER_RULES, holdoutPercent: 50 };
+    const candidates = Array.from({ length: 40 }, () => visitor('M', 40));
+    const held = candidates.find((v) => isHeldOut(v.userId, rules))!;
+    const sent = candidates.find((v) => !isHeldOut(v.userId, rules))!;
+    const t0 = await env.currentTimeMs();
+    const shopEvent = (v: typeof held, kind: NonNullable<VisitorClick['kind']>, at: number, offerId?: string): VisitorClick => ({ ...v.click('shoes', 'S2', at), kind, ...(offerId ? { offerId } : {}) });
+    const measuresOf = (userId: string) => recordMeasuresCalls.flatMap((m) => [...m.outcomes.filter((o) => o.userId === userId).map((o) => `${o.group}:${o.stage}`), ...m.nearMisses.filter((n) => n.userId === userId).map((n) => `near miss in ${n.state} (${n.endedBy})`)]);
+
+    const heldHandle = await start({ userId: held.userId, rules });
+    await click(heldHandle, [held.click('clothing', 'A', t0), held.click('shoes', 'S', t0 + MINUTE), held.click('clothing', 'B', t0 + 2 * MINUTE), shopEvent(held, 'buy', t0 + 3 * MINUTE)], 4);
+    const sentHandle = await start({ userId: sent.userId, rules });
+    const sentClicks = [sent.click('clothing', 'A', t0), sent.click('shoes', 'S', t0 + MINUTE), sent.click('clothing', 'B', t0 + 2 * MINUTE)];
+    await click(sentHandle, [...sentClicks, shopEvent(sent, 'offer-taken', t0 + 3 * MINUTE, 'offer1'), shopEvent(sent, 'buy', t0 + 4 * MINUTE)], 5);
+    // Then clothing and shoes again: one step short when the visitor goes idle.
+    await click(sentHandle, [sent.click('clothing', 'C', t0 + 5 * MINUTE), sent.click('shoes', 'S3', t0 + 6 * MINUTE)], 7);
+
+    await eventually('the measures recorded', () => (measuresOf(held.userId).length >= 2 && measuresOf(sent.userId).length >= 3 ? true : undefined));
+    expect(offersTo(held.userId)).toEqual([]);
+    expect(measuresOf(held.userId)).toEqual(['holdout:qualified', 'holdout:bought']);
+    expect(logTransitionsCalls.flat().find((e) => e.userId === held.userId && e.state === 'offer')).toMatchObject({ heldOut: true });
+    expect(offersTo(sent.userId).flat().map((o) => o.offerId)).toEqual(['offer1']);
+    expect(measuresOf(sent.userId)).toEqual(['offered:qualified', 'offered:taken', 'offered:bought']);
+
+    await env.sleep(spreadIdleTimeoutMs(sent.userId, IDLE_MS) + MINUTE);
+    expect(await outcome(sentHandle)).toMatchObject({ status: 'COMPLETED', result: { state: 'shoes_visited', clicksProcessed: 7 } });
+    expect(measuresOf(sent.userId)).toEqual(['offered:qualified', 'offered:taken', 'offered:bought', 'near miss in shoes_visited (window)']);
   });
 
   it('completes after its idle timeout plus its spread, not before; a click restarts the wait', async () => {

@@ -1,7 +1,8 @@
 /**
- * Sends a product view to POST /api/clicks (the server takes the visitor from this browser's
- * cookie), and remembers which product each accepted click was, so an offer's click ids can be
- * told back to the shopper as the products they looked at.
+ * Sends a product view, or what the visitor did with the basket or an offer, to POST /api/clicks
+ * (the server takes the visitor from this browser's cookie), and remembers which product each
+ * accepted view was, so an offer's click ids can be told back to the shopper as the products they
+ * looked at.
  */
 import { browser } from '$app/environment';
 import { profileClickFields, type VisitorProfile } from '$shared/lib/web/visitor-identity';
@@ -37,20 +38,33 @@ export function viewedTitles(clickIds: readonly string[]): string[] {
   return clickIds.map((id) => byClick.get(id)).filter((t): t is string => t !== undefined);
 }
 
-export async function sendProductView(who: VisitorProfile, product: { id: string; title: string }): Promise<ClickStatus> {
+/** What a visitor did with the basket or an offer, beside page views. */
+export type ShopEvent =
+  | { kind: 'basket' | 'buy'; productId: string }
+  | { kind: 'offer-taken' | 'offer-dismissed'; productId: string; offerId: string };
+
+/** Posts a click of this browser's visitor; its id when accepted. */
+async function postClick(who: VisitorProfile, fields: Record<string, string>): Promise<{ status: ClickStatus; clickId?: string }> {
   try {
     const res = await fetch('/api/clicks', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ productId: product.id, ...profileClickFields(who) }),
+      body: JSON.stringify({ ...fields, ...profileClickFields(who) }),
     });
     const body = (await res.json().catch(() => ({}))) as { error?: string; clickId?: string };
-    if (res.status === 202) {
-      if (body.clickId) rememberView(body.clickId, product.title);
-      return { state: 'sent' };
-    }
-    return { state: 'failed', message: body.error ?? `HTTP ${res.status}` };
+    if (res.status === 202) return { status: { state: 'sent' }, ...(body.clickId ? { clickId: body.clickId } : {}) };
+    return { status: { state: 'failed', message: body.error ?? `HTTP ${res.status}` } };
   } catch (err) {
-    return { state: 'failed', message: (err as Error).message };
+    return { status: { state: 'failed', message: (err as Error).message } };
   }
+}
+
+export async function sendProductView(who: VisitorProfile, product: { id: string; title: string }): Promise<ClickStatus> {
+  const { status, clickId } = await postClick(who, { productId: product.id });
+  if (clickId) rememberView(clickId, product.title);
+  return status;
+}
+
+export async function sendShopEvent(who: VisitorProfile, event: ShopEvent): Promise<ClickStatus> {
+  return (await postClick(who, event)).status;
 }

@@ -1,28 +1,45 @@
 import type { PageServerLoad } from './$types';
-import type { DashboardFeed } from '$shared/lib/web/dashboard-feed';
-import { audienceOf, type Audience } from '$shared/lib/web/public-feed';
+import { audienceOf, feedFunnel } from '$shared/lib/web/public-feed';
 import { config, dashboardHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
+import { currentRules } from '$lib/server/current-rules';
+import { currentFunnel } from '$lib/server/funnel';
+import { currentUplift } from '$lib/server/uplift';
 
 /** The first paint waits this long for the current figures; past it the page renders empty and the stream fills it. */
 const FIRST_FEED_WAIT_MS = 1_500;
 
-async function currentFeed(audience: Audience): Promise<DashboardFeed | null> {
+/** What answers in time for the first paint, else null. */
+async function forFirstPaint<T>(reading: Promise<T>): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), FIRST_FEED_WAIT_MS)));
   try {
-    // Redis or Temporal down: the stream says so once the page is open, as it did before.
-    return await Promise.race([dashboardHub.read(audience).catch(() => null), late]);
+    // Redis or Temporal down: the stream (or the panel's polling) says so once the page is open.
+    return await Promise.race([reading.catch(() => null), late]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-export const load: PageServerLoad = async ({ locals }) => ({
-  temporalUi: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
-  replayWorkflowId: config.web.replayWorkflowId,
+export const load: PageServerLoad = async ({ locals }) => {
   // The audience its stream will have: the operator's ids are whole from the first paint on.
-  feed: await currentFeed(audienceOf(locals.operator)),
-  // The state-machine log names products by id: the catalogue's few titles go once with the page, not with every entry.
-  productTitles: Object.fromEntries(getCatalogue().products.map((p) => [p.id, p.title])),
-});
+  const audience = audienceOf(locals.operator);
+  // Side by side, so a slow part costs the first paint its wait once, not once per part.
+  const [feed, uplift, funnel, rules] = await Promise.all([
+    forFirstPaint(dashboardHub.read(audience)),
+    forFirstPaint(currentUplift()),
+    forFirstPaint(currentFunnel().then((f) => f && feedFunnel(f, audience))),
+    currentRules(),
+  ]);
+  return {
+    temporalUi: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
+    replayWorkflowId: config.web.replayWorkflowId,
+    feed,
+    uplift,
+    funnel,
+    offerStateAttribute: config.offers.stateSearchAttribute,
+    rules,
+    // The state-machine log names products by id: the catalogue's few titles go once with the page, not with every entry.
+    productTitles: Object.fromEntries(getCatalogue().products.map((p) => [p.id, p.title])),
+  };
+};
