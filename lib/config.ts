@@ -44,10 +44,10 @@ function integer(min: number, max: number) {
 
 const port = integer(1, 65535);
 
-/** Temporal's rule for a custom search attribute's name (it also goes unquoted into visibility queries); empty: none. */
+/** Temporal's rule for a custom search attribute's name (it also goes unquoted into visibility queries); `none`: no attribute (an empty variable is unset, as for every setting). */
 function searchAttributeName(raw: string): string | null {
-  if (raw === '') return null;
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(raw)) throw new Error(`expected a letter then letters, digits or _, or nothing, got "${raw}"`);
+  if (raw === 'none') return null;
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(raw)) throw new Error(`expected a letter then letters, digits or _, or none, got "${raw}"`);
   return raw;
 }
 
@@ -161,7 +161,7 @@ const S = {
 
   allowedLatenessS: setting('ALLOWED_LATENESS_S', '300', 'How long after its minute ends a click still counts in the dashboard\'s windows (event time, by the partition\'s newest click). A later one is counted as a late event only, never folded into a closed window.', integer(0, 30 * 60)),
   visitorIdleMinutes: setting('VISITOR_IDLE_MINUTES', '30', 'A visitor\'s offer workflow completes after this many minutes without clicks; the next click starts it again.', integer(1, 7 * 24 * 60)),
-  offerStateSearchAttribute: setting('OFFER_STATE_SEARCH_ATTRIBUTE', 'OfferState', 'Keyword search attribute each visitor workflow keeps its offer state in: the dashboard\'s funnel counts by it, and the Temporal UI lists e.g. `OfferState="shoes_visited"`. stack/temporal.sh registers it; on another Temporal, register it (README, "The funnel") or set it empty for none.', searchAttributeName),
+  offerStateSearchAttribute: setting('OFFER_STATE_SEARCH_ATTRIBUTE', 'OfferState', 'Keyword search attribute each visitor workflow keeps its offer state in: the dashboard\'s funnel counts by it, and the Temporal UI lists e.g. `OfferState="shoes_visited"`. stack/temporal.sh registers it; on another Temporal, register it (README, "The funnel") or set it to `none` for no funnel.', searchAttributeName),
 
   webPort: setting('WEB_PORT', '3000', 'Port of the SvelteKit shop and dashboard.', port),
   apiToken: setting('API_TOKEN', null, 'The operator\'s credential: control and admin routes need it, as `Authorization: Bearer <token>` or the cookie its sign-in link sets. When unset, the one in API_TOKEN_FILE.', secret),

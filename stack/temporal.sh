@@ -20,10 +20,12 @@ install() {
   GOBIN="$OPT/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
 }
 
-# The visitor workflows keep their offer state in this Keyword search attribute (lib/config.ts).
+# The visitor workflows keep their offer state in this Keyword search attribute (lib/config.ts);
+# `none`: no funnel, nothing to register.
 SEARCH_ATTRIBUTES=()
-[ -n "${OFFER_STATE_SEARCH_ATTRIBUTE:-}" ] && SEARCH_ATTRIBUTES=(--search-attribute "$OFFER_STATE_SEARCH_ATTRIBUTE=Keyword")
-CLI_TARGET=(--address "127.0.0.1:$TEMPORAL_PORT" --namespace "$TEMPORAL_NAMESPACE")
+[ "${OFFER_STATE_SEARCH_ATTRIBUTE:-none}" != none ] && SEARCH_ATTRIBUTES=(--search-attribute "$OFFER_STATE_SEARCH_ATTRIBUTE=Keyword")
+# Each CLI call bounded, so a server that accepts connections but does not answer cannot hang a start.
+CLI_TARGET=(--address "127.0.0.1:$TEMPORAL_PORT" --namespace "$TEMPORAL_NAMESPACE" --command-timeout 10s)
 
 start() {
   install
@@ -34,21 +36,32 @@ start() {
   ensure_offer_state_attribute
 }
 
-# A server started before the attribute existed (its database kept) or elsewhere lacks it: a
-# visitor workflow's upsert would then fail its task. Register it, and wait until queries take it.
+# A server this script did not start (or one it reuses) may lack the attribute: a visitor
+# workflow's upsert would then fail its task. Register it, and wait until queries take it, as
+# visibility learns of a new attribute a moment after it is created.
 ensure_offer_state_attribute() {
-  local name=${OFFER_STATE_SEARCH_ATTRIBUTE:-}
-  [ -n "$name" ] || return 0
-  if ! "$BIN" operator search-attribute list "${CLI_TARGET[@]}" 2>/dev/null | grep -qw "$name"; then
-    say "registering the search attribute $name"
-    "$BIN" operator search-attribute create "${CLI_TARGET[@]}" --name "$name" --type Keyword >/dev/null
-  fi
-  for _ in $(seq 60); do
-    "$BIN" workflow count "${CLI_TARGET[@]}" --query "$name = 'x'" >/dev/null 2>&1 && return 0
+  local name=${OFFER_STATE_SEARCH_ATTRIBUTE:-} type
+  [ -n "$name" ] && [ "$name" != none ] || return 0
+  type=$("$BIN" operator search-attribute list "${CLI_TARGET[@]}" | awk -v name="$name" '$1 == name { print $2 }')
+  case "$type" in
+    Keyword) ;;
+    '')
+      say "registering the search attribute $name (Keyword)"
+      "$BIN" operator search-attribute create "${CLI_TARGET[@]}" --name "$name" --type Keyword >/dev/null
+      ;;
+    *)
+      echo "the search attribute $name exists as $type, but the visitor workflows keep their state in a Keyword: set OFFER_STATE_SEARCH_ATTRIBUTE to another name" >&2
+      return 1
+      ;;
+  esac
+  local deadline=$((SECONDS + 30))
+  until "$BIN" workflow count "${CLI_TARGET[@]}" --query "$name = 'x'" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      echo "Temporal still refuses queries on the search attribute $name after 30 s" >&2
+      return 1
+    fi
     sleep 0.5
   done
-  echo "the search attribute $name is not queryable after 30 s" >&2
-  return 1
 }
 
 case "${1:-}" in

@@ -15,7 +15,7 @@ import { enterShop, inCategory, products, shopperPage, view, web } from './shop-
 
 const screenshots = inject('screenshotsDir');
 const [clothingA, clothingB] = inCategory('clothing');
-const [, shoesToBuy] = inCategory('shoes');
+const [shoesViewed, shoesToBuy] = inCategory('shoes');
 let browser: Browser;
 
 const offer1 = async (): Promise<OfferUplift | undefined> =>
@@ -24,6 +24,37 @@ const offer1 = async (): Promise<OfferUplift | undefined> =>
 /** A figure of the dashboard's uplift panel for offer1 of the original rules. */
 const panelFigure = async (page: Page, testId: string): Promise<number> =>
   Number((await page.locator(`[data-testid="uplift"] li[data-offer-id="offer1"][data-rules="${OFFER_RULES.name}"] [data-testid="${testId}"]`).textContent())!.replace(/,/g, ''));
+
+/** Euros as the shop writes them, without the sign: "17.99". */
+const euros = (cents: number) => (cents / 100).toFixed(2);
+
+/**
+ * The dashboard's uplift panel: the counters count visitors, and the shopper who took offer1 and
+ * bought is one more of each than `before`.
+ */
+async function expectUpliftPanelCountsTakenAndBought(before: OfferUplift | undefined): Promise<void> {
+  const after = await eventually(
+    'the offer counted as taken and bought',
+    async () => {
+      const now = await offer1();
+      return now && now.taken > (before?.taken ?? 0) && now.bought.offered > (before?.bought.offered ?? 0) ? now : undefined;
+    },
+    30_000,
+  );
+  expect(after.offered).toBeGreaterThan(before?.offered ?? 0);
+  expect(after.conversion.offered).toBeGreaterThan(0);
+
+  const dashboard = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const errors = collectConsoleErrors(dashboard);
+  await dashboard.goto(`${web}/dashboard`);
+  const panel = dashboard.getByTestId('uplift');
+  await panel.waitFor();
+  expect(await panelFigure(dashboard, 'uplift-taken')).toBeGreaterThanOrEqual(after.taken);
+  expect(await panelFigure(dashboard, 'uplift-bought')).toBeGreaterThanOrEqual(after.bought.offered);
+  await expect(panel.textContent()).resolves.toContain('Uplift:');
+  await panel.screenshot({ path: join(screenshots, 'uplift-panel.png') });
+  expect(errors).toEqual([]);
+}
 
 describe('an offer measured', () => {
   beforeAll(async () => {
@@ -39,60 +70,56 @@ describe('an offer measured', () => {
     const shop = await shopperPage(browser, { width: 1280, height: 900 });
     const errors = collectConsoleErrors(shop);
     await enterShop(shop, 'Man, 40');
-    for (const p of [clothingA!, inCategory('shoes')[0]!, clothingB!]) await view(shop, p);
+    for (const p of [clothingA!, shoesViewed!, clothingB!]) await view(shop, p);
 
     const dialog = shop.getByTestId('offer-dialog');
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await dialog.getAttribute('data-offer-id')).toBe('offer1');
-    await dialog.getByRole('button', { name: 'Use offer' }).click();
+    await dialog.getByRole('button', { name: 'Use offer', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
 
     await view(shop, shoesToBuy!);
-    await shop.getByRole('button', { name: 'Add to basket' }).click();
+    await shop.getByRole('button', { name: 'Add to basket', exact: true }).click();
     await shop.locator('[data-testid="basket-status"][data-state="sent"]').waitFor();
     await expect(shop.getByTestId('basket-link').textContent()).resolves.toContain('Basket (1)');
     await shop.getByTestId('basket-link').click();
     await shop.waitForURL(`${web}/shop/basket`);
 
-    // 20% off men's shoes and jackets, as the basket module prices it.
+    // 20% off men's shoes and jackets, worked out here and by the basket module alike.
+    const discountCents = Math.round(shoesToBuy!.priceCents * 0.2);
     const expected = priceBasket([{ productId: shoesToBuy!.id, quantity: 1 }], new Map(products.map((p) => [p.id, p])), 'offer1');
-    expect(expected.discount?.cents).toBe(Math.round(shoesToBuy!.priceCents * 0.2));
-    const euros = (cents: number) => (cents / 100).toFixed(2);
-    await expect(shop.getByTestId('basket-discount').textContent()).resolves.toContain(euros(expected.discount!.cents));
-    await expect(shop.getByTestId('basket-total').textContent()).resolves.toContain(euros(expected.totalCents));
+    expect(expected.discount?.cents).toBe(discountCents);
+    const lines = shop.getByTestId('basket-lines');
+    await expect(lines.textContent()).resolves.toContain(shoesToBuy!.title);
+    const discount = (await shop.getByTestId('basket-discount').textContent())!;
+    expect(discount).toContain("Offer: 20% off men's shoes and jackets");
+    expect(discount).toContain(`−€${euros(discountCents)}`);
+    await expect(shop.getByTestId('basket-total').textContent()).resolves.toContain(euros(shoesToBuy!.priceCents - discountCents));
     await shop.screenshot({ path: join(screenshots, 'basket.png') });
-    await shop.getByRole('button', { name: 'Buy' }).click();
+    // On a phone too, nothing scrolls sideways.
+    await shop.setViewportSize({ width: 390, height: 844 });
+    expect(await shop.$eval('html', (html) => html.scrollWidth)).toBeLessThanOrEqual(390);
+    await shop.screenshot({ path: join(screenshots, 'basket-phone.png') });
+
+    await shop.getByRole('button', { name: 'Buy', exact: true }).click();
     await shop.getByTestId('purchase-done').waitFor();
+    await expect(shop.getByTestId('purchase-done').textContent()).resolves.toContain('Thank you');
     await expect(shop.getByTestId('basket-link').textContent()).resolves.toContain('Basket (0)');
+    // The offer was used up by the purchase: the next basket is at full price.
+    await view(shop, shoesToBuy!);
+    await shop.getByRole('button', { name: 'Add to basket', exact: true }).click();
+    await shop.getByTestId('basket-link').click();
+    await shop.getByTestId('basket-total').waitFor();
+    expect(await shop.getByTestId('basket-discount').count()).toBe(0);
+    expect(errors).toEqual([]);
 
-    // The counters count visitors: this one took the offer and bought.
-    const after = await eventually(
-      'the offer counted as taken and bought',
-      async () => {
-        const now = await offer1();
-        return now && now.taken > (before?.taken ?? 0) && now.bought.offered > (before?.bought.offered ?? 0) ? now : undefined;
-      },
-      30_000,
-    );
-    expect(after.offered).toBeGreaterThan(before?.offered ?? 0);
-    expect(after.conversion.offered).toBeGreaterThan(0);
-
-    const dashboard = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const dashboardErrors = collectConsoleErrors(dashboard);
-    await dashboard.goto(`${web}/dashboard`);
-    const panel = dashboard.getByTestId('uplift');
-    await panel.waitFor();
-    expect(await panelFigure(dashboard, 'uplift-taken')).toBeGreaterThanOrEqual(after.taken);
-    expect(await panelFigure(dashboard, 'uplift-bought')).toBeGreaterThanOrEqual(after.bought.offered);
-    await expect(panel.textContent()).resolves.toContain('Uplift:');
-    await panel.screenshot({ path: join(screenshots, 'uplift-panel.png') });
-    expect([...errors, ...dashboardErrors]).toEqual([]);
+    await expectUpliftPanelCountsTakenAndBought(before);
   });
 
   it('shows in the live funnel a shopper standing one step short of the offer', { timeout: 90_000 }, async () => {
     const shop = await shopperPage(browser, { width: 390, height: 844 });
     const userId = await enterShop(shop, 'Woman, 30');
-    for (const p of [clothingA!, inCategory('shoes')[0]!]) await view(shop, p);
+    for (const p of [clothingA!, shoesViewed!]) await view(shop, p);
 
     const dashboard = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectConsoleErrors(dashboard);

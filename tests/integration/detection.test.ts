@@ -19,7 +19,7 @@ import { readOfferFunnel } from '../../clients/offer-funnel';
 import { createRedis } from '../../clients/redis';
 import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
-import { visitorsQuery } from '../../lib/offers/funnel';
+import { visitorsInStateQuery } from '../../lib/offers/funnel';
 import { visitorClicksSignal, visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import type { VisitorOfferInput, VisitorView } from '../../lib/offers/visitor-offers';
@@ -173,7 +173,7 @@ describe('offer detection', () => {
 
     const inShoes = await eventually('kim listed in shoes_visited', async () => {
       const ids: string[] = [];
-      for await (const w of client.workflow.list({ query: visitorsQuery(attribute, 'shoes_visited') })) ids.push(w.workflowId);
+      for await (const w of client.workflow.list({ query: visitorsInStateQuery(attribute, 'shoes_visited') })) ids.push(w.workflowId);
       return ids.includes(visitorOfferWorkflowId(kim.userId)) ? ids : undefined;
     }, 20_000);
     await eventually('lou back at the start', async () => ((await stateOf(lou.userId)).recentClicks.length === 3 ? true : undefined), 15_000);

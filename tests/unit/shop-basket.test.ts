@@ -32,6 +32,12 @@ describe('the basket', () => {
     ]);
   });
 
+  it('rounds the discount to the nearest cent once, over the lines it covers', () => {
+    // 25% of 89.99 is 22.4975: 22.50 off; the book adds 19.99 at full price.
+    const basket = priceBasket([{ productId: 'S1', quantity: 1 }, { productId: 'B1', quantity: 1 }], catalogue, 'offer2');
+    expect(basket).toMatchObject({ subtotalCents: 10_998, discount: { label: "25% off women's shoes and dresses", cents: 2_250 }, totalCents: 8_748 });
+  });
+
   it('has no discount without a taken offer or a line it covers, and leaves out products the shop no longer has', () => {
     expect(priceBasket([{ productId: 'S1', quantity: 1 }], catalogue, null)).toMatchObject({ discount: null, totalCents: 8_999 });
     expect(priceBasket([{ productId: 'B1', quantity: 1 }], catalogue, 'offer2')).toMatchObject({ discount: null, totalCents: 1_999 });

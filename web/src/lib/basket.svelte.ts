@@ -1,6 +1,6 @@
 /**
  * This browser's basket and the offer its visitor took, kept in localStorage so they survive
- * reloads and tabs; bounded by lib/shop/basket.ts.
+ * reloads and show alike in every tab; bounded by lib/shop/basket.ts.
  */
 import { browser } from '$app/environment';
 import { addToBasket, MAX_BASKET_LINES, MAX_QUANTITY, type BasketLine } from '$shared/lib/shop/basket';
@@ -12,6 +12,7 @@ interface Stored {
   takenOfferId: string | null;
 }
 
+/** What this browser stored, held to the basket's bounds: storage is the visitor's to edit. */
 function read(): Stored {
   try {
     const raw = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Stored>;
@@ -27,28 +28,25 @@ function read(): Stored {
 class Basket {
   lines = $state<BasketLine[]>([]);
   takenOfferId = $state<string | null>(null);
-  private loaded = false;
+  items = $derived(this.lines.reduce((n, l) => n + l.quantity, 0));
 
-  get items(): number {
-    this.load();
-    return this.lines.reduce((n, l) => n + l.quantity, 0);
-  }
-
-  load(): void {
-    if (!browser || this.loaded) return;
-    ({ lines: this.lines, takenOfferId: this.takenOfferId } = read());
-    this.loaded = true;
+  constructor() {
+    // The server renders an empty basket; the browser's own fills it in when the page hydrates.
+    if (!browser) return;
+    this.restore();
+    // A purchase or an offer taken in another tab shows here too.
+    addEventListener('storage', (event) => {
+      if (event.key === STORAGE_KEY || event.key === null) this.restore();
+    });
   }
 
   add(productId: string): void {
-    this.load();
     this.lines = addToBasket(this.lines, productId);
     this.save();
   }
 
   /** The visitor took an offer: the basket gives its discount until the next purchase. */
   takeOffer(offerId: string): void {
-    this.load();
     this.takenOfferId = offerId;
     this.save();
   }
@@ -58,6 +56,10 @@ class Basket {
     this.lines = [];
     this.takenOfferId = null;
     this.save();
+  }
+
+  private restore(): void {
+    ({ lines: this.lines, takenOfferId: this.takenOfferId } = read());
   }
 
   private save(): void {

@@ -6,7 +6,10 @@ import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readBody } from '$lib/server/read-body';
 import { clickSender, config } from '$lib/server/services';
 
-/** POST /api/clicks: one product view, on click-data keyed by visitor; 202 once Kafka has it. */
+/**
+ * POST /api/clicks: one click of the shop on click-data keyed by visitor, a product view or (by its
+ * `kind`) a basket, buy or offer answer; 202 once Kafka has it.
+ */
 export const POST: RequestHandler = async ({ request, getClientAddress, locals }) => {
   if (!locals.operator && !locals.visitorId) return json({ error: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' }, { status: 401 });
   const userAgent = headerUserAgent(request.headers.get('user-agent'));
