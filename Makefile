@@ -83,7 +83,11 @@ check: node_modules/.package-lock.json
 	@echo "[check] web (svelte-check)"
 	@cd web && ../node_modules/.bin/svelte-kit sync && ../node_modules/.bin/svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
 
-unit: node_modules/.package-lock.json
+# The web app's generated tsconfig: unit tests import web/src/lib/server modules, which vite compiles with it.
+web/.svelte-kit/tsconfig.json: node_modules/.package-lock.json web/svelte.config.js
+	@cd web && ../node_modules/.bin/svelte-kit sync
+
+unit: node_modules/.package-lock.json web/.svelte-kit/tsconfig.json
 	@npx vitest run --project unit
 
 # Workflows on Temporal's time-skipping test server (Java, from Maven Central), activities mocked.

@@ -5,8 +5,30 @@
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import { OFFER_RULES } from '../lib/offers/offer-rules';
-import { currentRulesQuery, OFFER_RULES_WORKFLOW, offerRulesWorkflowId, publishRulesUpdate, rollbackRulesUpdate, ruleVersionQuery, ruleVersionsQuery } from '../lib/offers/rule-messages';
-import { RuleSetRequestError, type PublishRequest, type RollbackRequest, type RuleSetsInput, type RuleSetSummary, type RuleSetVersion } from '../lib/offers/rule-sets';
+import {
+  archivedVersionsQuery,
+  currentRulesQuery,
+  OFFER_RULES_WORKFLOW,
+  offerRulesWorkflowId,
+  publishRulesUpdate,
+  rollbackRulesUpdate,
+  ruleArchivePageId,
+  ruleArchiveQuery,
+  ruleVersionQuery,
+  ruleVersionsPageQuery,
+} from '../lib/offers/rule-messages';
+import {
+  archivePageOf,
+  RuleSetRequestError,
+  versionsPage,
+  type PublishRequest,
+  type RollbackRequest,
+  type RuleArchive,
+  type RuleSetsInput,
+  type RuleSetVersion,
+  type RuleVersionsPage,
+  type RuleVersionsPageRequest,
+} from '../lib/offers/rule-sets';
 
 type Temporal = Config['temporal'];
 
@@ -28,9 +50,24 @@ export function currentRuleSet(client: Client, config: Temporal): Promise<RuleSe
   return nullIfNotStarted(() => handle(client, config).query(currentRulesQuery));
 }
 
-/** A published version, or null when there is no such version or no rule-sets workflow (a visitor then keeps its rules). */
+/** A published version, held by the workflow or archived, or null when there is no such version or no rule-sets workflow (a visitor then keeps its rules). */
 export function ruleSetVersion(client: Client, config: Temporal, version: number): Promise<RuleSetVersion | null> {
-  return nullIfNotStarted(() => handle(client, config).query(ruleVersionQuery, version));
+  return nullIfNotStarted(async () => {
+    const rules = handle(client, config);
+    const held = await rules.query(ruleVersionQuery, version);
+    if (held) return held;
+    const archive = await rules.query(ruleArchiveQuery);
+    if (version > archive.pages * archive.pageSize) return null;
+    return archivedRuleVersion(client, archivePageWorkflowId(config, archive, archivePageOf(version, archive.pageSize)), version);
+  });
+}
+
+const archivePageWorkflowId = (config: Temporal, archive: RuleArchive, page: number) => ruleArchivePageId(offerRulesWorkflowId(config.taskQueue), archive, page);
+
+/** Version `version` from the archive page workflow `pageWorkflowId`; null when that page does not hold it. */
+export async function archivedRuleVersion(client: Client, pageWorkflowId: string, version: number): Promise<RuleSetVersion | null> {
+  const versions = await client.workflow.getHandle(pageWorkflowId).query(archivedVersionsQuery);
+  return versions.find((v) => v.version === version) ?? null;
 }
 
 async function nullIfNotStarted<T>(query: () => Promise<T | null>): Promise<T | null> {
@@ -42,8 +79,11 @@ async function nullIfNotStarted<T>(query: () => Promise<T | null>): Promise<T | 
   }
 }
 
-export async function ruleSetVersions(client: Client, config: Temporal): Promise<RuleSetSummary[]> {
-  return handle(client, config).query(ruleVersionsQuery);
+/** A page of the version list, newest first: what the workflow holds, then its archive pages. */
+export async function ruleSetVersionsPage(client: Client, config: Temporal, request: RuleVersionsPageRequest): Promise<RuleVersionsPage> {
+  const rules = handle(client, config);
+  const [held, archive] = await Promise.all([rules.query(ruleVersionsPageQuery, request), rules.query(ruleArchiveQuery)]);
+  return versionsPage(request, held, archive, (page) => client.workflow.getHandle(archivePageWorkflowId(config, archive, page)).query(archivedVersionsQuery));
 }
 
 /** Publishes a new version; a refused one throws `RuleSetRequestError` with the validator's reason. */

@@ -13,6 +13,7 @@ import { createBacktestActivities } from '../activities/detection/backtest-activ
 import { createOfferActivities } from '../activities/detection/offer-activities';
 import { createIngestionActivities } from '../activities/ingestion/ingestion-activities';
 import { createReplayActivities } from '../activities/replay/replay-activities';
+import { createRuleArchiveActivities } from '../activities/rules/rule-archive-activities';
 import { createKafka } from '../clients/kafka';
 import { createRedis } from '../clients/redis';
 import { connectTemporal } from '../clients/temporal';
@@ -53,6 +54,7 @@ await runWorkers(
           ...createIngestionActivities({ redis }),
           ...createReplayActivities({ config, kafka }),
           ...createBacktestActivities({ config, kafka, temporal }),
+          ...createRuleArchiveActivities({ temporal }),
           // Visitor workflows started before the visitor task queue existed run here until they go idle.
           ...offerActivities,
         },

@@ -19,6 +19,11 @@ export const COOLDOWN_MINUTES_BOUNDS = { min: 1, max: 30 * 24 * 60 } as const;
 export const OFFERS_PER_DAY_BOUNDS = { min: 1, max: 100 } as const;
 /** Above half, the visitors who get the offer would be the control group. */
 export const HOLDOUT_PERCENT_BOUNDS = { min: 0, max: 50 } as const;
+/**
+ * A rule set's size as compact JSON. Every version is kept (32 to an archive page, one page a
+ * workflow input): at this size a page stays far below Temporal's 2 MB payload limit.
+ */
+export const MAX_RULE_SET_BYTES = 16 * 1024;
 
 const NAME_CHARS = /^[\p{L}\p{N}_\- ]+$/u;
 const OFFER_ID_CHARS = /^[A-Za-z0-9_-]+$/;
@@ -29,7 +34,10 @@ const OTHER_CLICKS: readonly NonNullable<OfferRules['otherClicks']>[] = ['reset'
 /** Validates rules published as JSON; the reason names where the first problem is. */
 export function parseOfferRules(input: unknown): Parsed<OfferRules> {
   try {
-    return { ok: true, value: rules(input) };
+    const value = rules(input);
+    const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+    if (bytes > MAX_RULE_SET_BYTES) fail('', `at most ${MAX_RULE_SET_BYTES} bytes as compact JSON, got ${bytes}`);
+    return { ok: true, value };
   } catch (err) {
     if (err instanceof Invalid) return { ok: false, reason: err.message };
     throw err;

@@ -83,15 +83,6 @@ export function isForeignOrigin(origin: string | null, host: string | null): boo
   }
 }
 
-/** Control and admin routes: only the operator. Method and path, as the router sees them. */
-const OPERATOR_ROUTES: readonly { method: string; path: string }[] = [
-  { method: 'POST', path: '/api/replay' },
-  { method: 'PUT', path: '/api/rules' },
-  { method: 'POST', path: '/api/rules/backtest' },
-];
-
-export const needsOperator = (method: string, path: string) => OPERATOR_ROUTES.some((r) => r.method === method && r.path === path);
-
 /** A visitor id as anyone but its visitor and the operator sees it: its first 8 characters. */
 export const shortVisitorId = (userId: string) => userId.slice(0, 8);
 

@@ -1,6 +1,6 @@
 /** What the rule editor sends to `PUT /api/rules`: a new rule set, or a rollback to an earlier version. */
 import { parseOfferRules } from '../offers/rule-validation';
-import type { PublishRequest, RollbackRequest } from '../offers/rule-sets';
+import { MAX_RULE_VERSIONS_PAGE, type PublishRequest, type RollbackRequest, type RuleVersionsPageRequest } from '../offers/rule-sets';
 import type { Parsed } from '../schema';
 import { shown } from './json-body';
 
@@ -23,4 +23,22 @@ export function parseRulesRequest(o: Record<string, unknown>): Parsed<RulesReque
   const rules = parseOfferRules(o.rules);
   if (!rules.ok) return { ok: false, reason: rules.reason };
   return { ok: true, value: { action: 'publish', rules: rules.value, note } };
+}
+
+/** Versions `GET /api/rules` lists when the query names no `limit`. */
+export const RULE_VERSIONS_PAGE_DEFAULT = 20;
+
+/** `GET /api/rules?before=<version>&limit=<n>`: a page of the version list, newest first. */
+export function parseRulesPageQuery(query: URLSearchParams): Parsed<RuleVersionsPageRequest> {
+  const whole = (name: string, min: number, max: number): number | string | undefined => {
+    const raw = query.get(name);
+    if (raw === null) return undefined;
+    const n = Number(raw);
+    return /^\d{1,9}$/.test(raw) && n >= min && n <= max ? n : `${name}: a whole number from ${min} to ${max}, got ${shown(raw)}`;
+  };
+  const before = whole('before', 1, 1e9);
+  const limit = whole('limit', 1, MAX_RULE_VERSIONS_PAGE) ?? RULE_VERSIONS_PAGE_DEFAULT;
+  if (typeof before === 'string') return { ok: false, reason: before };
+  if (typeof limit === 'string') return { ok: false, reason: limit };
+  return { ok: true, value: before === undefined ? { limit } : { before, limit } };
 }

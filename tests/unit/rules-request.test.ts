@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
-import { needsOperator } from '../../lib/web/access';
+import { requiredCaller } from '../../web/src/lib/server/route-access';
 import { parseBacktestRequest } from '../../lib/web/backtest-request';
 import { parseRulesRequest } from '../../lib/web/rules-request';
 
@@ -28,8 +28,8 @@ describe('PUT /api/rules requests', () => {
   });
 
   it('need the operator to publish, not to read', () => {
-    expect(needsOperator('PUT', '/api/rules')).toBe(true);
-    expect(needsOperator('GET', '/api/rules')).toBe(false);
+    expect(requiredCaller('/api/rules', 'PUT')).toBe('operator');
+    expect(requiredCaller('/api/rules', 'GET')).toBe('anyone');
   });
 });
 
@@ -51,6 +51,6 @@ describe('POST /api/rules/backtest requests', () => {
   });
 
   it('need the operator', () => {
-    expect(needsOperator('POST', '/api/rules/backtest')).toBe(true);
+    expect(requiredCaller('/api/rules/backtest', 'POST')).toBe('operator');
   });
 });

@@ -21,6 +21,7 @@ const SAVED = {
   'replay-clicks-paused': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, // paced and paused before continue-as-new while paused
   'replay-clicks-tiny-rate': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, // a pace out of today's bounds
   'stream-consumers-per-kind-activity': EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, // runEnrichment, before one runStage activity ran every kind
+  'offer-rules-carried-versions': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, // 40 versions carried whole, a publish and a rollback, before archive pages
 } as const;
 
 function saved(name: string): temporal.api.history.v1.History {

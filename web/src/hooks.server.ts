@@ -1,12 +1,13 @@
-import { json, type Handle, type ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import type { Server } from 'node:http';
 import { building } from '$app/environment';
 import { cut } from '$shared/lib/web/json-body';
-import { bearerToken, isAllowedHost, isForeignOrigin, isOperatorCookie, isToken, needsOperator, OPERATOR_COOKIE, VISITOR_COOKIE, visitorFromCookie } from '$shared/lib/web/access';
+import { bearerToken, isAllowedHost, isForeignOrigin, isOperatorCookie, isToken, OPERATOR_COOKIE, VISITOR_COOKIE, visitorFromCookie } from '$shared/lib/web/access';
 import { closeServices, config, dashboardHub, offersHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
 import { closeAllStreams } from '$lib/server/sse-response';
 import { issueVisitor, serverSecret } from '$lib/server/access';
+import { OPERATOR_REQUIRED, requiredCaller } from '$lib/server/route-access';
 
 /** Connects once at start; `[ready]` tells the stack scripts and tests the offers consumer listens. */
 export const init: ServerInit = async () => {
@@ -41,8 +42,12 @@ function setTimeouts(platform: App.Platform | undefined): void {
 
 const refuse = (status: 401 | 403, error: string) => json({ error }, { status, headers: { 'cache-control': 'no-store' } });
 
-/** Pages (not the API, pictures or the app's own scripts) give a new visitor their identity. */
-const isPage = (path: string) => !/^\/(api|images|_app)(\/|$)/.test(path);
+/** Pages (not the API or pictures) give a new visitor their identity. */
+const isPage = (routeId: string | null) => routeId !== null && !/^\/(api|images)(\/|$)/.test(routeId);
+
+/** A browser opening a page: it gets the page's own refusal, not a JSON one. Data requests and the API get JSON. */
+const isPageView = (event: RequestEvent) =>
+  (event.request.method === 'GET' || event.request.method === 'HEAD') && !event.isDataRequest && (event.request.headers.get('accept') ?? '').includes('text/html');
 
 export const handle: Handle = async ({ event, resolve }) => {
   setTimeouts(event.platform);
@@ -56,12 +61,17 @@ export const handle: Handle = async ({ event, resolve }) => {
   const secret = serverSecret();
   locals.operator = isToken(secret, bearerToken(request.headers.get('authorization'))) || isOperatorCookie(secret, cookies.get(OPERATOR_COOKIE), Date.now());
   locals.visitorId = visitorFromCookie(secret, cookies.get(VISITOR_COOKIE));
-  if (needsOperator(request.method, url.pathname) && !locals.operator) {
-    return refuse(401, "the operator's credential is required: Authorization: Bearer <API_TOKEN>, or sign in with the link `make up` prints");
-  }
-  if (!locals.visitorId && request.method === 'GET' && isPage(url.pathname)) locals.visitorId = issueVisitor(cookies, url);
+  // Decided by the route SvelteKit matched, however the path was spelled; no route: its 404 follows.
+  const caller = event.route.id === null ? 'anyone' : requiredCaller(event.route.id, request.method);
+  if (caller === 'unlisted') return refuse(403, `route ${event.route.id} has no access rule (route-access.ts): refused to everyone`);
+  const refused = caller === 'operator' && !locals.operator;
+  if (refused && !isPageView(event)) return refuse(401, OPERATOR_REQUIRED);
+  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id)) locals.visitorId = issueVisitor(cookies, url);
 
-  const response = await resolve(event);
+  let response = await resolve(event);
+  // An operator page opened signed out renders its own 401 page (how to sign in); should its load
+  // ever forget to refuse, nothing it rendered leaves here.
+  if (refused && response.status < 400) response = refuse(401, OPERATOR_REQUIRED);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');

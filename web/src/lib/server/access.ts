@@ -2,7 +2,7 @@
  * The web app's side of `lib/web/access.ts`: the server's secret (the operator token, from
  * API_TOKEN or the file `make up` writes) and the cookies it signs with it.
  */
-import type { Cookies } from '@sveltejs/kit';
+import { json, type Cookies } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { apiToken } from '$shared/clients/secrets';
 import {
@@ -14,6 +14,7 @@ import {
   visitorCookieValue,
 } from '$shared/lib/web/access';
 import { config } from './services';
+import { OPERATOR_REQUIRED } from './route-access';
 
 let secret: string | undefined;
 
@@ -41,3 +42,10 @@ export function signInOperator(cookies: Cookies, url: URL): void {
 export function signOutOperator(cookies: Cookies, url: URL): void {
   cookies.delete(OPERATOR_COOKIE, { path: '/', secure: secure(url) });
 }
+
+/**
+ * Each operator route's own check, beside the hook's (route-access.ts): should one layer ever fail,
+ * the other still refuses. `null` when the caller is the operator.
+ */
+export const operatorRefusal = (locals: App.Locals): Response | null =>
+  locals.operator ? null : json({ error: OPERATOR_REQUIRED }, { status: 401, headers: { 'cache-control': 'no-store' } });

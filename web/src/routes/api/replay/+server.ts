@@ -1,12 +1,15 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '$shared/lib/replay/messages';
 import { MAX_REPLAY_REQUEST_BYTES, parseReplayCommand, REPLAY_COMMAND_FIELDS } from '$shared/lib/web/replay-command';
+import { operatorRefusal } from '$lib/server/access';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';
 import { config, temporalClient } from '$lib/server/services';
 
 /** POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: signals the replay workflow. */
-export const POST: RequestHandler = async ({ request }) => {
+export const POST: RequestHandler = async ({ request, locals }) => {
+  const refusal = operatorRefusal(locals);
+  if (refusal) return refusal;
   const body = await readJsonObject(request, MAX_REPLAY_REQUEST_BYTES, REPLAY_COMMAND_FIELDS);
   if (!body.ok) return body.response;
   const command = parseReplayCommand(body.value);

@@ -3,6 +3,7 @@ import { json, type RequestHandler } from '@sveltejs/kit';
 import { BACKTEST_RULES_WORKFLOW, type BacktestResult } from '$shared/lib/offers/backtest';
 import { BACKTEST_REQUEST_FIELDS, parseBacktestRequest } from '$shared/lib/web/backtest-request';
 import { MAX_RULES_REQUEST_BYTES } from '$shared/lib/web/rules-request';
+import { operatorRefusal } from '$lib/server/access';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';
 import { config, temporalClient } from '$lib/server/services';
@@ -15,7 +16,9 @@ const WAIT_MS = 60_000;
  * report (200), 400 naming the first problem of the rules, or 504 with the workflow id when it
  * takes longer than a minute.
  */
-export const POST: RequestHandler = async ({ request }) => {
+export const POST: RequestHandler = async ({ request, locals }) => {
+  const refusal = operatorRefusal(locals);
+  if (refusal) return refusal;
   const body = await readJsonObject(request, MAX_RULES_REQUEST_BYTES, BACKTEST_REQUEST_FIELDS);
   if (!body.ok) return body.response;
   const parsed = parseBacktestRequest(body.value);

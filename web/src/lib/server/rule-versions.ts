@@ -1,0 +1,29 @@
+/**
+ * The offer rules as `GET /api/rules` and the rules editor show them: the current version and a
+ * page of the version list, read from Temporal at most once a second per page for every caller.
+ */
+import { currentRuleSet, ruleSetVersionsPage } from '$shared/clients/offer-rules';
+import { OFFER_RULES } from '$shared/lib/offers/offer-rules';
+import type { RuleSetVersion, RuleVersionsPage, RuleVersionsPageRequest } from '$shared/lib/offers/rule-sets';
+import { config, temporalClient } from './services';
+import { SharedReads } from './shared-reads';
+
+const FRESH_MS = 1_000;
+
+/** Before the first start of the rule-sets workflow, the feed runs its built-in rules: say so. */
+const BUILT_IN: RuleSetVersion = { version: 0, rules: OFFER_RULES, note: 'built-in rules: no rule set published yet', publishedAt: 0 };
+
+export type RulesPage = { current: RuleSetVersion } & RuleVersionsPage;
+
+const pages = new SharedReads<RulesPage>(async (key) => {
+  const request = JSON.parse(key) as RuleVersionsPageRequest;
+  const client = await temporalClient();
+  const current = await currentRuleSet(client, config.temporal);
+  if (!current) return { current: BUILT_IN, versions: [], next: null };
+  return { current, ...(await ruleSetVersionsPage(client, config.temporal, request)) };
+}, FRESH_MS);
+
+export const rulesPage = (request: RuleVersionsPageRequest): Promise<RulesPage> => pages.get(JSON.stringify({ before: request.before, limit: request.limit }));
+
+/** After a publication or rollback through this server, its next page is read afresh. */
+export const forgetRulesPages = (): void => pages.clear();
