@@ -5,6 +5,8 @@ import type { ConsumerKind } from '../lib/consumer-kinds';
 import { consumerTaskQueue, WORKFLOW_IDS } from '../lib/task-queues';
 import { topology } from '../lib/topology';
 import { consumerLag } from '../lib/web/consumer-lag';
+import { livePollers } from '../lib/worker-liveness';
+import { hostname } from 'node:os';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
 import proto from '@temporalio/proto';
@@ -128,7 +130,8 @@ async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<Work
           taskQueue: { name: taskQueue },
           taskQueueType: TaskQueueType[type === 'workflow' ? 'TASK_QUEUE_TYPE_WORKFLOW' : 'TASK_QUEUE_TYPE_ACTIVITY'],
         });
-        const pollers = (res.pollers ?? []).map((p) => p.identity ?? '?');
+        const seen = (res.pollers ?? []).map((p) => ({ identity: p.identity ?? '?', lastAccessTime: p.lastAccessTime?.seconds ? Number(p.lastAccessTime.seconds) * 1000 : null }));
+        const pollers = livePollers(seen, Date.now(), hostname(), processAlive);
         const consuming = consumersWorkflowId ? await heartbeatingWorkers(connected, consumersWorkflowId) : [];
         const workers = [...new Set([...pollers, ...consuming])];
         return workers.length > 0 ? { taskQueue, up: true, workers } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
@@ -204,10 +207,19 @@ async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemp
     .describe()
     .catch(() => undefined);
   const now = Date.now();
-  return (description?.raw.pendingActivities ?? [])
-    .filter((a) => {
-      const beat = a.lastHeartbeatTime?.seconds ? Number(a.lastHeartbeatTime.seconds) * 1000 : 0;
-      return a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED && now - beat < HEARTBEAT_STALE_MS;
-    })
-    .map((a) => a.lastWorkerIdentity ?? '?');
+  const beating = (description?.raw.pendingActivities ?? [])
+    .filter((a) => a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+    .map((a) => ({ identity: a.lastWorkerIdentity ?? '?', lastAccessTime: a.lastHeartbeatTime?.seconds ? Number(a.lastHeartbeatTime.seconds) * 1000 : null }))
+    .filter((a) => a.lastAccessTime !== null && now - a.lastAccessTime < HEARTBEAT_STALE_MS);
+  return livePollers(beating, now, hostname(), processAlive);
+}
+
+/** A process of this host runs (one of another user's counts too). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -95,6 +95,15 @@ function secret(raw: string): string {
   return raw;
 }
 
+/** A token bucket: `<count>/<s|min|h>,<burst>`, e.g. `5/s,30`: 5 a second on average, 30 at once. */
+function rateLimit(raw: string): { perSecond: number; burst: number } {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|min|h)\s*,\s*(\d+)\s*$/.exec(raw);
+  const perSecond = match ? Number(match[1]) / { s: 1, min: 60, h: 3600 }[match[2] as 's' | 'min' | 'h'] : 0;
+  const burst = match ? Number(match[3]) : 0;
+  if (!(perSecond > 0) || burst < 1 || burst > 1_000_000) throw new Error(`expected <count>/<s|min|h>,<burst> such as 5/s,30 (a count above 0, a burst of 1 to 1000000), got "${raw}"`);
+  return { perSecond, burst };
+}
+
 function topicName(raw: string): string {
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(raw)) throw new Error(`not a valid Kafka topic name: "${raw}"`);
   return raw;
@@ -172,6 +181,12 @@ const S = {
   webMaxDashboardStreams: setting('WEB_MAX_DASHBOARD_STREAMS', '200', 'Dashboard event streams (`GET /api/dashboard`) the web server keeps open at once; one more gets `503`.', integer(1, 100_000)),
   webMaxOfferStreams: setting('WEB_MAX_OFFER_STREAMS', '5000', 'Offer event streams (`GET /api/offers`) the web server keeps open at once; one more gets `503`.', integer(1, 1_000_000)),
   webStreamLagLimitS: setting('WEB_STREAM_LAG_LIMIT_S', '30', 'Seconds an event stream\'s client may take nothing while updates wait for it (it gets only the newest of each meanwhile); then the server drops the connection.', integer(1, 3600)),
+  webClicksPerVisitor: setting('WEB_CLICKS_PER_VISITOR', '5/s,30', 'Clicks (`POST /api/clicks`) one shop visitor may send: `<count>/<s|min|h>,<burst>`; more get `429` with `Retry-After`. The operator\'s token is not limited (load tests).', rateLimit),
+  webClicksPerAddress: setting('WEB_CLICKS_PER_ADDRESS', '50/s,300', 'Clicks one client address may send, whatever visitors it claims to be (an IPv6 address counts by its /64); more get `429`.', rateLimit),
+  webNewVisitorsPerAddress: setting('WEB_NEW_VISITORS_PER_ADDRESS', '20/min,40', 'New visitor ids one client address may get (`POST /api/visitor`, or a first page view without the cookie); more get `429`, or the page without a visitor.', rateLimit),
+  webMaxStreamsPerAddress: setting('WEB_MAX_STREAMS_PER_ADDRESS', '16', 'Event streams of each kind (dashboard, offers) one client address may hold open at once; one more gets `429`, so no client takes the whole pool.', integer(1, 1_000_000)),
+  webStreamMaxBehind: setting('WEB_STREAM_MAX_BEHIND', '24', 'Frames an event stream\'s client may fall behind (sent to it while it had not taken the ones before) before the server drops it; it gets only the newest of each part meanwhile.', integer(1, 1_000_000)),
+  webMaxBacktests: setting('WEB_MAX_BACKTESTS', '2', 'Rule backtests (`POST /api/rules/backtest`) the web server runs at once; one more gets `429`.', integer(1, 100)),
   replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay the dashboard pauses, resumes and speeds up.', text),
 };
 
@@ -225,6 +240,12 @@ export interface Config {
     maxDashboardStreams: number;
     maxOfferStreams: number;
     streamLagLimitS: number;
+    clicksPerVisitor: { perSecond: number; burst: number };
+    clicksPerAddress: { perSecond: number; burst: number };
+    newVisitorsPerAddress: { perSecond: number; burst: number };
+    maxStreamsPerAddress: number;
+    streamMaxBehind: number;
+    maxBacktests: number;
   };
 }
 
@@ -335,6 +356,12 @@ export function loadConfig(env: Env = process.env): Config {
       maxDashboardStreams: read(S.webMaxDashboardStreams),
       maxOfferStreams: read(S.webMaxOfferStreams),
       streamLagLimitS: read(S.webStreamLagLimitS),
+      clicksPerVisitor: read(S.webClicksPerVisitor),
+      clicksPerAddress: read(S.webClicksPerAddress),
+      newVisitorsPerAddress: read(S.webNewVisitorsPerAddress),
+      maxStreamsPerAddress: read(S.webMaxStreamsPerAddress),
+      streamMaxBehind: read(S.webStreamMaxBehind),
+      maxBacktests: read(S.webMaxBacktests),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

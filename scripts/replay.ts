@@ -64,6 +64,15 @@ const ACCEPTS: Record<string, { flags: string[]; positionals: number }> = {
   progress: { flags: [], positionals: 0 },
 };
 
+/**
+ * The log as the workers find it: relative to the project (their working folder), so the progress
+ * that dashboards show names no path of the server's; a file outside the project stays absolute.
+ */
+function projectRelative(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
+}
+
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -106,7 +115,7 @@ async function run(argv: string[]): Promise<void> {
     switch (command) {
       case 'start': {
         const input: ReplayClicksInput = {
-          file: path.resolve(values.file ?? path.join(config.data.dir, 'clicks.csv')),
+          file: projectRelative(values.file ?? path.join(config.data.dir, 'clicks.csv')),
           loop: !values['no-loop'],
           pace,
         };

@@ -7,12 +7,16 @@ import { loadConfig } from '../lib/config';
 
 const config = loadConfig();
 
-/** The web app answers its start page. */
-async function probeWeb(): Promise<{ up: boolean; address: string; detail?: string; reason?: string }> {
+/**
+ * The web app answers its health route (200, or 503 when something it needs is down), with how
+ * often each of its limits refused a client (`refusals`).
+ */
+async function probeWeb(): Promise<{ up: boolean; address: string; detail?: string; reason?: string; refusals?: Record<string, number> }> {
   const address = `http://127.0.0.1:${config.web.port}/`;
   try {
-    const res = await fetch(address, { signal: AbortSignal.timeout(3_000) });
-    return res.ok ? { up: true, address, detail: `HTTP ${res.status}` } : { up: false, address, reason: `HTTP ${res.status}` };
+    const res = await fetch(new URL('api/health', address), { signal: AbortSignal.timeout(5_000) });
+    const body = (await res.json()) as { web?: { refusals?: Record<string, number> } };
+    return { up: true, address, detail: `HTTP ${res.status} from /api/health`, refusals: body.web?.refusals };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     return { up: false, address, reason: [e.cause?.code, e.message].filter(Boolean).join(': ') };

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { connectWorkerTemporal } from '../clients/temporal';
 import type { Config } from '../lib/config';
+import { workerIdentity } from '../lib/worker-liveness';
 
 /** One Temporal Worker of a process: what it polls and hosts, and the name it shows in `make status`. */
 export interface WorkerSpec {
@@ -22,7 +24,7 @@ export async function runWorkers(config: Config, name: string, specs: WorkerSpec
       Worker.create({
         connection,
         namespace: config.temporal.namespace,
-        identity: `${spec.name} (pid ${process.pid})`,
+        identity: workerIdentity(spec.name, process.pid, hostname()),
         // Running activities are cancelled at once on shutdown; they get this long to close cleanly.
         shutdownGraceTime: '1 second',
         shutdownForceTime: '30 seconds',

@@ -11,19 +11,25 @@ export interface OutboxLimits {
   maxFrames: number;
   /** A client that took nothing for this long while frames waited is behind for good. */
   maxLagMs: number;
+  /** Frames a client may miss (replaced by newer ones before it took them) since it last caught up: more, and it is behind for good. */
+  maxMissed: number;
 }
 
 export class SseOutbox {
   private readonly waiting = new Map<string, Uint8Array>();
   /** Since when frames have waited without the client taking any; undefined while none wait. */
   private stalledSince: number | undefined;
+  /** Frames replaced before the client took them, since it last had nothing waiting. */
+  private missed = 0;
 
   constructor(private readonly limits: OutboxLimits) {}
 
-  /** Queues a frame, replacing a waiting one of its key. False when it would exceed `maxFrames`. */
+  /** Queues a frame, replacing a waiting one of its key. False when it would exceed `maxFrames` or `maxMissed`. */
   put(frame: SseFrame, now: number): boolean {
-    if (this.waiting.has(frame.key)) this.waiting.delete(frame.key);
-    else if (this.waiting.size >= this.limits.maxFrames) return false;
+    if (this.waiting.has(frame.key)) {
+      this.waiting.delete(frame.key);
+      if (++this.missed > this.limits.maxMissed) return false;
+    } else if (this.waiting.size >= this.limits.maxFrames) return false;
     this.waiting.set(frame.key, frame.bytes);
     this.stalledSince ??= now;
     return true;
@@ -36,6 +42,7 @@ export class SseOutbox {
     const [key, bytes] = first.value;
     this.waiting.delete(key);
     this.stalledSince = this.waiting.size > 0 ? now : undefined;
+    if (this.waiting.size === 0) this.missed = 0;
     return bytes;
   }
 

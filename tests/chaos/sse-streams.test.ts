@@ -182,10 +182,20 @@ async function healthMs(): Promise<number> {
 
 const dashboards = () => `${app.url}/api/dashboard`;
 
+/** The paused streams read until they end (the server dropped them); where the reading one stands against the feed. */
+async function endOfLagTest(paused: Stream[], reader: Stream): Promise<{ readerOpen: boolean; readerLast: number; newest: number }> {
+  paused.forEach(resume);
+  await eventually('the paused streams to end', async () => (paused.every((s) => s.closed) ? true : undefined), 15_000);
+  await sleep(1_000);
+  const result = { readerOpen: !reader.closed, readerLast: asOfs(reader).at(-1) ?? 0, newest: feed.asOf };
+  close(reader);
+  return result;
+}
+
 describe('event streams whose clients do not read', () => {
   beforeAll(async () => {
-    // No cut-off while the 200 non-readers are held: that is the last test's, with a short limit.
-    app = await PrivateWebApp.start(REDIS_DB, { API_TOKEN: TOKEN, WEB_STREAM_LAG_LIMIT_S: '600' });
+    // No cut-off while the 200 non-readers (of one address) are held: that is the last tests', with short limits.
+    app = await PrivateWebApp.start(REDIS_DB, { API_TOKEN: TOKEN, WEB_STREAM_LAG_LIMIT_S: '600', WEB_STREAM_MAX_BEHIND: '1000000', WEB_MAX_STREAMS_PER_ADDRESS: '1000' });
     redis = createRedis(app.config.redis);
     feed = new FeedWriter(redis);
     await feed.write();
@@ -322,18 +332,33 @@ describe('event streams whose clients do not read', () => {
       90_000,
       1_000,
     );
-    paused.forEach(resume);
-    await eventually('the paused streams to end', async () => (paused.every((s) => s.closed) ? true : undefined), 15_000);
-    await sleep(1_000);
-    const readerLast = asOfs(reader).at(-1) ?? 0;
-    const newest = feed.asOf;
-    const readerOpen = !reader.closed;
-    close(reader);
+    const { readerOpen, readerLast, newest } = await endOfLagTest(paused, reader);
     console.log(`[chaos] lag limit 5 s: 5 paused dashboards cut off within ${(freedAfter / 1000).toFixed(0)} s of connecting (socket buffers fill first); over the cap: ${full.status}; the reading one kept, ${((newest - readerLast) / 1000).toFixed(0)} changes behind the feed`);
 
     expect(full.status).toBe(503);
     expect(paused.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
     expect(paused.every((s) => s.closed)).toBe(true);
+    expect(readerOpen).toBe(true);
+    expect(newest - readerLast).toBeLessThanOrEqual(1_000);
+  });
+
+  it('drops a dashboard that falls a few frames behind long before the lag limit, not one that reads', async () => {
+    await app.stop();
+    // The default WEB_STREAM_MAX_BEHIND; a lag limit that would take ten minutes.
+    app = await PrivateWebApp.start(REDIS_DB, { API_TOKEN: TOKEN, WEB_STREAM_LAG_LIMIT_S: '600' });
+    feed.every(200);
+    const reader = await openStream(dashboards(), true);
+    const paused = await Promise.all(Array.from({ length: 5 }, () => openStream(dashboards(), false)));
+    const opened = Date.now();
+    const behind = async () => ((await (await fetch(`${app.url}/api/health`)).json()) as { web: { refusals: { streamsBehind: number } } }).web.refusals.streamsBehind;
+    const droppedAfter = await eventually('every paused stream dropped by the server', async () => ((await behind()) >= 5 ? Date.now() - opened : undefined), 90_000, 1_000);
+    const { readerOpen, readerLast, newest } = await endOfLagTest(paused, reader);
+    console.log(`[chaos] a few frames behind (WEB_STREAM_MAX_BEHIND default): 5 paused dashboards dropped within ${(droppedAfter / 1000).toFixed(0)} s of connecting (lag limit 600 s); the reading one kept, ${((newest - readerLast) / 1000).toFixed(0)} changes behind the feed`);
+
+    expect(paused.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(paused.every((s) => s.closed)).toBe(true);
+    expect(droppedAfter).toBeLessThan(90_000);
+    expect(await behind()).toBe(5);
     expect(readerOpen).toBe(true);
     expect(newest - readerLast).toBeLessThanOrEqual(1_000);
   });

@@ -14,6 +14,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOfferActivities, type OfferActivities } from '../../activities/detection/offer-activities';
 import { createKafka, ensureTopics, projectTopics } from '../../clients/kafka';
+import { probeAllWorkers } from '../../clients/probes';
 import { createRedis } from '../../clients/redis';
 import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
@@ -138,8 +139,17 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
     const kills = [...streamWorkers, orchestrator!].map((worker, i) => ({ worker, at: 0.2 + 0.15 * i }));
     for (const { worker, at } of kills) {
       await eventually(`${at * 100}% of the clicks enriched`, async () => (readers.enriched.records.length >= at * rows.length ? true : undefined), 120_000);
+      const upBefore = worker === orchestrator ? (await probeAllWorkers(config)).orchestrator.up : undefined;
       await worker.kill();
       const [killedAt, enriched] = [Date.now(), readers.enriched.records.length];
+      if (worker === orchestrator) {
+        // `make status` and /api/health say so at once: the server would list its pollers for minutes.
+        const after = await probeAllWorkers(config);
+        console.log(`[chaos] status of the orchestrator: up ${upBefore} before its SIGKILL, up ${after.orchestrator.up} ${Date.now() - killedAt} ms after (${after.orchestrator.reason})`);
+        expect(upBefore).toBe(true);
+        expect(after.orchestrator.up).toBe(false);
+        expect(after.visitors.up).toBe(false);
+      }
       await new Promise((r) => setTimeout(r, 2_000));
       // A loaded machine can take a while to start a tsx process.
       await worker.start(120_000);

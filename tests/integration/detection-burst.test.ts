@@ -109,8 +109,8 @@ describe('a burst of new visitors', () => {
     await eventually('the feed in its group', async () => ((await feed()).totals?.groupJoins === 1 ? true : undefined), 60_000);
     // Health (`make status`, /api/health) sees both of the orchestrator's Workers.
     const health = await probeAllWorkers(config);
-    expect(health.orchestrator).toMatchObject({ up: true, taskQueue: config.temporal.taskQueue, workers: [expect.stringMatching(/^orchestrator \(pid \d+\)$/)] });
-    expect(health.visitors).toMatchObject({ up: true, taskQueue: config.temporal.visitorTaskQueue, workers: [expect.stringMatching(/^orchestrator visitors \(pid \d+\)$/)] });
+    expect(health.orchestrator).toMatchObject({ up: true, taskQueue: config.temporal.taskQueue, workers: [expect.stringMatching(/^orchestrator \(pid \d+ on .+\)$/)] });
+    expect(health.visitors).toMatchObject({ up: true, taskQueue: config.temporal.visitorTaskQueue, workers: [expect.stringMatching(/^orchestrator visitors \(pid \d+ on .+\)$/)] });
     expect(health.detection.up).toBe(true);
   });
 

@@ -16,7 +16,7 @@ const frameOf = (bytes: Uint8Array): DashboardFrame => {
 
 describe('an event stream outbox', () => {
   it('keeps only the newest frame of a key, in the order of their last update', () => {
-    const box = new SseOutbox({ maxFrames: 10, maxLagMs: 30_000 });
+    const box = new SseOutbox({ maxFrames: 10, maxLagMs: 30_000, maxMissed: 1_000 });
     box.put(sseFrame('a', 1), 0);
     box.put(sseFrame('b', 1), 0);
     box.put(sseFrame('a', 2), 0);
@@ -27,7 +27,7 @@ describe('an event stream outbox', () => {
   });
 
   it('refuses a frame of a new key beyond its limit, but still takes a newer one of a waiting key', () => {
-    const box = new SseOutbox({ maxFrames: 2, maxLagMs: 30_000 });
+    const box = new SseOutbox({ maxFrames: 2, maxLagMs: 30_000, maxMissed: 1_000 });
     expect(box.put(sseFrame('offer-1', 'x'), 0)).toBe(true);
     expect(box.put(sseFrame('offer-2', 'y'), 0)).toBe(true);
     expect(box.put(sseFrame('offer-3', 'z'), 0)).toBe(false);
@@ -35,8 +35,33 @@ describe('an event stream outbox', () => {
     expect(box.size).toBe(2);
   });
 
+  it('gives up on a client that missed more than maxMissed frames since it last caught up', () => {
+    const box = new SseOutbox({ maxFrames: 10, maxLagMs: 60_000, maxMissed: 3 });
+    // A client that keeps up misses nothing, however many frames go through.
+    for (let i = 0; i < 100; i++) {
+      expect(box.put(sseFrame('a', i), i)).toBe(true);
+      expect(box.take(i)).toBeDefined();
+    }
+    expect(box.put(sseFrame('a', 1), 0)).toBe(true);
+    expect(box.put(sseFrame('b', 1), 0)).toBe(true);
+    // Three newer frames replace waiting ones: it missed 3, still within the limit.
+    for (const key of ['a', 'b', 'a']) expect(box.put(sseFrame(key, 2), 0)).toBe(true);
+    // Taking one is not catching up: a still waits, and one more miss is one too many.
+    expect(text(box.take(0))).toBe('data: 2\n\n');
+    expect(box.size).toBe(1);
+    expect(box.put(sseFrame('a', 3), 0)).toBe(false);
+    // Catching up (nothing left waiting) forgives what it missed.
+    const fresh = new SseOutbox({ maxFrames: 10, maxLagMs: 60_000, maxMissed: 1 });
+    fresh.put(sseFrame('a', 1), 0);
+    expect(fresh.put(sseFrame('a', 2), 0)).toBe(true);
+    fresh.take(0);
+    fresh.put(sseFrame('a', 3), 0);
+    expect(fresh.put(sseFrame('a', 4), 0)).toBe(true);
+    expect(fresh.put(sseFrame('a', 5), 0)).toBe(false);
+  });
+
   it('is stalled once frames waited the lag limit with nothing taken; taking one starts the clock again', () => {
-    const box = new SseOutbox({ maxFrames: 10, maxLagMs: 1_000 });
+    const box = new SseOutbox({ maxFrames: 10, maxLagMs: 1_000, maxMissed: 1_000 });
     expect(box.stalled(5_000)).toBe(false);
     box.put(sseFrame('a', 1), 0);
     box.put(sseFrame('b', 1), 500);
@@ -100,7 +125,7 @@ describe('the dashboard feed in parts', () => {
 
   it('brings a client that read every frame and one that lagged (newest of each part only) to the same, latest feed', () => {
     const frames = new DashboardFrames();
-    const lagging = new SseOutbox({ maxFrames: 64, maxLagMs: 60_000 });
+    const lagging = new SseOutbox({ maxFrames: 64, maxLagMs: 60_000, maxMissed: 1_000 });
     let reader: DashboardFeed | null = null;
     let laggard: DashboardFeed | null = null;
     let lastFeed = feedAt(0);

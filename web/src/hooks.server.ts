@@ -8,6 +8,7 @@ import { getCatalogue } from '$lib/server/catalogue';
 import { closeAllStreams } from '$lib/server/sse-response';
 import { issueVisitor, serverSecret } from '$lib/server/access';
 import { OPERATOR_REQUIRED, requiredCaller } from '$lib/server/route-access';
+import { newVisitorRefusal } from '$lib/server/limits';
 
 /** Connects once at start; `[ready]` tells the stack scripts and tests the offers consumer listens. */
 export const init: ServerInit = async () => {
@@ -66,7 +67,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (caller === 'unlisted') return refuse(403, `route ${event.route.id} has no access rule (route-access.ts): refused to everyone`);
   const refused = caller === 'operator' && !locals.operator;
   if (refused && !isPageView(event)) return refuse(401, OPERATOR_REQUIRED);
-  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id)) locals.visitorId = issueVisitor(cookies, url);
+  // Past its address's limit of new visitors, a page is served without one (its clicks then need a later visit).
+  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, event.getClientAddress())) locals.visitorId = issueVisitor(cookies, url);
 
   let response = await resolve(event);
   // An operator page opened signed out renders its own 401 page (how to sign in); should its load

@@ -1,6 +1,7 @@
 /** GET /api/health: each service, each worker kind, the web server's own consumers, and consumer lag. */
 import { probe, probeAllWorkers, probeConsumerLag, SERVICES, type GroupLag, type Probe, type WorkerHealth } from '$shared/clients/probes';
 import type { ConsumerKind } from '$shared/lib/consumer-kinds';
+import { refusals } from './limits';
 import { config, offersHub } from './services';
 
 export type { GroupLag };
@@ -12,7 +13,8 @@ export interface Health {
   checkedAt: number;
   services: Record<string, Probe>;
   workers: Record<'orchestrator' | ConsumerKind, WorkerHealth>;
-  web: { offersConsumer: ReturnType<typeof offersHub.status> };
+  /** The web server's own: its offers consumer, and how often each of its limits refused a client since it started. */
+  web: { offersConsumer: ReturnType<typeof offersHub.status>; refusals: ReturnType<typeof refusals> };
   consumerLag: Record<ConsumerKind, GroupLag>;
 }
 
@@ -62,6 +64,6 @@ export async function checkHealth(): Promise<Health> {
   return {
     up: Object.values(probed.services).every((p) => p.up) && Object.values(probed.workers).every((w) => w.up) && offersConsumer.up,
     ...probed,
-    web: { offersConsumer },
+    web: { offersConsumer, refusals: refusals() },
   };
 }

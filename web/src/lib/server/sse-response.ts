@@ -3,12 +3,15 @@
  * the next chunk only once the socket has drained the last one; until then the stream keeps at
  * most the newest frame of each key (`SseOutbox`), so a client that does not read costs a few
  * shared references, never a queue. A client that takes nothing for WEB_STREAM_LAG_LIMIT_S while
- * frames wait is cut off, and each kind of stream has a cap on how many are open at once.
+ * frames wait, or that misses WEB_STREAM_MAX_BEHIND frames before it catches up, is cut off; each
+ * kind of stream has a cap on how many are open at once, and on how many one address holds.
  */
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { SSE_HEADERS, SSE_KEEPALIVE, SSE_OPEN, type SseFrame } from '$shared/lib/web/sse';
 import { SseOutbox, type OutboxLimits } from '$shared/lib/web/sse-outbox';
+import { countRefusal, tooMany } from './limits';
 import { config } from './services';
+import { addressKey } from './token-buckets';
 
 export type StreamKind = 'dashboard' | 'offers';
 
@@ -19,6 +22,8 @@ const SWEEP_MS = 1_000;
 const MAX_FRAMES: Record<StreamKind, number> = { dashboard: 64, offers: 16 };
 const MAX_OPEN: Record<StreamKind, number> = { dashboard: config.web.maxDashboardStreams, offers: config.web.maxOfferStreams };
 const open: Record<StreamKind, Set<OpenStream>> = { dashboard: new Set(), offers: new Set() };
+/** Open streams of each kind by address key; an address leaves when its last stream closes. */
+const byAddress: Record<StreamKind, Map<string, number>> = { dashboard: new Map(), offers: new Map() };
 
 let sweeper: NodeJS.Timeout | undefined;
 
@@ -40,6 +45,8 @@ class OpenStream {
 
   constructor(
     private readonly streams: Set<OpenStream>,
+    /** Its address's count of open streams of its kind, and the key there: null for the operator, who is not counted. */
+    private readonly holder: { counts: Map<string, number>; address: string } | null,
     limits: OutboxLimits,
     /** The client's socket: cutting off a client that does not read must not wait for it to drain. */
     private readonly socket: { destroy(): void } | undefined,
@@ -64,7 +71,10 @@ class OpenStream {
     if (this.closed) return;
     const now = Date.now();
     this.lastSent = now;
-    if (!this.outbox.put(frame, now)) return this.cutOff();
+    if (!this.outbox.put(frame, now)) {
+      countRefusal('streamsBehind');
+      return this.cutOff();
+    }
     if (this.reading) {
       this.reading = false;
       this.controller.enqueue(this.outbox.take(now)!);
@@ -78,7 +88,10 @@ class OpenStream {
   }
 
   tick(now: number): void {
-    if (this.outbox.stalled(now)) this.cutOff();
+    if (this.outbox.stalled(now)) {
+      countRefusal('streamsBehind');
+      this.cutOff();
+    }
     else if (now - this.lastSent >= KEEPALIVE_MS) this.send(SSE_KEEPALIVE);
   }
 
@@ -86,6 +99,12 @@ class OpenStream {
     if (this.closed) return;
     this.closed = true;
     this.streams.delete(this);
+    if (this.holder) {
+      const { counts, address } = this.holder;
+      const left = (counts.get(address) ?? 1) - 1;
+      if (left > 0) counts.set(address, left);
+      else counts.delete(address);
+    }
     if (open.dashboard.size + open.offers.size === 0) {
       clearInterval(sweeper);
       sweeper = undefined;
@@ -116,19 +135,30 @@ export function closeAllStreams(): void {
 }
 
 /**
- * An event stream of `kind`, or `503` when that kind's cap is reached. `subscribe` gets the
- * stream's `send` (frames, encoded once by the caller and shared) and returns its unsubscribe.
+ * An event stream of `kind`, or `503` when that kind's cap is reached, `429` when the caller's
+ * address holds its share (the operator's are not counted). `subscribe` gets the stream's `send`
+ * (frames, encoded once by the caller and shared) and returns its unsubscribe.
  */
 export function sseResponse(
   kind: StreamKind,
-  event: Pick<RequestEvent, 'request' | 'platform'>,
+  event: Pick<RequestEvent, 'request' | 'platform' | 'getClientAddress' | 'locals'>,
   subscribe: (send: (frame: SseFrame) => void) => () => void,
 ): Response {
   const streams = open[kind];
   if (streams.size >= MAX_OPEN[kind]) {
     return json({ error: `too many open ${kind} streams (at most ${MAX_OPEN[kind]}): try again later` }, { status: 503, headers: { 'retry-after': '10' } });
   }
-  const stream = new OpenStream(streams, { maxFrames: MAX_FRAMES[kind], maxLagMs: config.web.streamLagLimitS * 1000 }, event.platform?.req.socket);
+  const counts = byAddress[kind];
+  const address = addressKey(event.getClientAddress());
+  const held = counts.get(address) ?? 0;
+  if (!event.locals.operator && held >= config.web.maxStreamsPerAddress) {
+    countRefusal('streamsPerAddress');
+    return tooMany(`open ${kind} streams from this address (at most ${config.web.maxStreamsPerAddress})`, 10);
+  }
+  const holder = event.locals.operator ? null : { counts, address };
+  if (holder) counts.set(address, held + 1);
+  const limits = { maxFrames: MAX_FRAMES[kind], maxLagMs: config.web.streamLagLimitS * 1000, maxMissed: config.web.streamMaxBehind };
+  const stream = new OpenStream(streams, holder, limits, event.platform?.req.socket);
   streams.add(stream);
   sweeper ??= setInterval(sweep, SWEEP_MS).unref();
   stream.send(SSE_OPEN);

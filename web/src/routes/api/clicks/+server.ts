@@ -4,6 +4,7 @@ import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, parseClickReque
 import { getCatalogue } from '$lib/server/catalogue';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readBody } from '$lib/server/read-body';
+import { clickRefusal } from '$lib/server/limits';
 import { clickSender, config } from '$lib/server/services';
 
 /**
@@ -12,6 +13,8 @@ import { clickSender, config } from '$lib/server/services';
  */
 export const POST: RequestHandler = async ({ request, getClientAddress, locals }) => {
   if (!locals.operator && !locals.visitorId) return json({ error: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' }, { status: 401 });
+  const limited = clickRefusal(locals, getClientAddress());
+  if (limited) return limited;
   const userAgent = headerUserAgent(request.headers.get('user-agent'));
   if (!userAgent.ok) return json({ error: userAgent.message }, { status: userAgent.status });
   const body = await readBody(request, MAX_CLICK_REQUEST_BYTES, config.web.bodyTimeoutS * 1000);

@@ -4,6 +4,7 @@ import { BACKTEST_RULES_WORKFLOW, type BacktestResult } from '$shared/lib/offers
 import { BACKTEST_REQUEST_FIELDS, parseBacktestRequest } from '$shared/lib/web/backtest-request';
 import { MAX_RULES_REQUEST_BYTES } from '$shared/lib/web/rules-request';
 import { operatorRefusal } from '$lib/server/access';
+import { countRefusal, tooMany } from '$lib/server/limits';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';
 import { config, temporalClient } from '$lib/server/services';
@@ -11,10 +12,13 @@ import { config, temporalClient } from '$lib/server/services';
 /** How long the request waits for the report; a longer backtest goes on in Temporal, under its workflow id. */
 const WAIT_MS = 60_000;
 
+/** Backtests under way from this server: each reads hours of clicks, so only WEB_MAX_BACKTESTS run at once. */
+let running = 0;
+
 /**
  * POST /api/rules/backtest (operator) {rules, hours}: runs the backtest workflow and answers its
  * report (200), 400 naming the first problem of the rules, or 504 with the workflow id when it
- * takes longer than a minute.
+ * takes longer than a minute; 429 while WEB_MAX_BACKTESTS others run.
  */
 export const POST: RequestHandler = async ({ request, locals }) => {
   const refusal = operatorRefusal(locals);
@@ -23,18 +27,27 @@ export const POST: RequestHandler = async ({ request, locals }) => {
   if (!body.ok) return body.response;
   const parsed = parseBacktestRequest(body.value);
   if (!parsed.ok) return json({ error: parsed.reason }, { status: 400 });
+  if (running >= config.web.maxBacktests) {
+    countRefusal('backtests');
+    return tooMany(`backtests at once (at most ${config.web.maxBacktests})`, 30);
+  }
+  running += 1;
   const workflowId = `backtest-${randomUUID()}`;
+  let result: Promise<BacktestResult> | undefined;
   try {
     const client = await temporalClient();
     const handle = await client.workflow.start(BACKTEST_RULES_WORKFLOW, { taskQueue: config.temporal.taskQueue, workflowId, args: [parsed.value] });
+    // Its place is free once the backtest ends, even when this answer stopped waiting for it.
+    result = (handle.result() as Promise<BacktestResult>).finally(() => (running -= 1));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), WAIT_MS);
     });
-    const report = await Promise.race([handle.result() as Promise<BacktestResult>, late]).finally(() => clearTimeout(timer));
+    const report = await Promise.race([result, late]).finally(() => clearTimeout(timer));
     if (report === null) return json({ error: `the backtest takes over ${WAIT_MS / 1000} s: see workflow ${workflowId} in the Temporal UI`, workflowId }, { status: 504 });
     return json({ workflowId, ...report });
   } catch (err) {
+    if (!result) running -= 1;
     return json({ error: `backtest ${workflowId}: ${(err as Error).message}`, workflowId }, { status: 503 });
   }
 };
