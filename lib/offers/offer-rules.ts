@@ -60,11 +60,11 @@ export interface OfferRules {
   initialState: string;
   /** Reaching it sends the visitor's offer and starts over in the initial state. */
   offerState: string;
-  /** A sequence must reach the offer within this many minutes of its first click (event time). */
+  /** A sequence must reach the offer within this many minutes of its first click (event time), the end included. */
   windowMinutes: number;
   /** The first transition that matches a click wins. */
   transitions: Transition[];
-  /** The offer id per gender (of the click that completes the sequence); a gender without one gets no offer. */
+  /** The offer id per gender (of the click that completes the sequence); a gender without one, or unknown, gets no offer. */
   offerByGender: Partial<Record<Gender, string>>;
   /** A click that fits no transition: `reset` starts over (the original's rule, the default), `ignore` leaves the sequence as it stands. */
   otherClicks?: 'reset' | 'ignore';

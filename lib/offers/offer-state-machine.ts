@@ -125,6 +125,8 @@ export class OfferStateMachine {
     // A page refresh: the same product as the last recorded click changes nothing.
     if (sequence && click.productId === sequence.lastProductId) return { entered: [], offer: null };
     const entered: string[] = [];
+    // Exactly the window's end is still within it. A click past it ends the sequence and is judged
+    // afresh, so it may start the next one: the original dropped it (docs/offers.md).
     if (sequence && click.timestamp - sequence.startedAt > this.rules.windowMinutes * MINUTE) {
       this.reset();
       entered.push(this.rules.initialState);
@@ -150,6 +152,7 @@ export class OfferStateMachine {
     const { clickIds, steps } = this.current.sequence!;
     const offersAt = (this.current.offersAt ?? []).filter((t) => at - t < DAY);
     this.reset();
+    // No guess for a visitor who did not say their gender: the original's `else` sent them offer2 (docs/offers.md).
     const offerId = gender === 'U' ? undefined : this.rules.offerByGender[gender];
     const { cooldownMinutes, maxOffersPerDay } = this.rules;
     const sentToday = offersAt.filter((t) => Math.floor(t / DAY) === Math.floor(at / DAY)).length;
