@@ -71,10 +71,7 @@ class OpenStream {
     if (this.closed) return;
     const now = Date.now();
     this.lastSent = now;
-    if (!this.outbox.put(frame, now)) {
-      countRefusal('streamsBehind');
-      return this.cutOff();
-    }
+    if (!this.outbox.put(frame, now)) return this.cutOff();
     if (this.reading) {
       this.reading = false;
       this.controller.enqueue(this.outbox.take(now)!);
@@ -88,10 +85,7 @@ class OpenStream {
   }
 
   tick(now: number): void {
-    if (this.outbox.stalled(now)) {
-      countRefusal('streamsBehind');
-      this.cutOff();
-    }
+    if (this.outbox.stalled(now)) this.cutOff();
     else if (now - this.lastSent >= KEEPALIVE_MS) this.send(SSE_KEEPALIVE);
   }
 
@@ -119,6 +113,7 @@ class OpenStream {
 
   /** Ending the body would wait for the client to read what the socket holds: drop the connection. */
   private cutOff(): void {
+    countRefusal('streamsBehind');
     this.close();
     this.socket?.destroy();
   }
