@@ -14,14 +14,35 @@ quietRuntime();
 
 const { EventType } = temporal.api.enums.v1;
 
-/** Each saved history, with what it was taken to show (README of each in the integration tests that use it). */
-const SAVED = {
-  'visitor-offer-local-log': EventType.EVENT_TYPE_MARKER_RECORDED, // the transition log as a local activity
-  'visitor-offer-idle-timeout': EventType.EVENT_TYPE_TIMER_FIRED, // completed after the unspread idle timeout
-  'replay-clicks-paused': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, // paced and paused before continue-as-new while paused
-  'replay-clicks-tiny-rate': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, // a pace out of today's bounds
-  'stream-consumers-per-kind-activity': EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, // runEnrichment, before one runStage activity ran every kind
-} as const;
+/** The visitor workflow's patches when these histories were recorded, in the order a run meets them. */
+const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'offer-state-search-attribute', 'visitor-idle-spread', 'live-rule-sets', 'transition-log-regular-activity', 'absence-timers'];
+
+/**
+ * Each saved history, with an event it must hold to show what it was taken to show and, for those
+ * recorded from a workflow test (docs/workflows.md, "Record a history"), the patch markers the code
+ * of the day wrote.
+ */
+const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: string[] }> = {
+  'visitor-offer-local-log': { shows: EventType.EVENT_TYPE_MARKER_RECORDED }, // the transition log as a local activity
+  'visitor-offer-idle-timeout': { shows: EventType.EVENT_TYPE_TIMER_FIRED }, // completed after the unspread idle timeout
+  // A visitor's whole run (tests/workflow/visitor-offer.test.ts, the search attribute test), recorded by the code with its patched() calls.
+  'visitor-offer-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES },
+  'replay-clicks-paused': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, // paced and paused before continue-as-new while paused
+  'replay-clicks-tiny-rate': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW }, // a pace out of today's bounds
+  'stream-consumers-per-kind-activity': { shows: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED }, // runEnrichment, before one runStage activity ran every kind
+  // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code with its patched() call.
+  'stream-consumers-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity'] },
+};
+
+/** The patch markers of a history, in order; a deprecated one as `<id> (deprecated)`. */
+function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    if (!data) return [];
+    const { id, deprecated } = JSON.parse(Buffer.from(data).toString()) as { id: string; deprecated: boolean };
+    return [deprecated ? `${id} (deprecated)` : id];
+  });
+}
 
 function saved(name: string): temporal.api.history.v1.History {
   const json = JSON.parse(readFileSync(fileURLToPath(new URL(`../integration/fixtures/${name}.history.json`, import.meta.url)), 'utf8'));
@@ -36,9 +57,10 @@ async function replay(histories: { workflowId: string; history: temporal.api.his
 
 describe('saved histories', () => {
   it('replay with this code', async () => {
-    const histories = Object.entries(SAVED).map(([name, shows]) => {
+    const histories = Object.entries(SAVED).map(([name, { shows, patches }]) => {
       const history = saved(name);
       expect(history.events.map((e) => e.eventType)).toContain(shows);
+      if (patches) expect(patchMarkers(history), name).toEqual(patches);
       return { workflowId: name, history };
     });
 
