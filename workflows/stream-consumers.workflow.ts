@@ -1,4 +1,4 @@
-import { ActivityCancellationType, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, deprecatePatch, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { StreamConsumerActivities } from '../activities/stream-consumer-activities';
 import type { ConsumerKind } from '../lib/consumer-kinds';
 import { consumerTaskQueue } from '../lib/task-queues';
@@ -10,8 +10,9 @@ export interface StreamConsumersInput {
 }
 
 /**
- * Histories written before every stage ran on one runtime scheduled an activity type per kind
- * (`runEnrichment`, ...); since, one `runStage` activity runs any stage by its kind.
+ * Retired patch, step 1 of two (docs/workflows.md): runs from before one `runStage` activity ran
+ * every stage scheduled an activity type per kind (`runEnrichment`, ...); none is left. Deprecated
+ * where the patched code asked for it, so runs that code started replay; step 2 removes it.
  */
 const ONE_STAGE_ACTIVITY = 'one-stage-activity';
 
@@ -28,7 +29,6 @@ export async function streamConsumersWorkflow({ kind, consumers }: StreamConsume
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds' },
   });
-  const legacy = { enrichment: activities.runEnrichment, aggregation: activities.runAggregation, detection: activities.runDetectionFeed }[kind];
-  const run = patched(ONE_STAGE_ACTIVITY) ? (index: number) => activities.runStage(kind, index) : legacy;
-  await Promise.all(Array.from({ length: consumers }, (_, i) => run(i)));
+  deprecatePatch(ONE_STAGE_ACTIVITY);
+  await Promise.all(Array.from({ length: consumers }, (_, i) => activities.runStage(kind, i)));
 }

@@ -23,13 +23,10 @@ const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'of
  * of the day wrote.
  */
 const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: string[] }> = {
-  'visitor-offer-local-log': { shows: EventType.EVENT_TYPE_MARKER_RECORDED }, // the transition log as a local activity
-  'visitor-offer-idle-timeout': { shows: EventType.EVENT_TYPE_TIMER_FIRED }, // completed after the unspread idle timeout
   // A visitor's whole run (tests/workflow/visitor-offer.test.ts, the search attribute test), recorded by the code with its patched() calls.
   'visitor-offer-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES },
   'replay-clicks-paused': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, // paced and paused before continue-as-new while paused
   'replay-clicks-tiny-rate': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW }, // a pace out of today's bounds
-  'stream-consumers-per-kind-activity': { shows: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED }, // runEnrichment, before one runStage activity ran every kind
   // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code with its patched() call.
   'stream-consumers-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity'] },
 };
@@ -68,7 +65,7 @@ describe('saved histories', () => {
   });
 
   it('a history this code did not write fails to replay: the check above can fail', async () => {
-    const history = saved('visitor-offer-idle-timeout');
+    const history = saved('visitor-offer-patched');
     const scheduled = history.events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'sendCoupons';
 
