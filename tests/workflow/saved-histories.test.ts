@@ -25,10 +25,14 @@ const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'of
 const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: string[] }> = {
   // A visitor's whole run (tests/workflow/visitor-offer.test.ts, the search attribute test), recorded by the code with its patched() calls.
   'visitor-offer-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES },
+  // The same run, recorded by the code that deprecates those patches (step 1 of their retirement).
+  'visitor-offer-deprecated-patches': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES.map((id) => `${id} (deprecated)`) },
   'replay-clicks-paused': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, // paced and paused before continue-as-new while paused
   'replay-clicks-tiny-rate': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW }, // a pace out of today's bounds
   // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code with its patched() call.
   'stream-consumers-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity'] },
+  // The same run, recorded by the code that deprecates the patch.
+  'stream-consumers-deprecated-patch': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity (deprecated)'] },
 };
 
 /** The patch markers of a history, in order; a deprecated one as `<id> (deprecated)`. */
