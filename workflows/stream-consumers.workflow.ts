@@ -1,4 +1,4 @@
-import { ActivityCancellationType, deprecatePatch, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { StreamConsumerActivities } from '../activities/stream-consumer-activities';
 import type { ConsumerKind } from '../lib/consumer-kinds';
 import { consumerTaskQueue } from '../lib/task-queues';
@@ -8,13 +8,6 @@ export interface StreamConsumersInput {
   /** Consumers in the Kafka group; each is one activity, hosted by one worker process of the kind. */
   consumers: number;
 }
-
-/**
- * Retired patch, step 1 of two (docs/workflows.md): runs from before one `runStage` activity ran
- * every stage scheduled an activity type per kind (`runEnrichment`, ...); none is left. Deprecated
- * where the patched code asked for it, so runs that code started replay; step 2 removes it.
- */
-const ONE_STAGE_ACTIVITY = 'one-stage-activity';
 
 /**
  * Keeps `consumers` long-running consumer activities of one kind alive for as long as it runs.
@@ -29,6 +22,5 @@ export async function streamConsumersWorkflow({ kind, consumers }: StreamConsume
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds' },
   });
-  deprecatePatch(ONE_STAGE_ACTIVITY);
   await Promise.all(Array.from({ length: consumers }, (_, i) => activities.runStage(kind, i)));
 }

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OfferActivities } from '../activities/detection/offer-activities';
 import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
 import { VisitorOffers, type OfferMeasures, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
@@ -11,21 +11,6 @@ const options = {
 const { sendOffers, logTransitions, loadRuleSet, recordMeasures } = proxyActivities<OfferActivities>(options);
 
 /**
- * Retired patches, step 1 of two (docs/workflows.md): their old branches are gone, and each is
- * deprecated where the patched code asked for it, under the same conditions, so runs that code
- * started replay. Step 2 removes these calls once none of those runs is left.
- */
-const PATCHES = {
-  offerFollowsCompletingClick: 'offer-follows-completing-click',
-  offerMeasures: 'offer-measures',
-  offerStateSearchAttribute: 'offer-state-search-attribute',
-  idleSpread: 'visitor-idle-spread',
-  liveRuleSets: 'live-rule-sets',
-  regularTransitionLog: 'transition-log-regular-activity',
-  absenceTimers: 'absence-timers',
-} as const;
-
-/**
  * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
  * feed with signal-with-start. It completes after `idleTimeoutMs` (plus its spread) without
  * clicks, so idle visitors cost nothing; the next click starts a fresh run. The `visitorState`
@@ -36,8 +21,6 @@ const PATCHES = {
  * (workflows/offer-rules.workflow.ts) replaces them at the visitor's next click.
  */
 export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
-  deprecatePatch(PATCHES.offerFollowsCompletingClick);
-  deprecatePatch(PATCHES.offerMeasures);
   const visitor = new VisitorOffers(input);
   const keepState = stateAttribute(input);
   setHandler(visitorClicksSignal, (clicks, rulesVersion) => visitor.receive(clicks, rulesVersion));
@@ -49,7 +32,6 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     else {
       // An absence pending keeps the visitor's workflow waiting for it, however long idle.
       const absenceMs = visitor.absenceWaitMs;
-      deprecatePatch(absenceMs !== null ? PATCHES.absenceTimers : PATCHES.idleSpread);
       if (await condition(() => visitor.hasPending, absenceMs !== null ? Math.max(1, absenceMs) : visitor.spreadIdleTimeoutMs)) continue;
       if (absenceMs === null) {
         await condition(allHandlersFinished);
@@ -65,10 +47,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     const { offers, transitions, measures } = processed;
     // The offer goes out before the log says so; all run once per batch, not per click.
     if (offers.length > 0) await sendOffers(offers);
-    if (transitions.length > 0) {
-      deprecatePatch(PATCHES.regularTransitionLog);
-      await logTransitions(transitions);
-    }
+    if (transitions.length > 0) await logTransitions(transitions);
     await record(measures);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
@@ -84,7 +63,6 @@ async function record(measures: OfferMeasures): Promise<void> {
 /** Keeps the visitor's state in the input's search attribute (carried across continue-as-new by the server), when it changed. */
 function stateAttribute({ offerStateAttribute: name }: VisitorOfferInput): (state: string) => void {
   if (name === undefined) return () => {};
-  deprecatePatch(PATCHES.offerStateSearchAttribute);
   let kept = workflowInfo().searchAttributes[name]?.[0];
   return (state) => {
     if (state === kept) return;
@@ -96,9 +74,6 @@ function stateAttribute({ offerStateAttribute: name }: VisitorOfferInput): (stat
 /** A newer rule set the clicks' signal named is loaded first; then the clicks run through the machine. */
 async function processPending(visitor: VisitorOffers): Promise<ProcessedClicks> {
   const version = visitor.rulesToLoad;
-  if (version !== null) {
-    deprecatePatch(PATCHES.liveRuleSets);
-    visitor.adopt(version, await loadRuleSet(version));
-  }
+  if (version !== null) visitor.adopt(version, await loadRuleSet(version));
   return visitor.processPending();
 }

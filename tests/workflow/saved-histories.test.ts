@@ -14,7 +14,7 @@ quietRuntime();
 
 const { EventType } = temporal.api.enums.v1;
 
-/** The visitor workflow's patches when these histories were recorded, in the order a run meets them. */
+/** The visitor workflow's patches when these histories were recorded, in the order a run meets them: deprecated, retired since. */
 const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'offer-state-search-attribute', 'visitor-idle-spread', 'live-rule-sets', 'transition-log-regular-activity', 'absence-timers'];
 
 /**
@@ -23,15 +23,11 @@ const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'of
  * of the day wrote.
  */
 const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: string[] }> = {
-  // A visitor's whole run (tests/workflow/visitor-offer.test.ts, the search attribute test), recorded by the code with its patched() calls.
-  'visitor-offer-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES },
-  // The same run, recorded by the code that deprecates those patches (step 1 of their retirement).
+  // A visitor's whole run (tests/workflow/visitor-offer.test.ts, the search attribute test), recorded by the code that deprecated its patches.
   'visitor-offer-deprecated-patches': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES.map((id) => `${id} (deprecated)`) },
   'replay-clicks-paused': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, // paced and paused before continue-as-new while paused
   'replay-clicks-tiny-rate': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW }, // a pace out of today's bounds
-  // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code with its patched() call.
-  'stream-consumers-patched': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity'] },
-  // The same run, recorded by the code that deprecates the patch.
+  // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code that deprecated its patch.
   'stream-consumers-deprecated-patch': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity (deprecated)'] },
 };
 
@@ -69,7 +65,7 @@ describe('saved histories', () => {
   });
 
   it('a history this code did not write fails to replay: the check above can fail', async () => {
-    const history = saved('visitor-offer-patched');
+    const history = saved('visitor-offer-deprecated-patches');
     const scheduled = history.events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'sendCoupons';
 
