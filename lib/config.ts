@@ -153,6 +153,7 @@ const S = {
   temporalNamespace: setting('TEMPORAL_NAMESPACE', 'default', 'Temporal namespace.', text),
   temporalTaskQueue: setting('TEMPORAL_TASK_QUEUE', 'clickstream', 'Task queue of the clickstream workers.', text),
   temporalVisitorTaskQueue: setting('TEMPORAL_VISITOR_TASK_QUEUE', '${TEMPORAL_TASK_QUEUE}-visitors', 'Task queue of the visitor offer workflows and their activities, served by a Worker of its own in the orchestrator: a burst of visitors cannot delay the ingestion, replay and consumer workflows.', text),
+  replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay: `scripts/replay.ts` starts and steers it, the dashboard shows and steers it.', text),
   temporalApiKey: setting('TEMPORAL_API_KEY', null, 'API key (Temporal Cloud); implies TLS.', text),
   temporalTls: setting('TEMPORAL_TLS', 'false', 'Use TLS to reach Temporal.', bool),
   temporalTlsCertFile: setting('TEMPORAL_TLS_CERT_FILE', null, 'Client certificate (PEM) for mTLS.', text),
@@ -172,7 +173,6 @@ const S = {
   webMaxDashboardStreams: setting('WEB_MAX_DASHBOARD_STREAMS', '200', 'Dashboard event streams (`GET /api/dashboard`) the web server keeps open at once; one more gets `503`.', integer(1, 100_000)),
   webMaxOfferStreams: setting('WEB_MAX_OFFER_STREAMS', '5000', 'Offer event streams (`GET /api/offers`) the web server keeps open at once; one more gets `503`.', integer(1, 1_000_000)),
   webStreamLagLimitS: setting('WEB_STREAM_LAG_LIMIT_S', '30', 'Seconds an event stream\'s client may take nothing while updates wait for it (it gets only the newest of each meanwhile); then the server drops the connection.', integer(1, 3600)),
-  replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay the dashboard pauses, resumes and speeds up.', text),
 };
 
 export interface Config {
@@ -204,6 +204,7 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     visitorTaskQueue: string;
+    replayWorkflowId: string;
     apiKey: string | null;
     tls: boolean;
     tlsCertFile: string | null;
@@ -215,7 +216,6 @@ export interface Config {
   offers: { visitorIdleMinutes: number; stateSearchAttribute: string | null };
   web: {
     port: number;
-    replayWorkflowId: string;
     /** null: read it from apiTokenFile (clients/secrets.ts). */
     apiToken: string | null;
     apiTokenFile: string;
@@ -315,6 +315,7 @@ export function loadConfig(env: Env = process.env): Config {
       namespace: read(S.temporalNamespace),
       taskQueue: read(S.temporalTaskQueue),
       visitorTaskQueue: read(S.temporalVisitorTaskQueue),
+      replayWorkflowId: read(S.replayWorkflowId),
       apiKey,
       tls: read(S.temporalTls) || apiKey !== null || certFile !== null,
       tlsCertFile: certFile,
@@ -326,7 +327,6 @@ export function loadConfig(env: Env = process.env): Config {
     offers: { visitorIdleMinutes: read(S.visitorIdleMinutes), stateSearchAttribute: read(S.offerStateSearchAttribute) },
     web: {
       port: read(S.webPort),
-      replayWorkflowId: read(S.replayWorkflowId),
       apiToken: read(S.apiToken),
       apiTokenFile: read(S.apiTokenFile),
       allowedHosts: read(S.webAllowedHosts),

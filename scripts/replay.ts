@@ -1,6 +1,7 @@
 /**
- * Controls the clickstream replay, a long-lived workflow: start it, pause, resume, change its
- * pace, show its progress. Starting again while it runs leaves the running one as it is.
+ * Controls the clickstream replay, a long-lived workflow (id REPLAY_WORKFLOW_ID, the one the
+ * dashboard steers): start it, pause, resume, change its pace, show its progress. Starting again
+ * while it runs leaves the running one as it is.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,7 @@ import { isGrpcDeadlineError, WorkflowIdConflictPolicy, WorkflowNotFoundError, t
 import { connectTemporal } from '../clients/temporal';
 import { loadConfig, type Config } from '../lib/config';
 import type { ReplayClicksInput, ReplayProgress } from '../lib/replay/click-replay';
-import { pauseReplaySignal, REPLAY_WORKFLOW_ID, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
+import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
 import { DEFAULT_RATE, DEFAULT_SPEED, describePace, parseReplayPace, RATE_BOUNDS, REPLAY_MODES, SPEED_BOUNDS, type ReplayPace } from '../lib/replay/pacing';
 import type { replayClicksWorkflow } from '../workflows/replay-clicks.workflow';
 
@@ -100,8 +101,9 @@ async function run(argv: string[]): Promise<void> {
   const pace = paceOf({ ...values, speed: rest[0] ?? values.speed });
 
   const config = loadConfig();
+  const workflowId = config.temporal.replayWorkflowId;
   const client = await connect(config.temporal);
-  const handle = client.workflow.getHandle<typeof replayClicksWorkflow>(REPLAY_WORKFLOW_ID);
+  const handle = client.workflow.getHandle<typeof replayClicksWorkflow>(workflowId);
   try {
     switch (command) {
       case 'start': {
@@ -110,15 +112,15 @@ async function run(argv: string[]): Promise<void> {
           loop: !values['no-loop'],
           pace,
         };
-        if (await isRunning(client)) {
-          console.log(`${REPLAY_WORKFLOW_ID} already runs, left as it is (change it with pause, resume, speed):`);
-          console.log(JSON.stringify(await progressOf(client), null, 2));
+        if (await isRunning(client, workflowId)) {
+          console.log(`${workflowId} already runs, left as it is (change it with pause, resume, speed):`);
+          console.log(JSON.stringify(await progressOf(client, workflowId), null, 2));
           break;
         }
         // USE_EXISTING: two starts racing still make one replay.
         const started = await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', {
           taskQueue: config.temporal.taskQueue,
-          workflowId: REPLAY_WORKFLOW_ID,
+          workflowId,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           args: [input],
         });
@@ -130,19 +132,19 @@ async function run(argv: string[]): Promise<void> {
       }
       case 'pause':
         await handle.signal(pauseReplaySignal);
-        console.log(`${REPLAY_WORKFLOW_ID}: pausing`);
+        console.log(`${workflowId}: pausing`);
         break;
       case 'resume':
         await handle.signal(resumeReplaySignal);
-        console.log(`${REPLAY_WORKFLOW_ID}: resuming`);
+        console.log(`${workflowId}: resuming`);
         break;
       case 'speed': {
         await handle.signal(setReplaySpeedSignal, pace);
-        console.log(`${REPLAY_WORKFLOW_ID}: now at ${describePace(pace)}`);
+        console.log(`${workflowId}: now at ${describePace(pace)}`);
         break;
       }
       case 'progress':
-        console.log(JSON.stringify(await progressOf(client), null, 2));
+        console.log(JSON.stringify(await progressOf(client, workflowId), null, 2));
         break;
     }
   } finally {
@@ -158,9 +160,9 @@ async function connect(temporal: Config['temporal']): Promise<Client> {
   }
 }
 
-async function isRunning(client: Client): Promise<boolean> {
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
   try {
-    return (await client.workflow.getHandle(REPLAY_WORKFLOW_ID).describe()).status.name === 'RUNNING';
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
@@ -168,9 +170,9 @@ async function isRunning(client: Client): Promise<boolean> {
 }
 
 /** Queries need a worker: say so rather than wait without end. */
-async function progressOf(client: Client): Promise<ReplayProgress> {
+async function progressOf(client: Client, workflowId: string): Promise<ReplayProgress> {
   try {
-    return await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => client.workflow.getHandle(REPLAY_WORKFLOW_ID).query(replayProgressQuery));
+    return await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).query(replayProgressQuery));
   } catch (err) {
     if (isGrpcDeadlineError(err)) throw new Error(`no worker answered within ${QUERY_TIMEOUT_MS / 1000} s: is a worker polling the task queue?`);
     throw err;
@@ -181,7 +183,7 @@ run(process.argv.slice(2)).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   const badUsage = err instanceof UsageError || (err instanceof TypeError && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
   if (err instanceof WorkflowNotFoundError) {
-    console.error(`replay: no running replay (workflow ${REPLAY_WORKFLOW_ID}); start one with: npx tsx scripts/replay.ts start`);
+    console.error(`replay: no running replay (workflow ${err.workflowId}); start one with: npx tsx scripts/replay.ts start`);
   } else {
     console.error(badUsage ? `replay: ${message}\n\n${USAGE}` : `replay: ${message}`);
   }

@@ -1,13 +1,11 @@
 /**
  * How clients talk to the running replay. Definitions only, so the command line and the web app
- * import them without importing workflow code.
+ * import them without importing workflow code. Its workflow id is the setting REPLAY_WORKFLOW_ID
+ * (`config.temporal.replayWorkflowId`): one replay at a time, for both.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ReplayProgress } from './click-replay';
 import type { ReplayPace } from './pacing';
-
-/** One replay at a time: starting it again finds the running one. */
-export const REPLAY_WORKFLOW_ID = 'replay-clicks';
 
 /** Takes effect when the current chunk ends, within about REPLAY_CHUNK_MS. */
 export const pauseReplaySignal = defineSignal('pauseReplay');

@@ -12,14 +12,14 @@ export const POST: RequestHandler = async ({ request }) => {
   const command = parseReplayCommand(body.value);
   if (!command.ok) return json({ error: command.reason }, { status: 400 });
   try {
-    const handle = (await temporalClient()).workflow.getHandle(config.web.replayWorkflowId);
+    const handle = (await temporalClient()).workflow.getHandle(config.temporal.replayWorkflowId);
     const c = command.value;
     if (c.action === 'pause') await handle.signal(pauseReplaySignal);
     else if (c.action === 'resume') await handle.signal(resumeReplaySignal);
     else await handle.signal(setReplaySpeedSignal, c.pace);
     return json(await handle.query(replayProgressQuery), { status: 202 });
   } catch (err) {
-    return json({ error: `replay ${config.web.replayWorkflowId}: ${(err as Error).message}` }, { status: 503 });
+    return json({ error: `replay ${config.temporal.replayWorkflowId}: ${(err as Error).message}` }, { status: 503 });
   }
 };
 
