@@ -27,6 +27,8 @@ const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: 
   'visitor-offer-deprecated-patches': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES.map((id) => `${id} (deprecated)`) },
   'replay-clicks-paused': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, // paced and paused before continue-as-new while paused
   'replay-clicks-tiny-rate': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW }, // a pace out of today's bounds
+  // Paused, two paces, continued as new on its third command, all by update (tests/workflow/replay-clicks.test.ts, "here updates").
+  'replay-clicks-updates': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, patches: ['replay-continue-as-new-while-paused'] },
   // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code that deprecated its patch.
   'stream-consumers-deprecated-patch': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity (deprecated)'] },
 };
