@@ -3,8 +3,10 @@
  * (stack/temporal-test-server.sh), which the SDK starts as an existing executable instead of
  * downloading its own build, and the workflow bundle, built once for all files (global-setup.ts).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowClientInterceptor, WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -26,12 +28,48 @@ export function quietRuntime(): void {
 }
 
 /**
+ * RECORD_HISTORIES=<folder>: at the end of a test file, the history of every run of every workflow
+ * it started is saved there as `<workflow id>.<run number>.history.json`, the JSON of
+ * fetchHistory() that tests/integration/fixtures holds (docs/workflows.md, "Record a history").
+ */
+const RECORD_HISTORIES = process.env.RECORD_HISTORIES;
+const workflowsStarted = new Set<string>();
+const recordStarts: WorkflowClientInterceptor = {
+  startWithDetails(input, next) {
+    workflowsStarted.add(input.options.workflowId);
+    return next(input);
+  },
+  signalWithStart(input, next) {
+    workflowsStarted.add(input.options.workflowId);
+    return next(input);
+  },
+};
+
+/**
  * A fresh test server for one test file. Its clock skips ahead during `env.sleep` and awaited
  * results, only while no activity is outstanding; otherwise it runs in real time.
  */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+    ...(RECORD_HISTORIES ? { client: { interceptors: { workflow: [recordStarts] } } } : {}),
+  });
+}
+
+/** The histories of every workflow started, each run's, first run first (the test server lists none: each run names the one it continued). */
+async function saveHistories(client: Client, folder: string): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  for (const workflowId of workflowsStarted) {
+    const runs = [];
+    let runId: string | undefined;
+    do {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      runs.unshift(history);
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    } while (runId);
+    runs.forEach((history, i) => writeFileSync(join(folder, `${workflowId}.${i + 1}.history.json`), JSON.stringify(history)));
+  }
 }
 
 /**
@@ -51,6 +89,7 @@ export function useTestServer(workers: Omit<WorkerOptions, 'connection'>[]): () 
   afterAll(async () => {
     for (const w of started) w.shutdown();
     await Promise.all(running);
+    if (RECORD_HISTORIES && env) await saveHistories(env.client, RECORD_HISTORIES);
     await env?.teardown();
   });
   return () => env!;

@@ -33,7 +33,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   ]);
   return {
     temporalUi: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
-    replayWorkflowId: config.web.replayWorkflowId,
+    replayWorkflowId: config.temporal.replayWorkflowId,
     feed,
     uplift,
     funnel,
