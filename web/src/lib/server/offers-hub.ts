@@ -4,6 +4,7 @@
  * sees offers made while their page is open, not old ones.
  */
 import type { Consumer, Kafka } from 'kafkajs';
+import { withinDeadline } from '$shared/lib/deadline';
 import { parseOffer } from '$shared/lib/schema';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
 import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
@@ -25,10 +26,8 @@ export class OffersHub {
   async start(timeoutMs = 60_000): Promise<void> {
     const consumer = this.kafka().consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
     this.consumer = consumer;
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`offers consumer did not join ${this.groupId} within ${timeoutMs} ms`)), timeoutMs);
+    const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
         this.joined = true;
         resolve();
       });
@@ -42,7 +41,7 @@ export class OffersHub {
         if (parsed.ok && this.subscribers.has(parsed.value.userId)) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, parsed.value));
       },
     });
-    await joined;
+    await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);
   }
 
   subscribe(userId: string, listener: (frame: SseFrame) => void): () => void {
