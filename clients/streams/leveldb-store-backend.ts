@@ -1,4 +1,4 @@
-import { RocksStore } from '../rocksdb';
+import { LevelStore } from '../leveldb';
 import type { StateChange } from '../../lib/state-change';
 import type { StoreBackend } from './state-store';
 
@@ -6,15 +6,15 @@ const stateKeys = (partition: number) => `state/${partition}/`;
 const checkpointKey = (partition: number) => `checkpoint/${partition}`;
 
 /**
- * A worker's local copy of its partitions' state, in one RocksDB store: partition p's keys under
+ * A worker's local copy of its partitions' state, in one LevelDB store: partition p's keys under
  * `state/<p>/`, and under `checkpoint/<p>` the changelog offset below which every record of
  * changelog partition p is in the store. Both change in one atomic write.
  */
-export class RocksDbStoreBackend implements StoreBackend {
-  private constructor(private readonly db: RocksStore) {}
+export class LevelDbStoreBackend implements StoreBackend {
+  private constructor(private readonly db: LevelStore) {}
 
-  static async open(dir: string): Promise<RocksDbStoreBackend> {
-    return new RocksDbStoreBackend(await RocksStore.open(dir));
+  static async open(dir: string): Promise<LevelDbStoreBackend> {
+    return new LevelDbStoreBackend(await LevelStore.open(dir));
   }
 
   async checkpoint(partition: number): Promise<bigint | null> {
