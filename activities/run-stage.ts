@@ -35,6 +35,6 @@ export async function runOnKafka(
     run,
     worker: config.workerName,
     sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    openStore: store ? () => LevelDbStoreBackend.open(store.dir) : undefined,
+    openStore: store ? () => LevelDbStoreBackend.open(store.dir, run.log) : undefined,
   });
 }

@@ -14,6 +14,11 @@ function prefixRange(prefix: string): Range {
   return { gte: prefix, lt: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) };
 }
 
+/** The store's folder holds files LevelDB cannot read: a damaged store, or another engine's. */
+export function isUnreadableStore(err: unknown): boolean {
+  return /^Corruption:/.test((err as { cause?: Error }).cause?.message ?? '');
+}
+
 /**
  * A local LevelDB store of string keys and values (`classic-level`). Writes go to LevelDB's log
  * without fsync: they survive a killed process, not a machine crash (state stores are rebuilt from

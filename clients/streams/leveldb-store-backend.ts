@@ -1,4 +1,6 @@
-import { LevelStore } from '../leveldb';
+import { rm } from 'node:fs/promises';
+import { isUnreadableStore, LevelStore } from '../leveldb';
+import type { Logger } from '../../lib/consumer-run';
 import type { StateChange } from '../../lib/state-change';
 import type { StoreBackend } from './state-store';
 
@@ -13,8 +15,19 @@ const checkpointKey = (partition: number) => `checkpoint/${partition}`;
 export class LevelDbStoreBackend implements StoreBackend {
   private constructor(private readonly db: LevelStore) {}
 
-  static async open(dir: string): Promise<LevelDbStoreBackend> {
-    return new LevelDbStoreBackend(await LevelStore.open(dir));
+  /**
+   * The store is a cache of the changelogs: a folder LevelDB cannot read (the RocksDB store of a
+   * version before Node 24, or a damaged one) is emptied, and the partitions restore from scratch.
+   */
+  static async open(dir: string, log: Logger): Promise<LevelDbStoreBackend> {
+    try {
+      return new LevelDbStoreBackend(await LevelStore.open(dir));
+    } catch (err) {
+      if (!isUnreadableStore(err)) throw err;
+      log.warn('state store unreadable: emptied, its partitions restore from their changelogs', { dir, reason: (err as { cause?: Error }).cause?.message });
+      await rm(dir, { recursive: true, force: true });
+      return new LevelDbStoreBackend(await LevelStore.open(dir));
+    }
   }
 
   async checkpoint(partition: number): Promise<bigint | null> {

@@ -1,9 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelStore } from '../../clients/leveldb';
 import { LevelDbStoreBackend } from '../../clients/streams/leveldb-store-backend';
+
+const warnings: string[] = [];
+const log = { info: () => {}, warn: (message: string) => warnings.push(message), error: () => {} };
 
 /** The stage runtime's local store on a real LevelDB folder: what the aggregation's restore relies on. */
 describe('LevelDB store', () => {
@@ -15,13 +18,13 @@ describe('LevelDB store', () => {
 
   it('keeps a partition’s state and checkpoint across a reopen, and wipes only that partition', async () => {
     const location = join(dir, 'backend');
-    const first = await LevelDbStoreBackend.open(location);
+    const first = await LevelDbStoreBackend.open(location, log);
     await first.write(0, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }], 41n);
     await first.write(0, [{ key: 'a', value: null }, { key: 'c', value: '3' }], 42n);
     await first.write(1, [{ key: 'a', value: 'x' }], 7n);
     await first.close();
 
-    const again = await LevelDbStoreBackend.open(location);
+    const again = await LevelDbStoreBackend.open(location, log);
     expect(await again.checkpoint(0)).toBe(42n);
     expect(await again.load(0)).toEqual([['b', '2'], ['c', '3']]);
     await again.wipe(0);
@@ -41,6 +44,24 @@ describe('LevelDB store', () => {
     expect(entries).toEqual([['k/1', 'K/1'], ['k/10', 'K/10'], ['k/2', 'K/2']]);
     expect(await store.get('missing')).toBeUndefined();
     await expect(LevelStore.open(location)).rejects.toThrow();
+    await expect(LevelDbStoreBackend.open(location, log)).rejects.toThrow();
     await store.close();
+  });
+
+  it('empties a folder LevelDB cannot read, such as an older version\'s RocksDB store, and starts afresh', async () => {
+    const location = join(dir, 'unreadable');
+    const store = await LevelDbStoreBackend.open(location, log);
+    await store.write(0, [{ key: 'a', value: '1' }], 5n);
+    await store.close();
+    const manifest = (await readdir(location)).find((f) => f.startsWith('MANIFEST-'))!;
+    await writeFile(join(location, manifest), Buffer.from('not a manifest of this engine, in any format'));
+
+    const warningsBefore = warnings.length;
+    const reopened = await LevelDbStoreBackend.open(location, log);
+    expect(warnings.length).toBe(warningsBefore + 1);
+    expect(await reopened.checkpoint(0)).toBeNull();
+    await reopened.write(0, [{ key: 'b', value: '2' }], 6n);
+    expect(await reopened.load(0)).toEqual([['b', '2']]);
+    await reopened.close();
   });
 });
