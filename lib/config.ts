@@ -112,7 +112,7 @@ function topicName(raw: string): string {
 const S = {
   runDir: setting('RUN_DIR', '.run', 'Folder (git-ignored) for the local stack\'s data, logs and pid files.', text),
   toolsDir: setting('TOOLS_DIR', '.tools', 'Folder (git-ignored) where `make install` puts the Kafka jars and the temporal CLI.', text),
-  stateDir: setting('STATE_DIR', '${RUN_DIR}/state', 'Folder of the workers\' local RocksDB state stores.', text),
+  stateDir: setting('STATE_DIR', '${RUN_DIR}/state', 'Folder of the workers\' local LevelDB state stores.', text),
   workerName: setting('WORKER_NAME', 'worker-1', 'Name of this worker process: its state store folder and Kafka client ids carry it, so a restart finds its state again.', (raw) => {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(raw)) throw new Error(`expected letters, digits, - or _, got "${raw}"`);
     return raw;

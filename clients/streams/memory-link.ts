@@ -541,7 +541,7 @@ class MemoryTransactionalProducer implements TransactionalProducer {
   async close(): Promise<void> {}
 }
 
-/** A worker's local store in memory: keep it across a restart (the worker's RocksDB folder), or drop it (a lost disk). */
+/** A worker's local store in memory: keep it across a restart (the worker's LevelDB folder), or drop it (a lost disk). */
 export class MemoryStoreBackend implements StoreBackend {
   closed = false;
   /** Batches written (restores and commits). */
