@@ -99,6 +99,8 @@ export interface WorkerHealth {
   up: boolean;
   /** Worker identities polling the queue, or running its long-lived consumer activities. */
   workers: string[];
+  /** Consumers the stage runtime's watchdog replaced (silent, or membership crashed), over the running activities. */
+  watchdogRestarts?: number;
   reason?: string;
 }
 
@@ -130,8 +132,9 @@ async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<Work
         });
         const pollers = (res.pollers ?? []).map((p) => p.identity ?? '?');
         const consuming = consumersWorkflowId ? await heartbeatingWorkers(connected, consumersWorkflowId) : [];
-        const workers = [...new Set([...pollers, ...consuming])];
-        return workers.length > 0 ? { taskQueue, up: true, workers } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
+        const workers = [...new Set([...pollers, ...consuming.map((c) => c.identity)])];
+        const watchdog = consumersWorkflowId ? { watchdogRestarts: consuming.reduce((sum, c) => sum + c.watchdogRestarts, 0) } : {};
+        return workers.length > 0 ? { taskQueue, up: true, workers, ...watchdog } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
       }),
     );
   } catch (err) {
@@ -197,8 +200,8 @@ export async function consumerActivity<T>(client: Client, workflowId: string): P
   return { attempt: activity?.attempt ?? 0, details: payload ? defaultPayloadConverter.fromPayload<T>(payload as Parameters<typeof defaultPayloadConverter.fromPayload>[0]) : undefined };
 }
 
-/** Identities of the workers running a workflow's activities with a fresh heartbeat. */
-async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemporal>>, workflowId: string): Promise<string[]> {
+/** The workers running a workflow's activities with a fresh heartbeat, with the watchdog restarts each reports. */
+async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemporal>>, workflowId: string): Promise<{ identity: string; watchdogRestarts: number }[]> {
   const description = await client.workflow
     .getHandle(workflowId)
     .describe()
@@ -209,5 +212,9 @@ async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemp
       const beat = a.lastHeartbeatTime?.seconds ? Number(a.lastHeartbeatTime.seconds) * 1000 : 0;
       return a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED && now - beat < HEARTBEAT_STALE_MS;
     })
-    .map((a) => a.lastWorkerIdentity ?? '?');
+    .map((a) => {
+      const payload = a.heartbeatDetails?.payloads?.[0];
+      const details = payload ? defaultPayloadConverter.fromPayload<{ watchdogRestarts?: number }>(payload as Parameters<typeof defaultPayloadConverter.fromPayload>[0]) : undefined;
+      return { identity: a.lastWorkerIdentity ?? '?', watchdogRestarts: details?.watchdogRestarts ?? 0 };
+    });
 }
