@@ -95,6 +95,8 @@ export interface WorkerHealth {
   up: boolean;
   /** Worker identities polling the queue, or running its long-lived consumer activities. */
   workers: string[];
+  /** Consumers the stage runtime's watchdog replaced (silent, or membership crashed), over the running activities. */
+  watchdogRestarts?: number;
   reason?: string;
 }
 
@@ -127,8 +129,9 @@ async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<Work
         const seen = (res.pollers ?? []).map((p) => ({ identity: p.identity ?? '?', lastAccessTime: p.lastAccessTime?.seconds ? Number(p.lastAccessTime.seconds) * 1000 : null }));
         const pollers = livePollers(seen, Date.now(), hostname(), processAlive);
         const consuming = consumersWorkflowId ? await heartbeatingWorkers(connected, consumersWorkflowId) : [];
-        const workers = [...new Set([...pollers, ...consuming])];
-        return workers.length > 0 ? { taskQueue, up: true, workers } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
+        const workers = [...new Set([...pollers, ...consuming.map((c) => c.identity)])];
+        const watchdog = consumersWorkflowId ? { watchdogRestarts: consuming.reduce((sum, c) => sum + c.watchdogRestarts, 0) } : {};
+        return workers.length > 0 ? { taskQueue, up: true, workers, ...watchdog } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
       }),
     );
   } catch (err) {
@@ -190,12 +193,18 @@ export async function probeConsumerLag(config: Config, role = 'lag-probe', timeo
 export async function consumerActivity<T>(client: Client, workflowId: string): Promise<{ attempt: number; details: T | undefined }> {
   const { raw } = await client.workflow.getHandle(workflowId).describe();
   const activity = raw.pendingActivities?.[0];
-  const payload = activity?.heartbeatDetails?.payloads?.[0];
-  return { attempt: activity?.attempt ?? 0, details: payload ? defaultPayloadConverter.fromPayload<T>(payload as Parameters<typeof defaultPayloadConverter.fromPayload>[0]) : undefined };
+  return { attempt: activity?.attempt ?? 0, details: activity ? lastHeartbeatDetails<T>(activity) : undefined };
 }
 
-/** Identities of the workers running a workflow's activities with a fresh heartbeat. */
-async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemporal>>, workflowId: string): Promise<string[]> {
+
+/** The details of an activity's last heartbeat, as the server holds them. */
+function lastHeartbeatDetails<T>(activity: proto.temporal.api.workflow.v1.IPendingActivityInfo): T | undefined {
+  const payload = activity.heartbeatDetails?.payloads?.[0];
+  return payload ? defaultPayloadConverter.fromPayload<T>(payload as Parameters<typeof defaultPayloadConverter.fromPayload>[0]) : undefined;
+}
+
+/** The workers running a workflow's activities with a fresh heartbeat, with the watchdog restarts each reports. */
+async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemporal>>, workflowId: string): Promise<{ identity: string; watchdogRestarts: number }[]> {
   const description = await client.workflow
     .getHandle(workflowId)
     .describe()
@@ -203,9 +212,14 @@ async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemp
   const now = Date.now();
   const beating = (description?.raw.pendingActivities ?? [])
     .filter((a) => a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
-    .map((a) => ({ identity: a.lastWorkerIdentity ?? '?', lastAccessTime: a.lastHeartbeatTime?.seconds ? Number(a.lastHeartbeatTime.seconds) * 1000 : null }))
+    .map((a) => {
+      const details = lastHeartbeatDetails<{ watchdogRestarts?: number }>(a);
+      const lastAccessTime = a.lastHeartbeatTime?.seconds ? Number(a.lastHeartbeatTime.seconds) * 1000 : null;
+      return { identity: a.lastWorkerIdentity ?? '?', lastAccessTime, watchdogRestarts: details?.watchdogRestarts ?? 0 };
+    })
     .filter((a) => a.lastAccessTime !== null && now - a.lastAccessTime < HEARTBEAT_STALE_MS);
-  return livePollers(beating, now, hostname(), processAlive);
+  const live = new Set(livePollers(beating, now, hostname(), processAlive));
+  return beating.filter((a) => live.has(a.identity)).map(({ identity, watchdogRestarts }) => ({ identity, watchdogRestarts }));
 }
 
 /** A process of this host runs (one of another user's counts too). */

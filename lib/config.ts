@@ -133,6 +133,7 @@ const S = {
     return raw;
   }),
   kafkaBrokers: setting('KAFKA_BROKERS', '127.0.0.1:${KAFKA_PORT}', 'Comma-separated bootstrap servers.', hostPortList),
+  kafkaClient: setting('KAFKA_CLIENT', 'kafkajs', 'Kafka client of the stream stages: platformatic (@platformatic/kafka) or kafkajs.', oneOf('platformatic', 'kafkajs')),
   kafkaClientId: setting('KAFKA_CLIENT_ID', 'clickstream', 'Client id prefix of every Kafka client.', text),
   kafkaSsl: setting('KAFKA_SSL', 'false', 'Use TLS to reach Kafka (managed clusters).', bool),
   kafkaSslCaFile: setting('KAFKA_SSL_CA_FILE', null, 'PEM file of the CA that signs the brokers\' certificates, when not a public one.', text),
@@ -202,6 +203,8 @@ export interface Config {
   data: { dir: string; seed: number; clickRows: number; users: number };
   kafka: {
     brokers: string[];
+    /** The library the stream stages' link uses (clients/streams/). */
+    client: 'platformatic' | 'kafkajs';
     clientId: string;
     ssl: boolean;
     sslCaFile: string | null;
@@ -303,6 +306,7 @@ export function loadConfig(env: Env = process.env): Config {
     data: { dir: read(S.dataDir), seed: read(S.dataSeed), clickRows: read(S.dataClickRows), users: read(S.dataUsers) },
     kafka: {
       brokers: read(S.kafkaBrokers),
+      client: read(S.kafkaClient),
       clientId: read(S.kafkaClientId),
       ssl: read(S.kafkaSsl),
       sslCaFile: read(S.kafkaSslCaFile),

@@ -1,6 +1,7 @@
 /**
  * `make status`: one JSON object, each service, worker and the web app up or down, with the reason
- * when down; each stage's workers also with their consumer group, input topic and lag (`consumer`).
+ * when down; each stage's workers also with their consumer group, input topic and lag (`consumer`),
+ * and how many consumers the stage runtime's watchdog replaced (`watchdogRestarts`).
  */
 import { probe, probeAllWorkers, probeConsumerLag, SERVICES } from '../clients/probes';
 import { apiToken } from '../clients/secrets';

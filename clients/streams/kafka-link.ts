@@ -44,6 +44,7 @@ export class KafkaStageLink implements StageLink {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => listener.assigned(payload.memberId, payload.memberAssignment[input] ?? []));
     consumer.on(consumer.events.HEARTBEAT, () => listener.confirmed());
+    consumer.on(consumer.events.FETCH, () => listener.fetched());
     consumer.on(consumer.events.CRASH, ({ payload }) => listener.crashed(payload.error, payload.restart));
     await consumer.connect();
     await consumer.subscribe({ topic: input, fromBeginning: true });

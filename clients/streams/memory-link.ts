@@ -367,6 +367,11 @@ export class MemoryStageLink implements StageLink {
   memberId: string | null = null;
   /** A killed or paused process: it fetches and heartbeats nothing, but what it has in flight goes on (a zombie). */
   suspended = false;
+  /**
+   * A stuck consumer in a live process (kafkajs asking a dead coordinator forever): it fetches and
+   * heartbeats nothing and stays in the group; the next `consume` starts a working one.
+   */
+  stalled = false;
   closed = false;
   /** Every batch handed to the runtime, in order. */
   readonly batches: { partition: number; offsets: bigint[]; nextOffset: bigint; memberId: string }[] = [];
@@ -396,6 +401,7 @@ export class MemoryStageLink implements StageLink {
   }
 
   async consume(options: ConsumeOptions): Promise<void> {
+    this.stalled = false;
     this.options = options;
     this.consuming = true;
     this.broker.join(this);
@@ -409,7 +415,7 @@ export class MemoryStageLink implements StageLink {
 
   /** One turn of the fetch loop; returns how many batches it started. */
   poll(fetch: boolean): number {
-    if (!this.consuming || this.suspended || !this.options) return 0;
+    if (!this.consuming || this.suspended || this.stalled || !this.options) return 0;
     // Like kafkajs after UNKNOWN_MEMBER_ID: the next heartbeat fails and the consumer joins again, with a new id.
     if (!this.broker.isMember(this)) {
       this.broker.join(this);
@@ -417,6 +423,7 @@ export class MemoryStageLink implements StageLink {
     }
     this.options.listener.confirmed();
     if (!fetch) return 0;
+    this.options.listener.fetched();
     let started = 0;
     for (const partition of this.assignment) {
       if (this.inFlight.size >= this.options.concurrency) break;
@@ -455,6 +462,13 @@ export class MemoryStageLink implements StageLink {
     })();
   }
 
+  /** The membership dies and the consumer does not restart (kafkajs after a non-retriable crash): it stops fetching. */
+  crashWithoutRestart(error: Error): void {
+    this.options!.listener.crashed(error, false);
+    this.consuming = false;
+    this.broker.leave(this);
+  }
+
   /** A batch threw: kafkajs rejoins after a lost membership, and otherwise crashes and (if allowed) restarts. */
   private crashed(error: Error): void {
     if (!this.consuming || !this.broker.isMember(this)) return; // it joins again at its next poll
@@ -467,6 +481,7 @@ export class MemoryStageLink implements StageLink {
   }
 
   async heartbeat(): Promise<void> {
+    if (this.stalled) throw new Error(`consumer ${this.memberId} is stuck`);
     if (!this.broker.isMember(this)) throw new UnknownMemberError(this.memberId);
     this.options?.listener.confirmed();
   }

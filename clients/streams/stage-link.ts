@@ -1,6 +1,7 @@
 /**
- * The runtime's view of the broker, narrow enough to have two implementations: kafkajs
- * (kafka-link.ts) and an in-memory broker for fast tests (memory-link.ts).
+ * The runtime's view of the broker, narrow enough to have several implementations: kafkajs
+ * (kafka-link.ts), @platformatic/kafka (platformatic-link.ts) and an in-memory broker for fast
+ * tests (memory-link.ts).
  */
 import type { OutgoingTopicMessages } from '../../lib/produce-requests';
 import type { OutputMessage, StageRecord } from './processor';
@@ -30,6 +31,8 @@ export interface GroupListener {
   assigned(memberId: string, partitions: number[]): void;
   /** The coordinator confirmed the membership. */
   confirmed(): void;
+  /** A fetch returned, with records or without: the consumer is not stuck. */
+  fetched(): void;
   /** The consumer failed; `restarting`: it rejoins by itself. */
   crashed(error: Error, restarting: boolean): void;
 }

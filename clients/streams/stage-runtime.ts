@@ -3,14 +3,17 @@
  * owns the consumer loop, assignment and lost partitions, fencing and restore on claim with the
  * partition paused, stale-offset skipping, the batch's transaction (exactly-once) or its
  * progress commits (at-least-once), heartbeats inside long batches, punctuation and a graceful
- * stop. The processor (processor.ts) holds only the stage's logic.
+ * stop, and a watchdog that replaces a consumer gone silent (any client: kafkajs can hang on a
+ * dead group coordinator, or crash without restarting). The processor (processor.ts) holds only
+ * the stage's logic.
  */
 import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
 import { deadLetterMessage } from '../../lib/dead-letter';
+import { withinDeadline } from '../../lib/deadline';
 import { splitTopicMessages } from '../../lib/produce-requests';
 import { transactionalId } from '../../lib/topology';
 import type { OutputMessage, ProcessContext, Processor, StageRecord } from './processor';
-import { type BatchControl, type FetchedBatch, type StageLink, type TopicMessages, type TransactionalProducer, logEndKey } from './stage-link';
+import { type BatchControl, type ConsumeOptions, type FetchedBatch, type StageLink, type TopicMessages, type TransactionalProducer, logEndKey } from './stage-link';
 import { LoggedPartitionStore, type StoreBackend } from './state-store';
 
 /** Partitions whose batches are in flight at once, at most: while one waits on the broker, others work. */
@@ -21,6 +24,10 @@ const MEMBERSHIP_BEAT_MS = 500;
 const PROGRESS_COMMIT_MS = 5_000;
 /** How often the stage reports itself in its activity's heartbeat. */
 const REPORT_EVERY_MS = 2_000;
+/** How often the watchdog looks at the consumer. */
+const WATCHDOG_CHECK_MS = 1_000;
+/** Tearing down a stuck consumer may hang on the same dead broker: its successor joins after this long anyway. */
+const TEARDOWN_TIMEOUT_MS = 5_000;
 
 export interface StageRunOptions {
   processor: Processor;
@@ -30,7 +37,10 @@ export interface StageRunOptions {
   worker: string;
   /** Opens the local store of a stage declared with one. */
   openStore?: () => Promise<StoreBackend>;
-  /** The group's session: a member not confirmed for half of it does not vouch for its partitions. */
+  /**
+   * The group's session: a member not confirmed for half of it does not vouch for its partitions,
+   * and a consumer holding partitions that neither fetched nor heartbeated for all of it is stuck.
+   */
   sessionTimeoutMs: number;
 }
 
@@ -47,8 +57,17 @@ class StageRuntime {
   private memberId: string | null = null;
   /** When the group last confirmed this worker's membership (join or heartbeat). */
   private confirmedAt = 0;
+  /** When the consumer last showed it works: a fetch returned or the group confirmed it. */
+  private aliveAt = Date.now();
   private stopped = false;
-  private readonly counters = { groupJoins: 0, crashes: 0 };
+  /** The watchdog is replacing the consumer; while it tears the old one down, that one's batches are ignored. */
+  private replacing = false;
+  private tearingDown = false;
+  /** The replacement could not join: the watchdog tries again. */
+  private joinFailed = false;
+  private consumeOptions!: ConsumeOptions;
+  /** watchdogRestarts: consumers torn down because they went silent or their membership died without a restart. */
+  private readonly counters = { groupJoins: 0, crashes: 0, watchdogRestarts: 0 };
   private fail!: (err: Error) => void;
   private readonly failed = new Promise<never>((_, reject) => (this.fail = reject));
 
@@ -75,26 +94,34 @@ class StageRuntime {
     const errors: unknown[] = [];
     const attempt = (step: () => Promise<unknown>) => step().catch((err: unknown) => errors.push(err));
 
-    await attempt(async () => {
-      await link.consume({
-        concurrency: PARTITIONS_IN_PARALLEL,
-        listener: {
-          assigned: (memberId, partitions) => this.assign(memberId, partitions),
-          confirmed: () => (this.confirmedAt = Date.now()),
-          crashed: (error, restarting) => {
-            this.counters.crashes += 1;
-            run.log.warn(`${this.stage.kind} consumer crashed`, { error: error.message, restarting });
-            if (!restarting && !this.stopped) this.fail(error);
-          },
+    this.consumeOptions = {
+      concurrency: PARTITIONS_IN_PARALLEL,
+      listener: {
+        assigned: (memberId, partitions) => this.assign(memberId, partitions),
+        confirmed: () => (this.confirmedAt = this.aliveAt = Date.now()),
+        fetched: () => (this.aliveAt = Date.now()),
+        crashed: (error, restarting) => {
+          this.counters.crashes += 1;
+          run.log.warn(`${this.stage.kind} consumer crashed`, { error: error.message, restarting });
+          if (!restarting && !this.stopped) void this.replaceConsumer('its group membership crashed without a restart');
         },
-        mayRestart: () => !this.stopped,
-        onBatch: (batch, control) => this.onBatch(batch, control),
-      });
+      },
+      mayRestart: () => !this.stopped,
+      onBatch: (batch, control) => this.onBatch(batch, control),
+    };
+    const watchdog = setInterval(() => {
+      const silentMs = Date.now() - this.aliveAt;
+      if ((this.tasks.size > 0 || this.joinFailed) && silentMs > this.o.sessionTimeoutMs) void this.replaceConsumer(`it holds partitions but neither fetched nor heartbeated for ${silentMs} ms`);
+    }, WATCHDOG_CHECK_MS);
+
+    await attempt(async () => {
+      await link.consume(this.consumeOptions);
       this.report();
       run.log.info(`${this.stage.kind} running`, { worker: this.o.worker, group: this.stage.groupId, input: this.stage.input });
       await Promise.race([untilAborted(run.signal), this.failed]);
     });
     this.stopped = true;
+    clearInterval(watchdog);
     clearInterval(report);
     clearInterval(ticker);
     await attempt(() => link.stopConsuming());
@@ -178,8 +205,41 @@ class StageRuntime {
     await Promise.all(this.closing.values());
   }
 
+  /**
+   * Tears the consumer down and joins with a new one. Its partitions are dropped first: the new
+   * membership decides what this worker holds, and claims it afresh (fence, restore).
+   */
+  private async replaceConsumer(reason: string): Promise<void> {
+    if (this.replacing || this.stopped) return;
+    this.replacing = true;
+    this.tearingDown = true;
+    const { link, run } = this.o;
+    this.counters.watchdogRestarts += 1;
+    run.log.warn(`${this.stage.kind} consumer replaced by the watchdog`, { reason, watchdogRestarts: this.counters.watchdogRestarts });
+    for (const partition of [...this.tasks.keys()]) this.drop(partition);
+    this.memberId = null;
+    try {
+      await withinDeadline(link.stopConsuming(), TEARDOWN_TIMEOUT_MS, `did not stop within ${TEARDOWN_TIMEOUT_MS} ms`).catch((err: Error) =>
+        run.log.warn(`${this.stage.kind} stuck consumer did not stop cleanly`, { error: err.message }),
+      );
+      if (this.stopped) return;
+      this.aliveAt = Date.now();
+      this.tearingDown = false;
+      this.joinFailed = false;
+      await link.consume(this.consumeOptions);
+    } catch (err) {
+      // The cluster still down? The watchdog tries again once the silence lasts a session.
+      this.joinFailed = true;
+      run.log.warn(`${this.stage.kind} consumer could not join again`, { error: String(err) });
+    } finally {
+      this.tearingDown = false;
+      this.replacing = false;
+      this.report();
+    }
+  }
+
   private async onBatch(batch: FetchedBatch, control: BatchControl): Promise<void> {
-    if (!control.isLive() || this.stopped) return;
+    if (!control.isLive() || this.stopped || this.tearingDown) return;
     const { partition } = batch;
     const task = this.tasks.get(partition);
     if (!task) {

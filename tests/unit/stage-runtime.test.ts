@@ -518,3 +518,76 @@ describe('punctuation', () => {
     expect(probe.events).toEqual(['A punctuate 0,1', 'A close 0', 'A close 1']);
   });
 });
+
+describe('watchdog', () => {
+  const heartbeat = (driver: StageTestDriver, worker: string) => driver.worker(worker).lastHeartbeat as { watchdogRestarts: number; groupJoins: number };
+
+  it('replaces a consumer that holds partitions but neither fetches nor heartbeats for a session: it rejoins and commits again, nothing lost or doubled', async () => {
+    const probe = newProbe();
+    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2, sessionTimeoutMs: 10_000 });
+    const a = await driver.startWorker('A');
+    driver.pipeInput('in', records(10, { partitions: 2 }));
+    await driver.pump();
+    expect(driver.committedOffsets()).toEqual([5n, 5n]);
+    const member = a.link.memberId;
+
+    // Stuck, as kafkajs asking a dead coordinator: alive, in the group, silent. Records keep coming.
+    a.link.stalled = true;
+    driver.pipeInput('in', records(10, { partitions: 2, from: 10 }));
+    await driver.pump();
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(driver.committedOffsets()).toEqual([5n, 5n]);
+    expect(heartbeat(driver, 'A').watchdogRestarts).toBe(0);
+
+    await vi.advanceTimersByTimeAsync(2_000);
+    await driver.pump();
+    expect(a.link.memberId).not.toBe(member);
+    expect(heartbeat(driver, 'A').watchdogRestarts).toBe(1);
+    expect(a.log.some((l) => l.level === 'warn' && l.message === 'aggregation consumer replaced by the watchdog')).toBe(true);
+    expect(driver.committedOffsets()).toEqual([10n, 10n]);
+    expect(sorted(values(driver, 'out'))).toEqual(vs(0, 20));
+    expect(total(driver.changelogState())).toBe(20);
+    // A healthy consumer is left alone however long it idles.
+    await vi.advanceTimersByTimeAsync(5_000);
+    await driver.pump();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await driver.pump();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(heartbeat(driver, 'A').watchdogRestarts).toBe(1);
+    await driver.close();
+  });
+
+  it('a membership that crashed without a restart is replaced at once: the stage goes on instead of failing', async () => {
+    const probe = newProbe();
+    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2 });
+    const a = await driver.startWorker('A');
+    driver.pipeInput('in', records(6, { partitions: 2 }));
+    await driver.pump();
+    const joins = heartbeat(driver, 'A').groupJoins;
+
+    a.link.crashWithoutRestart(new Error('This is not the correct coordinator for this group'));
+    driver.pipeInput('in', records(6, { partitions: 2, from: 6 }));
+    await driver.pump();
+
+    expect(a.error).toBeUndefined();
+    expect(heartbeat(driver, 'A')).toMatchObject({ watchdogRestarts: 1, crashes: 1, groupJoins: joins + 1 });
+    expect(driver.committedOffsets()).toEqual([6n, 6n]);
+    expect(sorted(values(driver, 'out'))).toEqual(vs(0, 12));
+    await driver.close();
+  });
+
+  it('a killed worker\'s partitions move by the session as before; the survivor\'s watchdog stays quiet', async () => {
+    const probe = newProbe();
+    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2 });
+    await driver.startWorker('A');
+    await driver.startWorker('B');
+    driver.killWorker('A');
+    await driver.expireSessions();
+    driver.pipeInput('in', records(8, { partitions: 2 }));
+    await driver.pump();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(heartbeat(driver, 'B').watchdogRestarts).toBe(0);
+    expect(driver.committedOffsets()).toEqual([4n, 4n]);
+    await driver.close();
+  });
+});
