@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TSX := node_modules/.bin/tsx
 
-.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit workflow integration e2e chaos bench
+.PHONY: help install stack data workers ingest pipeline replay web prometheus up down status test check unit workflow integration e2e chaos bench
 
 help:
 	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
@@ -24,6 +24,7 @@ install: node_modules/.package-lock.json
 	@stack/redis.sh install
 	@stack/kafka.sh install
 	@stack/temporal.sh install
+	@stack/prometheus.sh install
 
 stack: install
 	@stack/redis.sh start
@@ -62,10 +63,15 @@ web/build/index.js: node_modules/.package-lock.json $(WEB_SOURCES)
 web: workers web/build/index.js
 	@stack/web.sh start
 
-up: replay web
+# Scrapes every process that registers in METRICS_TARGETS_DIR, started before or after it.
+prometheus: install
+	@stack/prometheus.sh start
+
+up: replay web prometheus
 	@$(TSX) scripts/urls.ts
 
 down:
+	@stack/prometheus.sh stop
 	@stack/web.sh stop
 	@stack/workers.sh stop
 	@stack/temporal.sh stop
@@ -87,7 +93,9 @@ check: node_modules/.package-lock.json
 web/.svelte-kit/tsconfig.json: node_modules/.package-lock.json web/svelte.config.js
 	@cd web && ../node_modules/.bin/svelte-kit sync
 
+# The alert rules are tested with promtool, from Debian's prometheus.
 unit: node_modules/.package-lock.json web/.svelte-kit/tsconfig.json
+	@stack/prometheus.sh install
 	@npx vitest run --project unit
 
 # Workflows on Temporal's time-skipping test server (Java, from Maven Central), activities mocked.

@@ -86,3 +86,13 @@ export const TEMPORAL_SERVER_JOB = 'temporal-server';
 
 /** The target file of a process: one per job and worker name, so a restarted worker replaces its own. */
 export const targetFileName = (job: string, worker: string) => `${job}-${worker}.json`;
+
+/** An alert Prometheus has firing now, as `make status` and the operator's dashboard show it. */
+export interface FiringAlert {
+  name: string;
+  severity: string | null;
+  summary: string | null;
+  labels: Record<string, string>;
+  /** Since when (ISO time). */
+  activeAt: string;
+}

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities
 import type { OfferActivities } from '../activities/detection/offer-activities';
 import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
 import { VisitorOffers, type OfferMeasures, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
+import { LatestSignalTrace } from './signal-trace';
 
 const options = {
   startToCloseTimeout: '30 seconds',
@@ -83,7 +84,12 @@ const OFFER_STATE_SEARCH_ATTRIBUTE = 'offer-state-search-attribute';
 export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
   const visitor = new VisitorOffers(input, { offerFollowsCompletingClick: patched(OFFER_FOLLOWS_COMPLETING_CLICK), measures: patched(OFFER_MEASURES) });
   const keepState = stateAttribute(input);
-  setHandler(visitorClicksSignal, (clicks, rulesVersion) => visitor.receive(clicks, rulesVersion));
+  // The offer joins the trace of the click that completed it (its signal came last).
+  const signalTrace = new LatestSignalTrace();
+  setHandler(visitorClicksSignal, (clicks, rulesVersion) => {
+    signalTrace.capture();
+    visitor.receive(clicks, rulesVersion);
+  });
   setHandler(visitorStateQuery, () => visitor.view());
 
   for (;;) {
@@ -107,7 +113,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     keepState(visitor.state);
     const { offers, transitions, measures } = processed;
     // The offer goes out before the log says so; all run once per batch, not per click.
-    if (offers.length > 0) await sendOffers(offers);
+    if (offers.length > 0) await signalTrace.run(() => sendOffers(offers));
     if (transitions.length > 0) await transitionLog()(transitions);
     await record(measures);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {

@@ -15,7 +15,7 @@ import { WorkerProcess } from '../integration/pipeline-support';
 
 const run = promisify(execFile);
 
-export type StackService = 'kafka' | 'temporal' | 'redis';
+export type StackService = 'kafka' | 'temporal' | 'redis' | 'prometheus';
 
 /** Ports no other stack of the project uses (shared: 9092/7233/6379; stack-lifecycle test: 19xxx). */
 const PORTS = {
@@ -23,6 +23,8 @@ const PORTS = {
   KAFKA_CONTROLLER_PORT: '29093',
   TEMPORAL_PORT: '27233',
   TEMPORAL_UI_PORT: '28233',
+  TEMPORAL_METRICS_PORT: '28234',
+  PROMETHEUS_PORT: '29090',
   REDIS_PORT: '26379',
 };
 

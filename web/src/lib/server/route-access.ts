@@ -26,6 +26,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   '/sign-in': 'anyone',
   '/sign-out': 'anyone',
   '/api/aggregates': 'anyone',
+  '/api/alerts': 'operator',
   '/api/clicks': 'anyone',
   '/api/dashboard': 'anyone',
   '/api/funnel': 'anyone',
