@@ -103,7 +103,8 @@ workflow: node_modules/.package-lock.json
 	@stack/temporal-test-server.sh install
 	@npx vitest run --project workflow
 
-integration: stack data
+# The tracing test runs the built web app beside the workers.
+integration: stack data web/build/index.js
 	@npx vitest run --project integration
 
 # Browser tests: the whole system in real headless Chromium, against the built web app.

@@ -41,7 +41,8 @@ export function createOfferActivities({ config, kafka, redis, temporal }: { conf
     async sendOffers(offers) {
       const userId = offers[0]?.userId;
       if (userId === undefined) return;
-      const { attempt, scheduledTimestampMs } = Context.current().info;
+      const { info, log } = Context.current();
+      const { attempt, scheduledTimestampMs } = info;
       const producer = attemptProducer(kafka, offerTransactionalId(config.kafka.clientId, userId));
       await producer.connect();
       try {
@@ -64,6 +65,8 @@ export function createOfferActivities({ config, kafka, redis, temporal }: { conf
         const committedAt = Date.now();
         detectionMetrics.offersSent.inc(offers.length);
         for (const offer of offers) detectionMetrics.clickToOfferSeconds.observe(Math.max(0, committedAt - offer.timestamp) / 1000);
+        // With tracing on, Temporal's interceptor adds the trace id to the line.
+        log.info('offers sent', { userId, offers: offers.map((o) => o.offerId), clickToOfferMs: committedAt - offers[offers.length - 1]!.timestamp });
       } finally {
         await producer.disconnect();
       }

@@ -506,6 +506,10 @@ export class MemoryStageLink implements StageLink {
     return this.broker.range(topic, partition);
   }
 
+  async logEnds(topic: string): Promise<Map<number, bigint>> {
+    return new Map(Array.from({ length: this.broker.partitionCount(topic) }, (_, p) => [p, this.broker.range(topic, p).high]));
+  }
+
   async readChangelog(topic: string, partition: number, from: bigint, end: bigint): Promise<Map<string, string | null>> {
     const latest = new Map<string, string | null>();
     const records = this.broker.read(topic, partition, from).filter((e) => e.offset < end);

@@ -105,6 +105,8 @@ class StageRuntime {
     this.stopped = true;
     clearInterval(report);
     clearInterval(lagChecker);
+    // A check in flight ends before the link closes (it never retries: at most one request's time).
+    await lagCheck;
     clearInterval(ticker);
     await attempt(() => link.stopConsuming());
     // The last commits show: one more punctuation with the partitions still held.
@@ -137,16 +139,17 @@ class StageRuntime {
   /** Each held partition's lag against its input's log end, within LAG_CHECK_MS; a broker that does not answer leaves the time of the last answer. */
   private async checkLag(): Promise<void> {
     const { kind, input } = this.stage;
-    const ready = [...this.tasks.values()].filter((t) => t.ready);
+    const { link } = this.o;
+    if (!link.logEnds || this.stopped) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LAG_CHECK_MS)));
     try {
-      const ends = await Promise.race([Promise.all(ready.map((t) => this.o.link.changelogRange(input, t.partition))), timeout]);
+      const ends = await Promise.race([link.logEnds(input), timeout]);
       if (!ends) return;
-      ready.forEach((task, i) => {
-        const next = task.nextOffset;
-        if (next !== null && this.tasks.get(task.partition) === task) stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(ends[i]!.high - next)));
-      });
+      for (const task of this.tasks.values()) {
+        const [next, end] = [task.nextOffset, ends.get(task.partition)];
+        if (task.ready && next !== null && end !== undefined) stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(end - next)));
+      }
       stageMetrics.lagCheckedAt.set({ stage: kind }, Date.now() / 1000);
     } catch {
       // The broker did not answer: the time of the last answer shows it.

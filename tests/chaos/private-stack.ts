@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,15 @@ export class PrivateStack {
   private readonly env = { ...process.env, ...this.vars };
   private readonly started = new Set<StackService>();
 
+  /** Settings only the stack scripts get (a Prometheus' scrape interval and rules, say). */
+  constructor(private readonly scriptSettings: Record<string, string> = {}) {}
+
+  /** The process id of a service it started (its pid file), or null. */
+  pid(service: StackService): number | null {
+    const file = join(this.runDir, 'pids', `${service}.pid`);
+    return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : null;
+  }
+
   /** Starts the services (Redis and Temporal alongside Kafka, whose JVM is the slow one). */
   async start(services: StackService[] = ['redis', 'temporal', 'kafka']): Promise<void> {
     await Promise.all(services.map((s) => this.startService(s)));
@@ -63,7 +72,7 @@ export class PrivateStack {
 
   private async script(service: StackService, action: 'start' | 'stop'): Promise<void> {
     try {
-      await run(`stack/${service}.sh`, [action], { env: this.env, timeout: 180_000 });
+      await run(`stack/${service}.sh`, [action], { env: { ...this.env, ...this.scriptSettings }, timeout: 180_000 });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
       throw new Error(`stack/${service}.sh ${action} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
