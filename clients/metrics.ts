@@ -17,7 +17,7 @@ import { targetFileName, TEMPORAL_SDK_JOB, type MetricsTargetGroup } from '../li
 export interface MetricsEndpoint {
   /** host:port of this process's `/metrics`. */
   address: string;
-  /** Where the Temporal SDK of a worker serves its own metrics (its Runtime binds it), if asked for. */
+  /** Where the Temporal SDK of a worker serves its own metrics (its Runtime binds it), if asked to. */
   temporalSdkAddress: string | null;
   /** Stops serving and unregisters. */
   close(): Promise<void>;
@@ -25,12 +25,20 @@ export interface MetricsEndpoint {
 
 let defaultsCollected = false;
 
+/** Tries another free port this many times when the one it found was taken before the SDK bound it. */
+const SDK_BIND_ATTEMPTS = 3;
+
 /**
  * Serves this process's metrics as `job` (its kind: orchestrator, a stage, web) and `worker` (its
- * name), and registers them. `withTemporalSdk`: also reserve an address for the Temporal SDK's own
- * exporter, registered under the job `temporal-sdk`.
+ * name), and registers them. `bindTemporalSdk`: binds the Temporal SDK's own exporter (a worker's
+ * Runtime) at an address found for it, registered under the job `temporal-sdk`.
  */
-export async function serveMetrics(config: Config['observability']['metrics'], job: string, worker: string, { withTemporalSdk = false } = {}): Promise<MetricsEndpoint> {
+export async function serveMetrics(
+  config: Config['observability']['metrics'],
+  job: string,
+  worker: string,
+  { bindTemporalSdk }: { bindTemporalSdk?: (address: string) => void } = {},
+): Promise<MetricsEndpoint> {
   if (!defaultsCollected) {
     collectDefaultMetrics();
     defaultsCollected = true;
@@ -48,7 +56,7 @@ export async function serveMetrics(config: Config['observability']['metrics'], j
   // Scrapes must never keep a stopping process alive.
   server.unref();
   const address = await listen(server, config.host, config.port);
-  const temporalSdkAddress = withTemporalSdk ? await freeAddress(config.host, config.port === 0 ? 0 : config.port + 1) : null;
+  const temporalSdkAddress = bindTemporalSdk ? await bindElsewhere(config, bindTemporalSdk) : null;
   const file = join(config.targetsDir, targetFileName(job, worker));
   const pid = String(process.pid);
   const groups: MetricsTargetGroup[] = [{ targets: [address], labels: { job, worker, pid } }];
@@ -85,13 +93,26 @@ function listen(server: Server, host: string, port: number): Promise<string> {
   });
 }
 
+/**
+ * The SDK binds its exporter itself, in its native core, at a fixed address: a free port is found
+ * for it here and bound by it at once; should another process take the port in between (an
+ * outgoing connection may), another is tried.
+ */
+async function bindElsewhere(config: Config['observability']['metrics'], bind: (address: string) => void): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const address = await freeAddress(config.host, config.port === 0 ? 0 : config.port + 1);
+    try {
+      bind(address);
+      return address;
+    } catch (err) {
+      if (config.port !== 0 || attempt >= SDK_BIND_ATTEMPTS || !/address already in use/i.test(String(err))) throw err;
+    }
+  }
+}
+
 const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-/**
- * An address for a server this process does not start itself (the Temporal SDK's exporter, in its
- * native core, takes a fixed address): port 0 asks the system for a free one, released at once for
- * the SDK to bind a moment later.
- */
+/** An address for a server this process does not start itself: port 0 asks the system for a free one, released at once. */
 async function freeAddress(host: string, port: number): Promise<string> {
   const probe = createServer();
   const address = await listen(probe, host, port);

@@ -27,11 +27,17 @@ export function log(level: LogLevel, message: string, meta: Record<string, unkno
 
 /**
  * Starts what a worker process exports, before it makes its Temporal clients (their tracing
- * interceptor needs tracing on): `/metrics` as `job` (orchestrator or the stage's kind), with an
- * address for the Temporal SDK's own metrics beside it, and tracing.
+ * interceptor needs tracing on): `/metrics` as `job` (orchestrator or the stage's kind); the
+ * Temporal Runtime, with JSON log lines and the SDK's own metrics on a port beside it; and tracing.
  */
 export async function observe(config: Config, job: string): Promise<Observed> {
-  const metrics = await serveMetrics(config.observability.metrics, job, config.workerName, { withTemporalSdk: true });
+  const metrics = await serveMetrics(config.observability.metrics, job, config.workerName, {
+    bindTemporalSdk: (bindAddress) =>
+      Runtime.install({
+        logger: new DefaultLogger(config.logLevel, ({ level, message, meta }) => console.log(logLine(level, message, meta, new Date()))),
+        telemetryOptions: { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } },
+      }),
+  });
   const tracing = await startTracing(config.observability.otlpEndpoint, `clickstream-${job}`);
   return { metrics, tracing };
 }
@@ -51,10 +57,6 @@ export async function runWorkers(
   { observed, workflowBundle, cleanup = async () => {} }: { observed: Observed; workflowBundle?: { codePath: string }; cleanup?: () => Promise<void> },
 ): Promise<void> {
   const { metrics, tracing } = observed;
-  Runtime.install({
-    logger: new DefaultLogger(config.logLevel, ({ level, message, meta }) => console.log(logLine(level, message, meta, new Date()))),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: metrics.temporalSdkAddress!, countersTotalSuffix: true, useSecondsForDurations: true } } },
-  });
   const traced = tracing ? await tracedWorkerOptions(tracing) : {};
   const connection = await connectWorkerTemporal(config.temporal);
   const workers = await Promise.all(

@@ -154,4 +154,32 @@ describe('tracing', () => {
       expect(JSON.parse(ready)).toMatchObject({ level: 'INFO', msg: expect.stringMatching(/^\[ready\] /), metrics: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
     }
   });
+
+  it('every process counts what it did on its own metrics port, none on the public one', async () => {
+    /** A process's metric samples (name{labels} -> value) from the metrics address its ready line names. */
+    const samples = async (p: WorkerProcess): Promise<Map<string, number>> => {
+      const address = (JSON.parse(p.output.split('\n').find((l) => l.includes('[ready]'))!) as { metrics: string }).metrics;
+      const text = await (await fetch(`http://${address}/metrics`)).text();
+      return new Map(text.split('\n').filter((l) => l.startsWith('clickstream_')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+    };
+    const [orchestrator, enrichment, detection] = workers;
+    const served = await samples(webServer);
+    expect(served.get('clickstream_web_requests_total{route="/api/clicks",method="POST",status="202"}')).toBe(3);
+    expect(served.get('clickstream_web_requests_total{route="/api/offers",method="GET",status="200"}')).toBe(1);
+    expect((await fetch(`${web}/metrics`)).status).toBe(404);
+    const enriched = await samples(enrichment!);
+    const sum = (m: Map<string, number>, prefix: string) => [...m].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
+    expect(sum(enriched, 'clickstream_stage_records_in_total{stage="enrichment"')).toBe(3);
+    expect(sum(enriched, 'clickstream_stage_records_out_total{stage="enrichment"')).toBe(3);
+    // Clicks 1.5 s apart may still share a batch: at least one transaction, none aborted.
+    expect(sum(enriched, 'clickstream_stage_transactions_total{stage="enrichment",outcome="committed"')).toBeGreaterThanOrEqual(1);
+    expect(sum(enriched, 'clickstream_stage_transactions_total{stage="enrichment",outcome="aborted"')).toBe(0);
+    const detected = await samples(detection!);
+    expect(sum(detected, 'clickstream_stage_records_in_total{stage="detection"')).toBe(3);
+    expect(sum(detected, 'clickstream_detection_signals_total{')).toBe(3);
+    expect(detected.get('clickstream_detection_running_visitors')).toBe(1);
+    const orchestrated = await samples(orchestrator!);
+    expect(orchestrated.get('clickstream_offers_sent_total')).toBe(1);
+    expect(orchestrated.get('clickstream_click_to_offer_seconds_count')).toBe(1);
+  });
 });
