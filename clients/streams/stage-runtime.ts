@@ -6,6 +6,7 @@
  * stop. The processor (processor.ts) holds only the stage's logic.
  */
 import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
+import { valueWithin } from '../../lib/deadline';
 import { deadLetterMessage } from '../../lib/dead-letter';
 import { splitTopicMessages } from '../../lib/produce-requests';
 import { transactionalId } from '../../lib/topology';
@@ -141,21 +142,13 @@ class StageRuntime {
     const { kind, input } = this.stage;
     const { link } = this.o;
     if (!link.logEnds || this.stopped) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LAG_CHECK_MS)));
-    try {
-      const ends = await Promise.race([link.logEnds(input), timeout]);
-      if (!ends) return;
-      for (const task of this.tasks.values()) {
-        const [next, end] = [task.nextOffset, ends.get(task.partition)];
-        if (task.ready && next !== null && end !== undefined) stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(end - next)));
-      }
-      stageMetrics.lagCheckedAt.set({ stage: kind }, Date.now() / 1000);
-    } catch {
-      // The broker did not answer: the time of the last answer shows it.
-    } finally {
-      clearTimeout(timer);
+    const ends = await valueWithin(link.logEnds(input), LAG_CHECK_MS);
+    if (!ends) return;
+    for (const task of this.tasks.values()) {
+      const [next, end] = [task.nextOffset, ends.get(task.partition)];
+      if (task.ready && next !== null && end !== undefined) stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(end - next)));
     }
+    stageMetrics.lagCheckedAt.set({ stage: kind }, Date.now() / 1000);
   }
 
   private assign(memberId: string, partitions: number[]): void {

@@ -4,6 +4,7 @@
  * sees offers made while their page is open, not old ones.
  */
 import type { Consumer, Kafka } from 'kafkajs';
+import { withinDeadline } from '$shared/lib/deadline';
 import { parseOffer } from '$shared/lib/schema';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
 import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
@@ -26,10 +27,8 @@ export class OffersHub {
   async start(timeoutMs = 60_000): Promise<void> {
     const consumer = this.kafka().consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
     this.consumer = consumer;
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`offers consumer did not join ${this.groupId} within ${timeoutMs} ms`)), timeoutMs);
+    const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
         this.joined = true;
         resolve();
       });
@@ -43,7 +42,7 @@ export class OffersHub {
         await inSpan('offers fan-out', SpanKind.CONSUMER, async () => this.fanOut(message.value), { parent, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic } });
       },
     });
-    await joined;
+    await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);
   }
 
   private fanOut(value: Buffer | null): void {

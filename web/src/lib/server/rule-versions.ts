@@ -21,7 +21,7 @@ const pages = new SharedReads<RulesPage>(async (key) => {
   const current = await currentRuleSet(client, config.temporal);
   if (!current) return { current: BUILT_IN, versions: [], next: null };
   return { current, ...(await ruleSetVersionsPage(client, config.temporal, request)) };
-}, FRESH_MS);
+}, { freshMs: FRESH_MS });
 
 export const rulesPage = (request: RuleVersionsPageRequest): Promise<RulesPage> => pages.get(JSON.stringify({ before: request.before, limit: request.limit }));
 

@@ -47,7 +47,7 @@ export function temporalClient(): Promise<Client> {
 /** Its own consumer group per process, so every server process sees every offer. */
 export const offersHub = new OffersHub(kafkaClient, config.kafka.topics.offers, `${config.kafka.clientId}-web-offers-${randomUUID().slice(0, 8)}`);
 
-export const dashboardHub = new DashboardHub(redisClient, config.web.replayWorkflowId, temporalClient);
+export const dashboardHub = new DashboardHub(redisClient, config.temporal.replayWorkflowId, temporalClient);
 
 let observed: { metrics: MetricsEndpoint; tracing: Tracing | null } | undefined;
 
