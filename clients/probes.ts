@@ -8,6 +8,7 @@ import { consumerLag } from '../lib/web/consumer-lag';
 import { livePollers } from '../lib/worker-liveness';
 import { withinDeadline } from '../lib/deadline';
 import { hostname } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
 import proto from '@temporalio/proto';
@@ -208,12 +209,22 @@ async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemp
   return livePollers(beating, now, hostname(), processAlive);
 }
 
-/** A process of this host runs (one of another user's counts too). */
+/**
+ * A process of this host runs (one of another user's counts too). A SIGKILLed worker whose parent
+ * died with it stays a zombie until init reaps it, and a zombie still answers signal 0: /proc says
+ * which it is.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    // No /proc (not Linux), or it exited since the signal: the signal's answer stands.
+    return existsSync('/proc/self/stat') ? false : true;
   }
 }

@@ -79,8 +79,12 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (caller === 'unlisted') return refuse(403, `route ${event.route.id} has no access rule (route-access.ts): refused to everyone`);
   const refused = caller === 'operator' && !locals.operator;
   if (refused && !isPageView(event)) return refuse(401, OPERATOR_REQUIRED);
-  // Past its address's limit of new visitors, a page is served without one (its clicks then need a later visit).
-  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, address)) locals.visitorId = issueVisitor(cookies, url);
+  // A shop's page makes a new visitor, not an operator's page (signed out, it only says how to sign
+  // in). Past its address's limit of new visitors, a page is served without one (its clicks then
+  // need a later visit).
+  if (!locals.visitorId && caller !== 'operator' && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, address)) {
+    locals.visitorId = issueVisitor(cookies, url);
+  }
 
   let response = await resolve(event);
   // An operator page opened signed out renders its own 401 page (how to sign in); should its load
