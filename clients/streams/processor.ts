@@ -58,7 +58,8 @@ export interface ProcessContext {
   deadLetter(record: StageRecord, reason: string): void;
   /**
    * At-least-once stages: every record before `offset` is handled. The runtime commits it
-   * part-way through a long batch, after sending the outputs emitted so far.
+   * part-way through a long batch, after sending the outputs emitted so far; for a processor
+   * that `completesLater`, also after process() returned, until the partition is closed.
    */
   progress(offset: string): void;
   /** Keeps the group membership while the batch waits on something (the runtime also beats on a timer). */
@@ -82,6 +83,13 @@ export interface Processor {
   /** A partition was claimed: the old owner is fenced and the store restored. */
   open?(partition: number, store: PartitionStateStore | null): Promise<void>;
   process(records: StageRecord[], ctx: ProcessContext): Promise<void>;
+  /**
+   * At-least-once stages: process() may return before its records are handled, so the
+   * partition's next batch comes at once (the consumer fetches no partition again until every
+   * batch in flight returned). The processor finishes them later and reports with `progress` how
+   * far all is handled; the runtime commits only that, never the batch's end by itself.
+   */
+  readonly completesLater?: boolean;
   /** The batch's outputs, state changes and input position are durable. */
   committed?(partition: number): void;
   /** The partition is no longer this worker's, or its state is stale (a failed batch): forget it. */

@@ -109,6 +109,8 @@ class StageRuntime {
     // A check in flight ends before the link closes (it never retries: at most one request's time).
     await lagCheck;
     clearInterval(ticker);
+    // Progress a processor reported after its batches returned would otherwise wait for a timer.
+    await attempt(() => Promise.all([...this.tasks.values()].map((t) => t.flushProgress())));
     await attempt(() => link.stopConsuming());
     // The last commits show: one more punctuation with the partitions still held.
     if (punctuation) await attempt(async () => (await tick, await punctuation.run(this.owned(true))));
@@ -287,6 +289,12 @@ class PartitionTask {
   private store: LoggedPartitionStore | null = null;
   private inFlight: Promise<unknown> | null = null;
   private closed = false;
+  /** At-least-once: outputs not yet sent, the offset last reported handled, and the commits of both, one after another. */
+  private readonly unsent = new Outputs();
+  private reported: string | null = null;
+  private commits: Promise<void> = Promise.resolve();
+  private committedAt = Date.now();
+  private trailingCommit: NodeJS.Timeout | undefined;
 
   constructor(
     readonly partition: number,
@@ -406,48 +414,66 @@ class PartitionTask {
   }
 
   private async processAtLeastOnce(records: StageRecord[], nextOffset: string, membership: KeepMembership): Promise<boolean> {
-    const { processor, link } = this.o;
-    const outputs = new Outputs();
-    let progress: string | null = null;
-    let committedAt = Date.now();
-    let commits: Promise<void> = Promise.resolve();
-    // Outputs first, then the offset: a record's dead letter is durable before its offset commits.
-    const commit = (offset: string) => {
-      commits = commits.then(async () => {
-        if (BigInt(offset) <= this.next!) return;
-        const { sends, deadLetterReasons } = outputs.take();
-        if (sends.length > 0) await link.send(splitTopicMessages(sends));
-        await link.commitOffset(this.partition, offset);
-        this.counted(sends, deadLetterReasons);
-        this.next = BigInt(offset);
-      });
-      return commits;
-    };
-    const onProgress = (offset: string) => {
-      progress = offset;
-      if (Date.now() - committedAt < PROGRESS_COMMIT_MS) return;
-      committedAt = Date.now();
-      commit(offset).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
-    };
+    const { processor } = this.o;
     const traces = new RecordTraces(this.stage.kind, this.stage.input, this.partition);
-    const ctx = this.context(outputs, traces, nextOffset, membership, onProgress);
+    const ctx = this.context(this.unsent, traces, nextOffset, membership, (offset) => this.progressed(offset));
     try {
       await processor.process(records, ctx);
     } catch (err) {
       // Cut short by a failure: keep what is done; the rest comes again.
-      if (progress) await commit(progress).catch(() => {});
+      await this.commitProgress(this.reported).catch(() => {});
       traces.end(err);
       throw err;
     }
-    const complete = !ctx.signal.aborted || progress === nextOffset;
-    const reached = complete ? nextOffset : progress;
     try {
-      if (reached) await commit(reached);
-      else await commits;
+      if (processor.completesLater) {
+        // The batch's dead letters go now; its offsets as the processor reports them handled.
+        await this.commitProgress(this.reported);
+        return !ctx.signal.aborted;
+      }
+      const complete = !ctx.signal.aborted || this.reported === nextOffset;
+      await this.commitProgress(complete ? nextOffset : this.reported);
+      return complete;
     } finally {
       traces.end();
     }
-    return complete;
+  }
+
+  /** At-least-once: what the processor reported handled so far is committed now (or, failing that, comes again after a restart). */
+  async flushProgress(): Promise<void> {
+    if (this.stage.guarantee !== 'at-least-once' || this.closed) return;
+    await this.commitProgress(this.reported).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
+  }
+
+  /**
+   * At-least-once progress is committed at most every PROGRESS_COMMIT_MS; a report that comes
+   * while no batch is in process (a processor that `completesLater`) at the latest that long after.
+   */
+  private progressed(offset: string): void {
+    if (this.closed) return;
+    this.reported = offset;
+    const wait = PROGRESS_COMMIT_MS - (Date.now() - this.committedAt);
+    const commit = () => this.commitProgress(this.reported).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
+    if (wait <= 0) void commit();
+    else if (!this.inFlight) this.trailingCommit ??= setTimeout(commit, wait);
+  }
+
+  /** Outputs first, then the offset: a record's dead letter is durable before its offset commits. One commit at a time, in order. */
+  private commitProgress(offset: string | null): Promise<void> {
+    clearTimeout(this.trailingCommit);
+    this.trailingCommit = undefined;
+    this.committedAt = Date.now();
+    const { link } = this.o;
+    const commit = this.commits.catch(() => {}).then(async () => {
+      const { sends, deadLetterReasons } = this.unsent.take();
+      if (sends.length > 0) await link.send(splitTopicMessages(sends));
+      this.counted(sends, deadLetterReasons);
+      if (offset === null || BigInt(offset) <= this.next!) return;
+      await link.commitOffset(this.partition, offset);
+      this.next = BigInt(offset);
+    });
+    this.commits = commit;
+    return commit;
   }
 
   private context(outputs: Outputs, traces: RecordTraces, nextOffset: string, membership: KeepMembership, onProgress: (offset: string) => void): ProcessContext {
@@ -473,6 +499,7 @@ class PartitionTask {
   /** Stops the task; resolves once nothing of it touches Kafka or the store any more. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.trailingCommit);
     await this.claimed.catch(() => {});
     await this.inFlight?.catch(() => {});
     await this.producer?.close();
