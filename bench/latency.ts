@@ -111,7 +111,7 @@ export async function clickToDashboard(p: BenchPipeline, producer: Producer, sam
 /**
  * A burst of new visitors: `count` distinct men of 40, all sent at once (500 clicks a send), each
  * viewing a product of the catalogue in turn, so about one in eight views clothing and starts an
- * offer sequence. Each is a new visitor workflow, started by its own signal-with-start. Resolves
+ * offer sequence. Each is a new visitor workflow, started by its own update-with-start. Resolves
  * with how long writing them took.
  */
 export async function burstOfNewVisitors(p: BenchPipeline, producer: Producer, count: number): Promise<number> {

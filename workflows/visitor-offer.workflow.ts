@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OfferActivities } from '../activities/detection/offer-activities';
-import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
+import { visitorClicksSignal, visitorClicksUpdate, visitorStateQuery } from '../lib/offers/messages';
 import { VisitorOffers, type OfferMeasures, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
+import { LatestSignalTrace } from './signal-trace';
 
 const options = {
   startToCloseTimeout: '30 seconds',
@@ -11,8 +12,9 @@ const options = {
 const { sendOffers, logTransitions, loadRuleSet, recordMeasures } = proxyActivities<OfferActivities>(options);
 
 /**
- * One visitor's offer detection (id `visitor-offers-<userId>`), started and fed by the detection
- * feed with signal-with-start. It completes after `idleTimeoutMs` (plus its spread) without
+ * One visitor's offer detection (id `visitor-offers-<userId>`), fed by the detection feed's
+ * signals; a new visitor's run is started by update-with-start (the same clicks, acknowledged
+ * once taken in) or signal-with-start. It completes after `idleTimeoutMs` (plus its spread) without
  * clicks, so idle visitors cost nothing; the next click starts a fresh run. The `visitorState`
  * query shows its state.
  *
@@ -23,7 +25,14 @@ const { sendOffers, logTransitions, loadRuleSet, recordMeasures } = proxyActivit
 export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
   const visitor = new VisitorOffers(input);
   const keepState = stateAttribute(input);
-  setHandler(visitorClicksSignal, (clicks, rulesVersion) => visitor.receive(clicks, rulesVersion));
+  // The offer joins the trace of the click that completed it (its signal or update came last).
+  const signalTrace = new LatestSignalTrace();
+  const receive = (...clicks: Parameters<VisitorOffers['receive']>) => {
+    signalTrace.capture();
+    visitor.receive(...clicks);
+  };
+  setHandler(visitorClicksSignal, receive);
+  setHandler(visitorClicksUpdate, receive);
   setHandler(visitorStateQuery, () => visitor.view());
 
   for (;;) {
@@ -46,7 +55,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     keepState(visitor.state);
     const { offers, transitions, measures } = processed;
     // The offer goes out before the log says so; all run once per batch, not per click.
-    if (offers.length > 0) await sendOffers(offers);
+    if (offers.length > 0) await signalTrace.run(() => sendOffers(offers));
     if (transitions.length > 0) await logTransitions(transitions);
     await record(measures);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {

@@ -1,21 +1,24 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import type { Processor } from '../../clients/streams/processor';
+import type { ProcessContext, Processor, RecordTrace, StageRecord } from '../../clients/streams/processor';
 import type { Config } from '../../lib/config';
 import type { ConsumerRun } from '../../lib/consumer-run';
 import { valueWithin } from '../../lib/deadline';
-import { CommitWatermark } from '../../lib/offers/commit-watermark';
 import { clicksByVisitor, type VisitorBatch } from '../../lib/offers/feed-filter';
-import { userIdOfWorkflow, VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
+import { userIdOfWorkflow, VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorClicksUpdate, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import type { OfferRules } from '../../lib/offers/offer-rules';
 import type { RuleSetVersion } from '../../lib/offers/rule-sets';
 import { RunningVisitors } from '../../lib/offers/running-visitors';
 import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
 import { stageSpec } from '../../lib/topology';
 import { runOnKafka } from '../run-stage';
+import { detectionMetrics } from './detection-metrics';
+import { SignalDispatch } from './signal-dispatch';
 
-/** Signal-with-start calls in flight per batch: enough to hide round trips, few enough to be gentle. */
+/** Starts in flight for new visitors: enough to hide round trips, few enough to be gentle (the bench measures Temporal's signal-with-start ceiling so). */
 export const SIGNAL_CONCURRENCY = 16;
+/** Signals in flight in all: what starts leave over goes to visitors whose workflow runs. */
+const SIGNALS_IN_FLIGHT = 2 * SIGNAL_CONCURRENCY;
 
 export interface DetectionFeedDeps {
   config: Config;
@@ -40,6 +43,10 @@ export interface DetectionFeedTotals {
   dropped: number;
   rejected: number;
   signals: number;
+  /** Signals that failed and were tried again. */
+  signalRetries: number;
+  /** Clicks queued or in flight to visitor workflows. */
+  pendingClicks: number;
   /** Times the consumer joined its group: 1 unless it lost its membership (or the group grew). */
   groupJoins: number;
   /** Times the consumer crashed, restarted or not. */
@@ -50,12 +57,13 @@ export interface DetectionFeedTotals {
 
 /**
  * enriched-click-data → one visitor workflow per visitor, at least once: a batch's clicks are
- * grouped by visitor into one signal each, and the batch's progress is what `CommitWatermark` says
- * is handled, so a long batch commits part-way. A restart re-sends the uncommitted clicks; the
- * workflows drop them by id. Malformed records go to the dead-letter topic.
+ * grouped by visitor into one signal each, queued to be sent beside the batches (signal-dispatch.ts:
+ * visitors whose workflow runs first, a burst's starts bounded, each visitor's clicks in order),
+ * and each partition's progress is what its `CommitWatermark` says is sent. A restart re-sends the
+ * uncommitted clicks; the workflows drop them by id. Malformed records go to the dead-letter topic.
  *
  * Clicks that may start a sequence start the visitor's workflow if it is not running
- * (signal-with-start). The others go to a visitor's running workflow only (a plain signal), when
+ * (update-with-start for a visitor not known to run, else signal-with-start). The others go to a visitor's running workflow only (a plain signal), when
  * `running` says there may be one: they can reset or continue a sequence in progress, and change
  * nothing for a visitor with none.
  */
@@ -64,7 +72,7 @@ export function detectionProcessor(
   { running, ruleSet }: { running: RunningVisitors; ruleSet: RuleSetVersion | null },
 ): Processor {
   let current: Pick<RuleSetVersion, 'version' | 'rules'> = ruleSet ?? { version: 0, rules };
-  const totals = { forwarded: 0, dropped: 0, rejected: 0, signals: 0, rulesVersion: current.version };
+  const totals = { forwarded: 0, dropped: 0, rejected: 0, signals: 0, signalRetries: 0, rulesVersion: current.version };
   /** On the runtime's timer, beside the batches, so a slow answer never holds one; a failed ask keeps the rules the feed runs. */
   const punctuation = currentRuleSet && {
     everyMs: RULES_REFRESH_MS,
@@ -74,8 +82,30 @@ export function detectionProcessor(
       totals.rulesVersion = current.version;
     },
   };
-  /** Whether the clicks reached a running workflow: they always do when they may start one. */
-  const signal = async (userId: string, { clicks, mayStart }: VisitorBatch): Promise<boolean> => {
+  /** Each visitor batch's trace (its visitor's last traced click), while it waits to be sent. */
+  const batchTraces = new WeakMap<VisitorBatch, RecordTrace>();
+  /** `send` in its batch's trace, timed and counted. */
+  const signal = async (userId: string, batch: VisitorBatch, start: boolean): Promise<boolean> => {
+    const kind = batch.mayStart ? 'signal_with_start' : 'signal';
+    const timer = detectionMetrics.signalSeconds.startTimer({ kind });
+    try {
+      const trace = batchTraces.get(batch);
+      const reached = trace ? await trace.run(() => send(userId, batch, start)) : await send(userId, batch, start);
+      detectionMetrics.signals.inc({ kind, outcome: reached ? 'ok' : 'not_running' });
+      return reached;
+    } catch (err) {
+      detectionMetrics.signals.inc({ kind, outcome: 'error' });
+      throw err;
+    } finally {
+      timer();
+    }
+  };
+  /**
+   * Whether the clicks reached a running workflow: they always do when they may start one. A
+   * visitor not known to run is started by update-with-start, which returns once the worker took
+   * the clicks in: the start lane's slots then bound the new workflows waiting for the worker.
+   */
+  const send = async (userId: string, { clicks, mayStart }: VisitorBatch, start: boolean): Promise<boolean> => {
     if (!mayStart) {
       try {
         await temporal.workflow.getHandle(visitorOfferWorkflowId(userId)).signal(visitorClicksSignal, clicks, current.version);
@@ -92,39 +122,48 @@ export function detectionProcessor(
       idleTimeoutMs: visitorIdleMs,
       ...(offerStateAttribute ? { offerStateAttribute } : {}),
     };
-    await temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, {
-      taskQueue: config.temporal.visitorTaskQueue,
-      workflowId: visitorOfferWorkflowId(userId),
-      args: [input],
-      signal: visitorClicksSignal,
-      signalArgs: [clicks, current.version],
-    });
+    const workflowId = visitorOfferWorkflowId(userId);
+    const { visitorTaskQueue: taskQueue } = config.temporal;
+    if (start) {
+      const startWorkflowOperation = new WithStartWorkflowOperation(VISITOR_OFFER_WORKFLOW, { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' });
+      await temporal.workflow.executeUpdateWithStart(visitorClicksUpdate, { args: [clicks, current.version], startWorkflowOperation });
+    } else await temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, { taskQueue, workflowId, args: [input], signal: visitorClicksSignal, signalArgs: [clicks, current.version] });
     return true;
   };
 
+  const dispatch = new SignalDispatch({
+    limits: { inFlight: SIGNALS_IN_FLIGHT, startsInFlight: SIGNAL_CONCURRENCY },
+    isRunning: (userId) => running.has(userId, Date.now()),
+    send: signal,
+    sent: (userId, { clicks }, reached) => {
+      totals.signals += 1;
+      if (reached) {
+        running.mark(userId, Date.now());
+        totals.forwarded += clicks.length;
+      } else totals.dropped += clicks.length;
+      detectionMetrics.runningVisitors.set(running.size);
+    },
+    failed: () => (totals.signalRetries += 1),
+  });
+
   return {
     stage: stageSpec(config, 'detection'),
-    totals: () => totals,
+    completesLater: true,
+    totals: () => ({ ...totals, pendingClicks: dispatch.pendingClicks }),
     ...(punctuation ? { punctuation } : {}),
     async process(records, ctx) {
-      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(records, current.rules, (userId) => running.has(userId, Date.now()));
+      // A visitor with clicks still queued may be about to run: their other clicks count too.
+      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(records, current.rules, (userId) => running.has(userId, Date.now()) || dispatch.has(userId));
       const byOffset = new Map(records.map((r) => [r.offset, r]));
       for (const r of rejected) ctx.deadLetter(byOffset.get(r.offset)!, r.reason);
-      const watermark = new CommitWatermark(firstOffsets, ctx.nextOffset);
-      ctx.progress(watermark.committable);
-      let notRunning = 0;
-      await inParallel([...byVisitor], SIGNAL_CONCURRENCY, () => ctx.signal.aborted, async ([userId, batch]) => {
-        if (await signal(userId, batch)) running.mark(userId, Date.now());
-        else notRunning += batch.clicks.length;
-        watermark.signalled(userId);
-        totals.signals += 1;
-        ctx.progress(watermark.committable);
-      });
-      if (!watermark.complete) return;
-      totals.forwarded += records.length - dropped - notRunning - rejected.length;
-      totals.dropped += dropped + notRunning;
+      const traced = tracedRecords(records, ctx);
+      if (traced) for (const [userId, batch] of byVisitor) if (traced.has(userId)) batchTraces.set(batch, traced.get(userId)!);
+      totals.dropped += dropped;
       totals.rejected += rejected.length;
+      dispatch.enqueue(ctx.partition, byVisitor, firstOffsets, ctx.nextOffset, ctx.progress);
+      await dispatch.room(ctx.signal);
     },
+    close: (partition) => dispatch.close(partition),
   };
 }
 
@@ -133,6 +172,19 @@ export async function runDetectionFeed(deps: DetectionFeedDeps, run: ConsumerRun
     const [running, ruleSet] = await Promise.all([runningVisitors(deps), firstRuleSet(deps)]);
     return detectionProcessor(deps, { running, ruleSet });
   });
+}
+
+/**
+ * The trace of each visitor's last traced click in the batch (records are keyed by visitor): their
+ * signal carries it to the workflow. Undefined when no record carries a trace, as when tracing is off.
+ */
+function tracedRecords(records: StageRecord[], ctx: ProcessContext): Map<string, RecordTrace> | undefined {
+  let traced: Map<string, RecordTrace> | undefined;
+  for (const record of records) {
+    const trace = record.key && ctx.traceOf(record);
+    if (trace) (traced ??= new Map()).set(record.key!.toString(), trace);
+  }
+  return traced;
 }
 
 /** How long a starting feed waits for the current rule set before it starts with its own rules. */
@@ -153,24 +205,4 @@ async function runningVisitors({ config, temporal, visitorIdleMs }: DetectionFee
     if (userId !== null) running.mark(userId, now);
   }
   return running;
-}
-
-/**
- * Runs `fn` over `items` with at most `limit` calls in flight, taking no new item once `stop()`
- * says so or a call failed; settles when every call has, rejecting with the first failure.
- */
-async function inParallel<T>(items: T[], limit: number, stop: () => boolean, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async () => {
-    while (next < items.length && !failure && !stop()) {
-      try {
-        await fn(items[next++]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure) throw failure.error;
 }

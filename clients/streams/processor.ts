@@ -5,11 +5,16 @@
  */
 import type { StageSpec } from '../../lib/topology';
 
+/** Kafka record headers, as kafkajs reads them. */
+export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
 /** An input record (a kafkajs message fits as it is); its partition is the context's. */
 export interface StageRecord {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** A record's headers, such as its W3C trace context (`traceparent`). */
+  headers?: RecordHeaders;
 }
 
 export interface OutputMessage {
@@ -17,6 +22,15 @@ export interface OutputMessage {
   value: string | Buffer | null;
   /** Unset: the key's partition, as Kafka's default partitioner picks it. */
   partition?: number;
+  headers?: Record<string, string | Buffer>;
+}
+
+/** An input record's trace, for a record that carries one (clients/tracing.ts). */
+export interface RecordTrace {
+  /** Headers carrying the record's span on to an output derived from it. */
+  readonly headers: Record<string, string>;
+  /** Runs `fn` inside the record's span: a Temporal call made in it carries the trace on. */
+  run<T>(fn: () => T): T;
 }
 
 /**
@@ -44,11 +58,17 @@ export interface ProcessContext {
   deadLetter(record: StageRecord, reason: string): void;
   /**
    * At-least-once stages: every record before `offset` is handled. The runtime commits it
-   * part-way through a long batch, after sending the outputs emitted so far.
+   * part-way through a long batch, after sending the outputs emitted so far; for a processor
+   * that `completesLater`, also after process() returned, until the partition is closed.
    */
   progress(offset: string): void;
   /** Keeps the group membership while the batch waits on something (the runtime also beats on a timer). */
   heartbeat(): Promise<void>;
+  /**
+   * The record's trace when it carries one and tracing is on, else undefined (at no cost): a span
+   * of this stage, child of the record's, ended when the batch commits.
+   */
+  traceOf(record: StageRecord): RecordTrace | undefined;
 }
 
 /** Work done on a timer, outside batches: publishing to Redis, for instance. */
@@ -63,6 +83,13 @@ export interface Processor {
   /** A partition was claimed: the old owner is fenced and the store restored. */
   open?(partition: number, store: PartitionStateStore | null): Promise<void>;
   process(records: StageRecord[], ctx: ProcessContext): Promise<void>;
+  /**
+   * At-least-once stages: process() may return before its records are handled, so the
+   * partition's next batch comes at once (the consumer fetches no partition again until every
+   * batch in flight returned). The processor finishes them later and reports with `progress` how
+   * far all is handled; the runtime commits only that, never the batch's end by itself.
+   */
+  readonly completesLater?: boolean;
   /** The batch's outputs, state changes and input position are durable. */
   committed?(partition: number): void;
   /** The partition is no longer this worker's, or its state is stale (a failed batch): forget it. */

@@ -1,5 +1,5 @@
-/** The visitor workflow's name, id, signal and query: shared by the feed (client side) and the workflow. */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+/** The visitor workflow's name, id, signal, update and query: shared by the feed (client side) and the workflow. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { VisitorClick } from './offer-state-machine';
 import type { VisitorView } from './visitor-offers';
 
@@ -19,5 +19,13 @@ export const userIdOfWorkflow = (workflowId: string): string | null => (workflow
  * from feeds before rule sets were published): a newer one than the workflow's is adopted.
  */
 export const visitorClicksSignal = defineSignal<[VisitorClick[], number?]>('visitorClicks');
+
+/**
+ * The same clicks as an update: it completes once the visitor's worker has taken them in. The
+ * feed starts new visitors' workflows with it (update-with-start), so its starts in flight bound
+ * how many new workflows wait for the worker, and a burst of them cannot bury running visitors'
+ * tasks in the task queue.
+ */
+export const visitorClicksUpdate = defineUpdate<void, [VisitorClick[], number?]>('visitorClicks');
 
 export const visitorStateQuery = defineQuery<VisitorView>('visitorState');

@@ -100,6 +100,69 @@ function holdingA(make: () => Processor, name: string, hold: number, reached: ()
   };
 }
 
+/** An enriched click for the detection feed, at 10:00 on 2026-01-01: women of `age`. */
+const detectionClick = (clickId: string, userId: string, category: string, age: number): EnrichedClick => ({
+  clickId, userId, productId: `p-${clickId}`, ip: '10.0.0.1', userAgent: 'ua', timestamp: Date.UTC(2026, 0, 1, 10), source: 'replay',
+  category, title: 't', gender: 'F', birthDate: null, age, country: 'France', deviceType: 'Desktop',
+});
+const asRecord = (c: EnrichedClick) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 });
+
+/** What the feed asked of Temporal: a start (update- or signal-with-start) or a plain signal, with the visitor, clicks and rules. */
+interface FeedCall {
+  how: 'update-with-start' | 'signal-with-start' | 'signal';
+  userId: string;
+  clickIds: string[];
+  input?: VisitorOfferInput;
+  version: number | undefined;
+}
+
+/**
+ * A Temporal client of the three calls the feed makes; `answer` decides each call's outcome (its
+ * promise), and may throw. Plain signals to a visitor in `gone` find no workflow.
+ */
+function fakeTemporal(answer: (call: FeedCall) => Promise<void>, gone = new Set<string>()): Client {
+  const userOf = (workflowId: string) => workflowId.replace('visitor-offers-', '');
+  return {
+    workflow: {
+      executeUpdateWithStart: (_update: unknown, o: { args: [VisitorClick[], number?]; startWorkflowOperation: { options: { workflowId: string; args: [VisitorOfferInput] } } }) =>
+        answer({ how: 'update-with-start', userId: userOf(o.startWorkflowOperation.options.workflowId), clickIds: o.args[0].map((c) => c.clickId), input: o.startWorkflowOperation.options.args[0], version: o.args[1] }),
+      signalWithStart: (_type: string, o: { workflowId: string; args: [VisitorOfferInput]; signalArgs: [VisitorClick[], number?] }) =>
+        answer({ how: 'signal-with-start', userId: userOf(o.workflowId), clickIds: o.signalArgs[0].map((c) => c.clickId), input: o.args[0], version: o.signalArgs[1] }),
+      getHandle: (workflowId: string) => ({
+        signal: async (_signal: unknown, clicks: VisitorClick[], version?: number) => {
+          if (gone.has(userOf(workflowId))) throw new WorkflowNotFoundError('workflow not found', workflowId, undefined);
+          await answer({ how: 'signal', userId: userOf(workflowId), clickIds: clicks.map((c) => c.clickId), version });
+        },
+      }),
+    },
+  } as unknown as Client;
+}
+
+/** Temporal calls that wait until the test releases them, by visitor (or all from `autoRelease` on). */
+class HeldTemporal {
+  readonly calls: (FeedCall & { release: () => void })[] = [];
+  private auto = false;
+
+  client(): Client {
+    return fakeTemporal(
+      (call) =>
+        new Promise<void>((release) => {
+          this.calls.push({ ...call, release });
+          if (this.auto) release();
+        }),
+    );
+  }
+
+  release(userId: string): void {
+    for (const c of this.calls.filter((c) => c.userId === userId)) c.release();
+  }
+
+  autoRelease(): void {
+    this.auto = true;
+    for (const c of this.calls) c.release();
+  }
+}
+
 describe('the stages on the runtime', () => {
   it('aggregation: a worker killed mid-batch, the dashboard equal to the reference', async () => {
     const stage = stageSpec(config, 'aggregation');
@@ -198,96 +261,114 @@ describe('the stages on the runtime', () => {
     await driver.close();
   });
 
-  it('detection: one signal per visitor and batch, a failed signal leaves its visitor uncommitted, and every click reaches its workflow', async () => {
+  it("detection: a failed signal is tried again, its visitor's later clicks wait behind it, nothing commits past it meanwhile, and every click reaches its workflow once", async () => {
     const stage = stageSpec(config, 'detection');
-    const signals: { workflowId: string; clickIds: string[] }[] = [];
-    let failNext = true;
-    // A Temporal client of which the feed uses one call; the first signal to u3 fails once.
-    const temporal = {
-      workflow: {
-        signalWithStart: async (_type: string, options: { workflowId: string; signalArgs: [VisitorClick[]] }) => {
-          if (failNext && options.workflowId.endsWith('-u3')) {
-            failNext = false;
-            throw new Error('Temporal unavailable');
-          }
-          signals.push({ workflowId: options.workflowId, clickIds: options.signalArgs[0].map((c) => c.clickId) });
-        },
-      },
-    } as unknown as Client;
+    const signals: FeedCall[] = [];
+    let u3Fails = true;
+    // Calls for u3 fail until the test says.
+    const temporal = fakeTemporal(async (call) => {
+      if (u3Fails && call.userId === 'u3') throw new Error('Temporal unavailable');
+      signals.push(call);
+    });
     const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running: new RunningVisitors(60_000), ruleSet: null }), { stage, partitions: 1, maxBatch: 6 });
     const worker = await driver.startWorker('A');
 
-    const t0 = Date.UTC(2026, 0, 1, 10, 0);
-    // Four visitors the rules can use (women of 30), three clicks each, interleaved; one broken record.
-    const clicks: EnrichedClick[] = Array.from({ length: 12 }, (_, i) => ({
-      clickId: `c${i}`,
-      userId: `u${i % 4}`,
-      productId: `p${i}`,
-      ip: '10.0.0.1',
-      userAgent: 'ua',
-      timestamp: t0 + i * 1_000,
-      source: 'replay',
-      category: 'clothing',
-      title: `Product ${i}`,
-      gender: 'F',
-      birthDate: '1996-01-01',
-      age: 30,
-      country: 'France',
-      deviceType: 'Desktop',
-    }));
-    driver.pipeInput(stage.input, [...clicks.slice(0, 6).map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 })), { key: 'x', value: '{broken', partition: 0 }, ...clicks.slice(6).map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 }))]);
+    // Four visitors the rules can use (women of 30), three clicks each, interleaved; one broken record at offset 6.
+    const clicks = Array.from({ length: 12 }, (_, i) => detectionClick(`c${i}`, `u${i % 4}`, 'clothing', 30));
+    driver.pipeInput(stage.input, [...clicks.slice(0, 6).map((c) => asRecord(c)), { key: 'x', value: '{broken', partition: 0 }, ...clicks.slice(6).map((c) => asRecord(c))]);
     await driver.pump();
+    await vi.advanceTimersByTimeAsync(5_000);
     await driver.settle();
+    // 5 s on, u3's first click (offset 3) is still refused (tried at 0, 1 and 3 s): nothing from it on commits, and u3's later clicks wait.
+    expect(driver.committedOffsets()).toEqual([3n]);
+    expect(signals.filter((s) => s.userId === 'u3')).toEqual([]);
+    expect((worker.lastHeartbeat as DetectionFeedTotals).signalRetries).toBe(3);
+
+    u3Fails = false;
+    await vi.advanceTimersByTimeAsync(2_000); // the retry at 7 s
+    await driver.settle();
+    await vi.advanceTimersByTimeAsync(5_000); // the next progress commit
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([13n]);
     await driver.stopWorker('A');
 
-    // Each click reached its visitor's workflow, some twice (re-sent after the failure; the workflow drops them by id).
-    const byVisitor = new Map<string, Set<string>>();
-    for (const s of signals) for (const id of s.clickIds) byVisitor.set(s.workflowId, (byVisitor.get(s.workflowId) ?? new Set()).add(id));
-    expect([...byVisitor].map(([w, ids]) => [w.replace(/.*-/, ''), [...ids].sort()]).sort()).toEqual(
-      ['u0', 'u1', 'u2', 'u3'].map((u) => [u, clicks.filter((c) => c.userId === u).map((c) => c.clickId).sort()]),
-    );
-    // One signal per visitor and batch: the first batch (offsets 0-5) holds every visitor once or twice.
-    expect(signals.slice(0, 3).every((s, i, all) => all.findIndex((o) => o.workflowId === s.workflowId) === i)).toBe(true);
+    // Each visitor's clicks once each, in click order, one signal per visitor and batch.
+    for (const u of ['u0', 'u1', 'u2', 'u3']) {
+      expect(signals.filter((s) => s.userId === u).flatMap((s) => s.clickIds), u).toEqual(clicks.filter((c) => c.userId === u).map((c) => c.clickId));
+    }
+    expect(signals.filter((s) => s.userId === 'u3').map((s) => s.clickIds)).toEqual([['c3'], ['c7'], ['c11']]);
     const dead = driver.readOutput(topics.deadLetter).map((d) => JSON.parse(d.value!) as { reason: string; origin: string });
     expect(dead.map((d) => d.origin)).toEqual([`${stage.input}/0@6`]);
     expect(dead[0]!.reason).toContain('invalid JSON');
-    expect(driver.committedOffsets()).toEqual([13n]);
-    const totals = worker.lastHeartbeat as DetectionFeedTotals;
-    expect(totals).toMatchObject({ rejected: 1, dropped: 0, signals: signals.length });
+    expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ forwarded: 12, rejected: 1, dropped: 0, signals: signals.length, signalRetries: 3, pendingClicks: 0 });
+  });
+
+  it("detection: a burst's starts do not hold the next batch: a running visitor's click overtakes them, the commit never passes an unsent click, and each visitor's clicks keep their order", async () => {
+    const stage = stageSpec(config, 'detection');
+    const temporal = new HeldTemporal();
+    const running = new RunningVisitors(60_000);
+    running.mark('steady', Date.now());
+    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal: temporal.client(), rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }), { stage, partitions: 1, maxBatch: 10 });
+    const worker = await driver.startWorker('A');
+
+    // Batches of ten: twenty new visitors (b0-b19, b3 twice), then the steady visitor's click and a last new visitor.
+    const burst = Array.from({ length: 19 }, (_, i) => detectionClick(`burst-${i}`, `b${i}`, 'clothing', 30));
+    burst.splice(15, 0, detectionClick('burst-3-again', 'b3', 'shoes', 30));
+    const later = [detectionClick('steady-1', 'steady', 'shoes', 30), detectionClick('burst-19', 'b19', 'clothing', 30)];
+    driver.pipeInput(stage.input, [...burst, ...later].map((c) => asRecord(c)));
+    await driver.pump();
+
+    // Sixteen starts out and held; the third batch was fetched anyway, and the steady visitor's signal went at once.
+    expect(temporal.calls.map((c) => [c.userId, c.how])).toEqual([...Array.from({ length: 16 }, (_, i) => [`b${i}`, 'update-with-start']), ['steady', 'signal-with-start']]);
+    expect(worker.link.batches.map((b) => b.offsets.length)).toEqual([10, 10, 2]);
+    temporal.release('steady');
+    await driver.settle();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([0n]); // b0's click, at offset 0, is not accepted yet
+
+    // b0-b2 accepted: the commit moves to b3's first click; b3's second click goes first once b3's start is in.
+    for (const u of ['b0', 'b1', 'b2']) temporal.release(u);
+    await driver.settle();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([3n]);
+    expect(temporal.calls.slice(17).map((c) => c.userId)).toEqual(['b16', 'b17', 'b18']); // starts in the freed slots, oldest first
+    temporal.release('b3');
+    await driver.settle();
+    expect(temporal.calls.slice(20).map((c) => [c.userId, c.how, c.clickIds])).toEqual([
+      ['b3', 'signal-with-start', ['burst-3-again']], // b3 runs now
+      ['b19', 'update-with-start', ['burst-19']], // in the start slot b3's start left
+    ]);
+
+    temporal.autoRelease();
+    await driver.settle();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([22n]);
+    await driver.stopWorker('A');
+    // Every click sent once, b3's two in order.
+    expect(temporal.calls.flatMap((c) => c.clickIds).sort()).toEqual([...burst, ...later].map((c) => c.clickId).sort());
+    expect(temporal.calls.filter((c) => c.userId === 'b3').map((c) => c.clickIds)).toEqual([['burst-3'], ['burst-3-again']]);
+    expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ forwarded: 22, signals: 22, pendingClicks: 0 });
   });
 
   it('detection: a click that can start no sequence goes only to a running workflow, by a plain signal', async () => {
     const stage = stageSpec(config, 'detection');
-    const calls: { call: 'start' | 'signal'; userId: string; clickIds: string[] }[] = [];
-    const userOf = (workflowId: string) => workflowId.replace('visitor-offers-', '');
+    const calls: FeedCall[] = [];
     // Of the visitors the feed thinks may run, `gone`'s workflow has completed.
-    const temporal = {
-      workflow: {
-        signalWithStart: async (_type: string, options: { workflowId: string; signalArgs: [VisitorClick[]] }) => {
-          calls.push({ call: 'start', userId: userOf(options.workflowId), clickIds: options.signalArgs[0].map((c) => c.clickId) });
-        },
-        getHandle: (workflowId: string) => ({
-          signal: async (_signal: unknown, clicks: VisitorClick[]) => {
-            if (userOf(workflowId) === 'gone') throw new WorkflowNotFoundError('workflow not found', workflowId, undefined);
-            calls.push({ call: 'signal', userId: userOf(workflowId), clickIds: clicks.map((c) => c.clickId) });
-          },
-        }),
-      },
-    } as unknown as Client;
+    const temporal = fakeTemporal(async (call) => void calls.push(call), new Set(['gone']));
     const running = new RunningVisitors(60_000);
     running.mark('mid', Date.now());
     running.mark('gone', Date.now());
     const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }), { stage, partitions: 1, maxBatch: 5 });
     const worker = await driver.startWorker('A');
 
-    const click = (clickId: string, userId: string, category: string, age: number): EnrichedClick => ({
-      clickId, userId, productId: `p-${clickId}`, ip: '10.0.0.1', userAgent: 'ua', timestamp: Date.UTC(2026, 0, 1, 10), source: 'replay',
-      category, title: 't', gender: 'F', birthDate: null, age, country: 'France', deviceType: 'Desktop',
-    });
+    const click = detectionClick;
     const clicks = [
       click('c1', 'mid', 'books', 50), // running: may reset a sequence of theirs
       click('c2', 'gone', 'books', 50), // the plain signal finds no workflow
-      click('c3', 'new', 'clothing', 30), // may start a sequence: signal-with-start
+      click('c3', 'new', 'clothing', 30), // may start a sequence, and is not known to run: update-with-start
       click('c4', 'new', 'shoes', 50), // same visitor and batch, now outside every demographic: still theirs
       click('c5', 'out', 'clothing', 60), // can start nothing and has no workflow: left out
       click('c6', 'new', 'clothing', 50), // next batch: `new` was signalled, so a plain signal
@@ -297,10 +378,10 @@ describe('the stages on the runtime', () => {
     await driver.settle();
     await driver.stopWorker('A');
 
-    expect(calls).toEqual([
-      { call: 'signal', userId: 'mid', clickIds: ['c1'] },
-      { call: 'start', userId: 'new', clickIds: ['c3', 'c4'] },
-      { call: 'signal', userId: 'new', clickIds: ['c6'] },
+    expect(calls.map(({ how, userId, clickIds }) => ({ how, userId, clickIds }))).toEqual([
+      { how: 'signal', userId: 'mid', clickIds: ['c1'] },
+      { how: 'update-with-start', userId: 'new', clickIds: ['c3', 'c4'] },
+      { how: 'signal', userId: 'new', clickIds: ['c6'] },
     ]);
     expect(driver.committedOffsets()).toEqual([6n]);
     expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ forwarded: 4, dropped: 2, rejected: 0 });
@@ -309,23 +390,14 @@ describe('the stages on the runtime', () => {
   it('detection: runs the current published rule set, asked on its timer, and names its version in every signal', async () => {
     const stage = stageSpec(config, 'detection');
     const starts: { userId: string; inputVersion: number | undefined; signalVersion: number | undefined; rules: string }[] = [];
-    const temporal = {
-      workflow: {
-        signalWithStart: async (_type: string, options: { workflowId: string; args: [VisitorOfferInput]; signalArgs: [VisitorClick[], number?] }) => {
-          starts.push({ userId: options.workflowId.replace('visitor-offers-', ''), inputVersion: options.args[0].rulesVersion, signalVersion: options.signalArgs[1], rules: options.args[0].rules.name });
-        },
-      },
-    } as unknown as Client;
+    const temporal = fakeTemporal(async ({ userId, input, version }) => void starts.push({ userId, inputVersion: input!.rulesVersion, signalVersion: version, rules: input!.rules.name }));
     // Books then games, for anyone from 18: a woman of 50 starts a sequence only under it.
     const booksForWomen = booksThenGames({ gender: 'F' });
     let published: RuleSetVersion | null = null;
     const deps = { config, temporal, rules: OFFER_RULES, currentRuleSet: async () => published, visitorIdleMs: 60_000 };
     const driver = new StageTestDriver(() => detectionProcessor(deps, { running: new RunningVisitors(60_000), ruleSet: null }), { stage, partitions: 1 });
     const worker = await driver.startWorker('A');
-    const click = (clickId: string, userId: string, category: string, age: number): EnrichedClick => ({
-      clickId, userId, productId: `p-${clickId}`, ip: '10.0.0.1', userAgent: 'ua', timestamp: Date.UTC(2026, 0, 1, 10), source: 'replay',
-      category, title: 't', gender: 'F', birthDate: null, age, country: 'France', deviceType: 'Desktop',
-    });
+    const click = detectionClick;
     const send = async (c: EnrichedClick) => {
       driver.pipeInput(stage.input, [{ key: c.userId, value: JSON.stringify(c), partition: 0 }]);
       await driver.pump();

@@ -467,6 +467,74 @@ describe('at-least-once', () => {
   });
 });
 
+describe('at-least-once, completing later', () => {
+  const alo = stage({ guarantee: 'at-least-once', transactionalIdPrefix: null, store: null, outputs: ['dead'] });
+
+  /** Returns at once, keeping each batch's records to handle later with the batch's `progress`; "bad" values are dead-lettered. */
+  function later(batches: { offsets: number[]; ctx: ProcessContext }[]): ProcessorFactory {
+    return () => ({
+      stage: alo,
+      completesLater: true,
+      async process(records: StageRecord[], ctx: ProcessContext) {
+        for (const r of records) if (r.value!.toString().startsWith('bad')) ctx.deadLetter(r, 'bad value');
+        batches.push({ offsets: records.map((r) => Number(r.offset)), ctx });
+      },
+    });
+  }
+
+  it("takes the partition's next batch before the last is handled, and commits only what the processor reports, at most 5 s after it does", async () => {
+    const batches: { offsets: number[]; ctx: ProcessContext }[] = [];
+    const driver = new StageTestDriver(later(batches), { stage: alo, partitions: 1, maxBatch: 3 });
+    const a = await driver.startWorker('A');
+    driver.pipeInput('in', ['v0', 'bad1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+    await driver.pump();
+    // Every batch fetched with none handled; the dead letter sent, no offset committed.
+    expect(a.link.batches.map((b) => b.offsets.map(Number))).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(driver.committedOffsets()).toEqual([0n]);
+    expect(driver.broker.journal.filter((j) => !j.startsWith('send in/'))).toEqual(['send dead/0 x1']);
+
+    // Handled up to 4, reported through the first batch's context after it returned: committed 5 s later, not before.
+    batches[0]!.ctx.progress('4');
+    await vi.advanceTimersByTimeAsync(4_999);
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([0n]);
+    await vi.advanceTimersByTimeAsync(1);
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([4n]);
+
+    // Reports close together: the latest one is committed, once.
+    batches[2]!.ctx.progress('6');
+    batches[2]!.ctx.progress('7');
+    await vi.advanceTimersByTimeAsync(5_000);
+    await driver.settle();
+    expect(driver.committedOffsets()).toEqual([7n]);
+    expect(driver.broker.journal.filter((j) => j.startsWith('offsets'))).toEqual(['offsets g in/0 4', 'offsets g in/0 7']);
+    await driver.close();
+  });
+
+  it('a stop commits the last report at once; a report after the partition moved is ignored; the rest comes again', async () => {
+    const batches: { offsets: number[]; ctx: ProcessContext }[] = [];
+    const driver = new StageTestDriver(later(batches), { stage: alo, partitions: 1, maxBatch: 3 });
+    await driver.startWorker('A');
+    driver.pipeInput('in', ['v0', 'v1', 'v2', 'v3', 'v4']);
+    await driver.pump();
+    batches[0]!.ctx.progress('2');
+    await driver.stopWorker('A');
+    expect(driver.committedOffsets()).toEqual([2n]);
+    batches[1]!.ctx.progress('5'); // too late: the partition is no longer this worker's
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(driver.committedOffsets()).toEqual([2n]);
+
+    batches.length = 0;
+    const again = await driver.startWorker('A');
+    await driver.pump();
+    expect(again.link.batches.map((b) => b.offsets.map(Number))).toEqual([[2, 3, 4]]);
+    batches[0]!.ctx.progress('5');
+    await driver.stopWorker('A');
+    expect(driver.committedOffsets()).toEqual([5n]);
+  });
+});
+
 describe('punctuation', () => {
   it('runs with the owned partitions only while the membership is confirmed, and once more at stop with them still held', async () => {
     const probe = newProbe();

@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import type { OfferActivities } from '../../activities/detection/offer-activities';
 import { isHeldOut } from '../../lib/offers/holdout';
 import { spreadIdleTimeoutMs } from '../../lib/offers/idle-spread';
-import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
+import { VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorClicksUpdate, visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/messages';
 import type { VisitorClick } from '../../lib/offers/offer-state-machine';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import type { RuleSetVersion } from '../../lib/offers/rule-sets';
@@ -137,6 +137,20 @@ describe('visitor offer workflow', () => {
     expect(youngView).toMatchObject({ state: 'init', clicksProcessed: 3, offersSent: [] });
     expect(offersTo(young.userId)).toEqual([]);
     expect(statesLoggedFor(young.userId)).toEqual([]);
+  });
+
+  it('takes clicks by update as by signal (the feed starts new visitors with update-with-start): the update completes once they are taken in, and a click sent twice counts once', async () => {
+    const bea = visitor('F', 30);
+    const t0 = Date.UTC(2026, 0, 5, 10);
+    const [first, second, third] = [bea.click('clothing', 'A', t0), bea.click('shoes', 'S', t0 + MINUTE), bea.click('clothing', 'B', t0 + 2 * MINUTE)];
+    const handle = await start({ userId: bea.userId });
+    await handle.executeUpdate(visitorClicksUpdate, { args: [[first, second]] });
+    expect((await handle.query(visitorStateQuery)).recentClicks.map((c) => c.clickId)).toEqual([first.clickId, second.clickId]);
+    // A signal re-sending the first click with the third: the first changes nothing.
+    const view = await click(handle, [first, third], 3);
+    expect(view).toMatchObject({ clicksProcessed: 3, duplicatesIgnored: 1 });
+    await eventually("bea's offer", () => (offersTo(bea.userId).length > 0 ? true : undefined));
+    expect(offersTo(bea.userId).map((batch) => batch.map((o) => o.clickIds))).toEqual([[[first.clickId, second.clickId, third.clickId]]]);
   });
 
   it('sends the offer of the completing click\'s gender', async () => {

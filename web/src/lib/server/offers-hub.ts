@@ -8,6 +8,7 @@ import { withinDeadline } from '$shared/lib/deadline';
 import { parseOffer } from '$shared/lib/schema';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
 import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
+import { contextOfHeaders, inSpan, SpanKind } from '$shared/clients/tracing';
 
 export class OffersHub {
   private readonly subscribers = new KeyedSubscribers<SseFrame>();
@@ -36,12 +37,18 @@ export class OffersHub {
     await consumer.subscribe({ topic: this.topic, fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const parsed = parseOffer(message.value?.toString() ?? '');
-        // Most offers go to replayed visitors with no open page: only encode the ones someone waits for.
-        if (parsed.ok && this.subscribers.has(parsed.value.userId)) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, parsed.value));
+        const parent = contextOfHeaders(message.headers);
+        if (!parent) return this.fanOut(message.value);
+        await inSpan('offers fan-out', SpanKind.CONSUMER, async () => this.fanOut(message.value), { parent, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic } });
       },
     });
     await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);
+  }
+
+  private fanOut(value: Buffer | null): void {
+    const parsed = parseOffer(value?.toString() ?? '');
+    // Most offers go to replayed visitors with no open page: only encode the ones someone waits for.
+    if (parsed.ok && this.subscribers.has(parsed.value.userId)) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, parsed.value));
   }
 
   subscribe(userId: string, listener: (frame: SseFrame) => void): () => void {
