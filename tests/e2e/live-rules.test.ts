@@ -25,7 +25,12 @@ const [clothingA, clothingB] = inCategory('clothing');
 const [shoes] = inCategory('shoes');
 const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 /** The original rules with a winter offer for women. */
-const WINTER: OfferRules = { ...OFFER_RULES, name: 'winter-sale', offerByGender: { ...OFFER_RULES.offerByGender, F: 'offer-winter' } };
+const WINTER: OfferRules = {
+  ...OFFER_RULES,
+  name: 'winter-sale',
+  offerByGender: { ...OFFER_RULES.offerByGender, F: 'offer-winter' },
+  offers: { offer1: OFFER_RULES.offers!.offer1!, 'offer-winter': { title: 'Winter sale', copy: 'Boots and coats for the cold.', discountPercent: 30, categories: ['clothing', 'shoes'] } },
+};
 let browser: Browser;
 
 const putRules = (body: unknown, headers: Record<string, string> = bearer) => fetch(`${web}/api/rules`, { method: 'PUT', headers: { ...headers, ...json }, body: JSON.stringify(body) });

@@ -22,6 +22,7 @@ const HESITANT: OfferRules = {
     { from: 'handbags_visited', to: 'offer', category: 'shoes' },
   ],
   offerByGender: { F: 'offer-shoes' },
+  offers: { 'offer-shoes': { title: 'Take your time', copy: 'Any pair in the shop.', discountPercent: 10, categories: ['shoes'] } },
   absences: [{ from: 'shoes_visited', to: 'hesitated', minutes: 10 }],
 };
 
