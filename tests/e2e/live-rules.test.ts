@@ -120,11 +120,11 @@ describe('offer rules changed live', () => {
     const errors = collectConsoleErrors(page);
     await page.goto(`${web}/sign-in?token=${encodeURIComponent(token)}`);
     await page.goto(`${web}/dashboard/rules`);
-    await expect(page.getByTestId('current-rules').textContent()).resolves.toContain(`Version ${published.version}: “winter-sale”`);
-    await page.getByTestId('rules-note').fill('winter is over');
-    const original = page.locator('[data-testid="rule-versions"] tbody tr', { hasText: OFFER_RULES.name }).first();
-    await original.getByRole('button', { name: 'Roll back to this' }).click();
-    await expect(page.getByTestId('rules-outcome').textContent()).resolves.toContain(`Published version ${published.version + 1}`);
+    await expect(page.getByTestId('current-rules').textContent()).resolves.toContain(`Live now: version ${published.version}, “winter-sale”`);
+    const original = page.locator('[data-testid="rule-versions"] > li', { hasText: `“${OFFER_RULES.name}”` }).first();
+    await original.getByTestId('rollback-note').fill('winter is over');
+    await original.getByRole('button', { name: /^Roll back to version/ }).click();
+    await expect(original.getByTestId('rollback-outcome').textContent()).resolves.toContain(`version ${published.version + 1} runs the rules of version`);
     const after = await currentRules();
     expect(after.current).toMatchObject({ version: published.version + 1, rules: OFFER_RULES, note: 'winter is over' });
     expect(after.versions[0]).toMatchObject({ version: published.version + 1, name: OFFER_RULES.name, rollbackOf: expect.any(Number) });
@@ -132,8 +132,8 @@ describe('offer rules changed live', () => {
     // A backtest of the rules in the editor over the last hour, beside the live ones: the same rules, the same offers.
     await page.getByTestId('run-backtest').click();
     await expect(page.getByTestId('backtest-summary').textContent({ timeout: 60_000 })).resolves.toMatch(/[\d,]+ clicks of [\d,]+ visitors/);
-    const offersRow = page.locator('[data-testid="backtest-table"] tbody tr', { hasText: /^offers/ }).first();
-    const [candidate, live] = await offersRow.locator('td.num').allTextContents();
+    const offersRow = page.locator('[data-testid="backtest-table"] tbody tr', { has: page.locator('th', { hasText: /^offers$/ }) });
+    const [live, candidate] = await offersRow.locator('td.num').allTextContents();
     expect(Number(candidate!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(candidate).toBe(live);
     await page.screenshot({ path: join(inject('screenshotsDir'), 'rules-editor.png'), fullPage: true });
