@@ -130,13 +130,13 @@ export const OFFER_RULES: OfferRules = {
   offerByGender: { M: 'offer1', F: 'offer2' },
   offers: {
     offer1: {
-      title: 'Thanks for browsing',
+      title: 'For your wardrobe',
       copy: 'Take it on any clothing and shoes in the shop until your next purchase.',
       discountPercent: 20,
       categories: ['clothing', 'shoes'],
     },
     offer2: {
-      title: 'Thanks for browsing',
+      title: 'For your wardrobe',
       copy: 'Take it on any clothing and shoes in the shop until your next purchase.',
       discountPercent: 25,
       categories: ['clothing', 'shoes'],

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { Product } from '../../lib/schema';
+import { VISITOR_COOKIE } from '../../lib/web/access';
 
 export const web = inject('webUrl');
 
@@ -35,12 +36,11 @@ export async function enterShop(page: Page, preset: string): Promise<string> {
   return userId;
 }
 
-/** The visitor id of the page's browser, as the server's page data gives it (the shop shows it on the start page only). */
+/** The visitor id of the page's browser: that of its signed cookie (`<id>.<signature>`). */
 export async function visitorIdOf(page: Page): Promise<string> {
-  const res = await page.request.get(`${web}/__data.json`);
-  const match = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/.exec(await res.text());
-  if (!match) throw new Error('no visitor id in the page data');
-  return match[0];
+  const cookie = (await page.context().cookies()).find((c) => c.name === VISITOR_COOKIE)?.value;
+  if (!cookie) throw new Error('no visitor cookie');
+  return cookie.slice(0, cookie.lastIndexOf('.'));
 }
 
 /** Views a product by clicking through the shop, as a person would, until its click is on click-data. */

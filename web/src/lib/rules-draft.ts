@@ -3,7 +3,8 @@
  * is `undefined` or `null` (what a number input bound to it gives) and a list may be empty, and
  * the rule set it stands for, with those left out. Pure: the page and the unit tests share it.
  */
-import type { Absence, Demographic, OfferDefinition, OfferRules, Reset, Transition } from '$shared/lib/offers/offer-rules';
+// Relative, not `$shared`: the unit tests import this file outside SvelteKit.
+import type { Absence, Demographic, OfferDefinition, OfferRules, Reset, Transition } from '../../../lib/offers/offer-rules';
 
 /** A number field left empty. */
 type Blank = undefined | null | '';
