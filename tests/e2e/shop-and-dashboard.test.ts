@@ -73,8 +73,12 @@ describe('the shop and the dashboard in a browser', () => {
     // Only the operator steers: a browser that has not signed in sees how to, not the controls.
     await page.getByTestId('replay-sign-in').waitFor();
     expect(await page.getByTestId('replay-pause').count()).toBe(0);
+    // The Temporal UI shows whole visitor ids: no link to it, nor its address, for anyone else.
+    expect(await page.getByRole('link', { name: /Temporal/ }).count()).toBe(0);
+    expect(await page.content()).not.toContain('/namespaces/');
     await page.goto(`${web}/sign-in?token=${encodeURIComponent(token)}`);
     await page.waitForURL(`${web}/dashboard`);
+    expect(await page.getByTestId('temporal-link').getAttribute('href')).toMatch(/\/namespaces\/[^/]+\/workflows$/);
     await page.getByTestId('replay-pause').click();
     await page.locator('[data-testid="replay-state"]', { hasText: 'paused' }).waitFor({ timeout: 15_000 });
     // Clicks already on their way are still counted; then nothing changes.

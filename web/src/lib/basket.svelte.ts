@@ -6,8 +6,8 @@ import { browser } from '$app/environment';
 import { parseOfferDefinition } from '$shared/lib/offers/rule-validation';
 import { addToBasket, MAX_BASKET_LINES, MAX_QUANTITY, setQuantity, type BasketLine, type TakenOffer } from '$shared/lib/shop/basket';
 
-/** v2: the taken offer is kept with its definition (v1 kept its id only, and is read as no offer). */
-const STORAGE_KEY = 'clickstream.basket.v2';
+/** Holds `{lines, takenOffer}`; a basket stored before offers were data held `takenOfferId`, which is read as no offer taken. */
+const STORAGE_KEY = 'clickstream.basket';
 
 interface Stored {
   lines: BasketLine[];
