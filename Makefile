@@ -3,7 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TSX := node_modules/.bin/tsx
 
-.PHONY: help install stack data workers ingest pipeline replay web up down status test check unit workflow integration e2e chaos bench
+# Every recipe runs on Node.js 24: stack/node.sh installs it in $(TOOLS_DIR)/node when the machine's
+# node is older (else that folder stays empty and the machine's node is used). First on PATH, it is
+# the node of npm, npx, tsx, vite, vitest, the stack scripts and every process they start.
+export PATH := $(abspath $(or $(TOOLS_DIR),.tools))/node/bin:$(PATH)
+
+.PHONY: help node install stack data workers ingest pipeline replay web up down status test check unit workflow integration e2e chaos bench
 
 help:
 	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
@@ -12,9 +17,13 @@ help:
 	@echo "make ingest  load products and visitors into Redis again"
 	@echo "make down    stop everything make up started"
 
-# npm 11 skips dependencies' install scripts (see allowScripts); the packages used here run without them.
+node:
+	@stack/node.sh install
+
+# npm 11 runs a dependency's install script only as package.json's allowScripts says: classic-level's
+# (node-gyp-build: keeps its prebuilt binary when it loads, else compiles); the others are not needed.
 # patches/ holds fixes to installed packages (stack/patch-packages.sh says why each).
-node_modules/.package-lock.json: package.json package-lock.json $(wildcard patches/*.patch)
+node_modules/.package-lock.json: package.json package-lock.json $(wildcard patches/*.patch) | node
 	@echo "[install] npm ci"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@stack/patch-packages.sh

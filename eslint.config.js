@@ -14,7 +14,7 @@ const layer = (files, blockedFolders, blockedPackages = []) => ({
     ],
   },
 });
-const IO = ['kafkajs', 'ioredis', 'rocksdb', 'fs', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http'];
+const IO = ['kafkajs', 'ioredis', 'classic-level', 'fs', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.run/**', '.build/**', '.tools/**', 'web/.svelte-kit/**', 'web/build/**', 'data/**', 'bench/results/**'] },

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { ensureStageTopics, KafkaStageLink, SESSION_TIMEOUT_MS } from '../clients/streams/kafka-link';
+import { LevelDbStoreBackend } from '../clients/streams/leveldb-store-backend';
 import type { Processor } from '../clients/streams/processor';
-import { RocksDbStoreBackend } from '../clients/streams/rocksdb-store-backend';
 import { runStage } from '../clients/streams/stage-runtime';
 import type { Config } from '../lib/config';
 import type { ConsumerKind } from '../lib/consumer-kinds';
@@ -10,7 +10,7 @@ import { stageSpec } from '../lib/topology';
 
 /**
  * Runs a stage of the topology on Kafka with the processor `makeProcessor` builds (it may ask the
- * link about the topics first), its RocksDB store in the stage's folder, until `run.signal` aborts.
+ * link about the topics first), its LevelDB store in the stage's folder, until `run.signal` aborts.
  */
 export async function runOnKafka(
   { config, kafka }: { config: Config; kafka: Kafka },
@@ -35,6 +35,6 @@ export async function runOnKafka(
     run,
     worker: config.workerName,
     sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    openStore: store ? () => RocksDbStoreBackend.open(store.dir) : undefined,
+    openStore: store ? () => LevelDbStoreBackend.open(store.dir, run.log) : undefined,
   });
 }

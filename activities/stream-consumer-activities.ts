@@ -32,13 +32,7 @@ export async function hostConsumer(consumer: Consumer): Promise<void> {
   throw ApplicationFailure.retryable(`${ctx.info.activityType} stopped (${String(ctx.cancellationSignal.reason ?? 'no reason')}); another attempt will resume it`);
 }
 
-/**
- * The activities of `streamConsumersWorkflow`; each worker process registers only its kind.
- * `runStage` runs any stage; the per-kind names are what runs started before it still schedule.
- */
+/** The activity of `streamConsumersWorkflow`: runs any stage; each worker process runs only its kind. */
 export interface StreamConsumerActivities {
   runStage(kind: ConsumerKind, consumerIndex: number): Promise<void>;
-  runEnrichment(consumerIndex: number): Promise<void>;
-  runAggregation(consumerIndex: number): Promise<void>;
-  runDetectionFeed(consumerIndex: number): Promise<void>;
 }

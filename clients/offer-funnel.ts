@@ -3,6 +3,7 @@ import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { funnelSteps, NEAR_MISS_WINDOW_MINUTES, NEAR_MISSES_LISTED, newestNearMisses, RUNNING_VISITORS_QUERY, visitorsInStateQuery, type OfferFunnel } from '../lib/offers/funnel';
 import type { OfferRules } from '../lib/offers/offer-rules';
+import { withinDeadline } from '../lib/deadline';
 import { NEAR_MISSES_KEY } from '../lib/redis-keys';
 
 /**
@@ -23,7 +24,7 @@ export async function readOfferFunnel(temporal: Client, redis: Redis, rules: Off
       const hint = reason.includes('is not a valid search attribute') ? ` (register it: stack/temporal.sh start, or temporal operator search-attribute create --name ${attribute} --type Keyword)` : '';
       throw new Error(`Temporal: ${reason}${hint}`, { cause: err });
     }),
-    withinDeadline(readNearMisses(redis)).catch((err: unknown) => {
+    withinDeadline(readNearMisses(redis), FUNNEL_READ_DEADLINE_MS, NO_ANSWER).catch((err: unknown) => {
       throw new Error(`Redis: ${reasonOf(err)}`, { cause: err });
     }),
   ]);
@@ -47,14 +48,6 @@ async function readNearMisses(redis: Redis): Promise<OfferFunnel['nearMisses']> 
   // Event time, as the replayed clicks carry it: "the last hour" is the hour before the newest near miss.
   const count = newestAt === null ? 0 : await redis.zcount(NEAR_MISSES_KEY, newestAt - NEAR_MISS_WINDOW_MINUTES * 60_000, '+inf');
   return { windowMinutes: NEAR_MISS_WINDOW_MINUTES, count, latest };
-}
-
-function withinDeadline<T>(reading: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(NO_ANSWER)), FUNNEL_READ_DEADLINE_MS);
-  });
-  return Promise.race([reading, late]).finally(() => clearTimeout(timer));
 }
 
 /** The error's message and its cause's: the Temporal client says "Failed to count workflows" and puts the server's reason in `cause`. */

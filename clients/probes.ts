@@ -6,6 +6,7 @@ import { consumerTaskQueue, WORKFLOW_IDS } from '../lib/task-queues';
 import { topology } from '../lib/topology';
 import { consumerLag } from '../lib/web/consumer-lag';
 import { livePollers } from '../lib/worker-liveness';
+import { withinDeadline } from '../lib/deadline';
 import { hostname } from 'node:os';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
@@ -24,7 +25,7 @@ export type Probe = { up: true; address: string; detail: string } | { up: false;
 export async function probe(service: ServiceName, config: Config, timeoutMs = 3_000): Promise<Probe> {
   const address = addressOf(service, config);
   try {
-    const detail = await withTimeout(ask(service, config), timeoutMs, `no answer within ${timeoutMs} ms`);
+    const detail = await withinDeadline(ask(service, config), timeoutMs, `no answer within ${timeoutMs} ms`);
     return { up: true, address, detail };
   } catch (err) {
     return { up: false, address, reason: reasonOf(err) };
@@ -88,13 +89,6 @@ function reasonOf(err: unknown): string {
   return [e.code, e.message, e.cause?.message].filter(Boolean).join(': ') || String(err);
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 export interface WorkerHealth {
   taskQueue: string;
@@ -121,7 +115,7 @@ const HEARTBEAT_STALE_MS = 20_000;
 async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<WorkerHealth[]> {
   let client: Awaited<ReturnType<typeof connectTemporal>> | undefined;
   try {
-    client = await withTimeout(connectTemporal(config.temporal), 3_000, 'Temporal did not answer within 3000 ms');
+    client = await withinDeadline(connectTemporal(config.temporal), 3_000, 'Temporal did not answer within 3000 ms');
     const connected = client;
     return await Promise.all(
       queues.map(async ({ taskQueue, type, consumersWorkflowId }) => {
@@ -180,7 +174,7 @@ export async function probeConsumerLag(config: Config, role = 'lag-probe', timeo
     return groups.map(({ kind, group, topic }, i) => [kind, { group, topic, lag: consumerLag(offsets[i]!, committed[i]![0]?.partitions ?? []) }] as const);
   };
   try {
-    return Object.fromEntries(await withTimeout(lags(), timeoutMs, `no answer within ${timeoutMs} ms`)) as Record<ConsumerKind, GroupLag>;
+    return Object.fromEntries(await withinDeadline(lags(), timeoutMs, `no answer within ${timeoutMs} ms`)) as Record<ConsumerKind, GroupLag>;
   } catch (err) {
     const reason = reasonOf(err);
     return Object.fromEntries(groups.map(({ kind, group, topic }) => [kind, { group, topic, lag: null, reason }])) as Record<ConsumerKind, GroupLag>;

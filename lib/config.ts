@@ -112,7 +112,7 @@ function topicName(raw: string): string {
 const S = {
   runDir: setting('RUN_DIR', '.run', 'Folder (git-ignored) for the local stack\'s data, logs and pid files.', text),
   toolsDir: setting('TOOLS_DIR', '.tools', 'Folder (git-ignored) where `make install` puts the Kafka jars and the temporal CLI.', text),
-  stateDir: setting('STATE_DIR', '${RUN_DIR}/state', 'Folder of the workers\' local RocksDB state stores.', text),
+  stateDir: setting('STATE_DIR', '${RUN_DIR}/state', 'Folder of the workers\' local LevelDB state stores.', text),
   workerName: setting('WORKER_NAME', 'worker-1', 'Name of this worker process: its state store folder and Kafka client ids carry it, so a restart finds its state again.', (raw) => {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(raw)) throw new Error(`expected letters, digits, - or _, got "${raw}"`);
     return raw;
@@ -162,6 +162,7 @@ const S = {
   temporalNamespace: setting('TEMPORAL_NAMESPACE', 'default', 'Temporal namespace.', text),
   temporalTaskQueue: setting('TEMPORAL_TASK_QUEUE', 'clickstream', 'Task queue of the clickstream workers.', text),
   temporalVisitorTaskQueue: setting('TEMPORAL_VISITOR_TASK_QUEUE', '${TEMPORAL_TASK_QUEUE}-visitors', 'Task queue of the visitor offer workflows and their activities, served by a Worker of its own in the orchestrator: a burst of visitors cannot delay the ingestion, replay and consumer workflows.', text),
+  replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay: `scripts/replay.ts` starts and steers it, the dashboard shows and steers it.', text),
   temporalApiKey: setting('TEMPORAL_API_KEY', null, 'API key (Temporal Cloud); implies TLS.', text),
   temporalTls: setting('TEMPORAL_TLS', 'false', 'Use TLS to reach Temporal.', bool),
   temporalTlsCertFile: setting('TEMPORAL_TLS_CERT_FILE', null, 'Client certificate (PEM) for mTLS.', text),
@@ -185,9 +186,8 @@ const S = {
   webClicksPerAddress: setting('WEB_CLICKS_PER_ADDRESS', '50/s,300', 'Clicks one client address may send, whatever visitors it claims to be (an IPv6 address counts by its /64); more get `429`.', rateLimit),
   webNewVisitorsPerAddress: setting('WEB_NEW_VISITORS_PER_ADDRESS', '20/min,40', 'New visitor ids one client address may get (`POST /api/visitor`, or a first page view without the cookie); more get `429`, or the page without a visitor.', rateLimit),
   webMaxStreamsPerAddress: setting('WEB_MAX_STREAMS_PER_ADDRESS', '16', 'Event streams of each kind (dashboard, offers) one client address may hold open at once; one more gets `429`, so no client takes the whole pool.', integer(1, 1_000_000)),
-  webStreamMaxBehind: setting('WEB_STREAM_MAX_BEHIND', '24', 'Frames an event stream\'s client may fall behind (sent to it while it had not taken the ones before) before the server drops it; it gets only the newest of each part meanwhile.', integer(1, 1_000_000)),
+  webStreamMaxBehind: setting('WEB_STREAM_MAX_BEHIND', '24', 'Frames an event stream\'s client may miss (newer ones of the same part replaced them before it took them) since it last caught up; one more and the server drops it.', integer(1, 1_000_000)),
   webMaxBacktests: setting('WEB_MAX_BACKTESTS', '2', 'Rule backtests (`POST /api/rules/backtest`) the web server runs at once; one more gets `429`.', integer(1, 100)),
-  replayWorkflowId: setting('REPLAY_WORKFLOW_ID', 'replay-clicks', 'Workflow id of the click replay the dashboard pauses, resumes and speeds up.', text),
 };
 
 export interface Config {
@@ -219,6 +219,7 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     visitorTaskQueue: string;
+    replayWorkflowId: string;
     apiKey: string | null;
     tls: boolean;
     tlsCertFile: string | null;
@@ -230,7 +231,6 @@ export interface Config {
   offers: { visitorIdleMinutes: number; stateSearchAttribute: string | null };
   web: {
     port: number;
-    replayWorkflowId: string;
     /** null: read it from apiTokenFile (clients/secrets.ts). */
     apiToken: string | null;
     apiTokenFile: string;
@@ -336,6 +336,7 @@ export function loadConfig(env: Env = process.env): Config {
       namespace: read(S.temporalNamespace),
       taskQueue: read(S.temporalTaskQueue),
       visitorTaskQueue: read(S.temporalVisitorTaskQueue),
+      replayWorkflowId: read(S.replayWorkflowId),
       apiKey,
       tls: read(S.temporalTls) || apiKey !== null || certFile !== null,
       tlsCertFile: certFile,
@@ -347,7 +348,6 @@ export function loadConfig(env: Env = process.env): Config {
     offers: { visitorIdleMinutes: read(S.visitorIdleMinutes), stateSearchAttribute: read(S.offerStateSearchAttribute) },
     web: {
       port: read(S.webPort),
-      replayWorkflowId: read(S.replayWorkflowId),
       apiToken: read(S.apiToken),
       apiTokenFile: read(S.apiTokenFile),
       allowedHosts: read(S.webAllowedHosts),

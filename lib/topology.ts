@@ -13,7 +13,7 @@ export type Guarantee = 'exactly-once' | 'at-least-once';
 export interface StoreSpec {
   name: string;
   changelog: string;
-  /** This worker's folder of the store (RocksDB). */
+  /** This worker's folder of the store (LevelDB). */
   dir: string;
 }
 

@@ -1,14 +1,17 @@
 /**
- * Controls the clickstream replay, a long-lived workflow: start it, pause, resume, change its
- * pace, show its progress. Starting again while it runs leaves the running one as it is.
+ * Controls the clickstream replay, a long-lived workflow (id REPLAY_WORKFLOW_ID, the one the
+ * dashboard steers): start it, pause, resume, change its pace, show its progress. Pause, resume and
+ * speed are updates: each prints the replay's progress after it. Starting again while it runs
+ * leaves the running one as it is.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isGrpcDeadlineError, WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { commandReplay, replayProgress } from '../clients/replay-control';
 import { connectTemporal } from '../clients/temporal';
 import { loadConfig, type Config } from '../lib/config';
-import type { ReplayClicksInput, ReplayProgress } from '../lib/replay/click-replay';
-import { pauseReplaySignal, REPLAY_WORKFLOW_ID, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
+import type { ReplayClicksInput } from '../lib/replay/click-replay';
+import type { ReplayCommand } from '../lib/replay/messages';
 import { DEFAULT_RATE, DEFAULT_SPEED, describePace, parseReplayPace, RATE_BOUNDS, REPLAY_MODES, SPEED_BOUNDS, type ReplayPace } from '../lib/replay/pacing';
 import type { replayClicksWorkflow } from '../workflows/replay-clicks.workflow';
 
@@ -24,10 +27,8 @@ Commands:
   pause      stop sending, within about a second
   resume     carry on where it paused
   speed N    original timing at N times; or speed --rate N, speed --mode max
-  progress   rows sent and rejected, loop, position, pace (JSON)`;
-
-/** How long a query may wait for a worker to answer. */
-const QUERY_TIMEOUT_MS = 10_000;
+  progress   rows sent and rejected, loop, position, pace (JSON)
+pause, resume and speed print the progress after the command (JSON) too.`;
 
 class UsageError extends Error {}
 
@@ -109,8 +110,8 @@ async function run(argv: string[]): Promise<void> {
   const pace = paceOf({ ...values, speed: rest[0] ?? values.speed });
 
   const config = loadConfig();
+  const workflowId = config.temporal.replayWorkflowId;
   const client = await connect(config.temporal);
-  const handle = client.workflow.getHandle<typeof replayClicksWorkflow>(REPLAY_WORKFLOW_ID);
   try {
     switch (command) {
       case 'start': {
@@ -119,15 +120,15 @@ async function run(argv: string[]): Promise<void> {
           loop: !values['no-loop'],
           pace,
         };
-        if (await isRunning(client)) {
-          console.log(`${REPLAY_WORKFLOW_ID} already runs, left as it is (change it with pause, resume, speed):`);
-          console.log(JSON.stringify(await progressOf(client), null, 2));
+        if (await isRunning(client, workflowId)) {
+          console.log(`${workflowId} already runs, left as it is (change it with pause, resume, speed):`);
+          console.log(JSON.stringify(await replayProgress(client, workflowId), null, 2));
           break;
         }
         // USE_EXISTING: two starts racing still make one replay.
         const started = await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', {
           taskQueue: config.temporal.taskQueue,
-          workflowId: REPLAY_WORKFLOW_ID,
+          workflowId,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           args: [input],
         });
@@ -138,25 +139,29 @@ async function run(argv: string[]): Promise<void> {
         break;
       }
       case 'pause':
-        await handle.signal(pauseReplaySignal);
-        console.log(`${REPLAY_WORKFLOW_ID}: pausing`);
+        await steer(client, workflowId, { action: 'pause' }, 'pausing (the chunk under way ends first)');
         break;
       case 'resume':
-        await handle.signal(resumeReplaySignal);
-        console.log(`${REPLAY_WORKFLOW_ID}: resuming`);
+        await steer(client, workflowId, { action: 'resume' }, 'resuming');
         break;
-      case 'speed': {
-        await handle.signal(setReplaySpeedSignal, pace);
-        console.log(`${REPLAY_WORKFLOW_ID}: now at ${describePace(pace)}`);
+      case 'speed':
+        await steer(client, workflowId, { action: 'speed', pace }, `now at ${describePace(pace)}`);
         break;
-      }
       case 'progress':
-        console.log(JSON.stringify(await progressOf(client), null, 2));
+        console.log(JSON.stringify(await replayProgress(client, workflowId), null, 2));
         break;
     }
   } finally {
     await client.connection.close();
   }
+}
+
+/** Sends the command as an update and prints what it did, and the progress after it. */
+async function steer(client: Client, workflowId: string, command: ReplayCommand, done: string): Promise<void> {
+  const progress = await commandReplay(client, workflowId, command);
+  if (!progress.ok) throw new Error(`${workflowId} refused the command: ${progress.reason}`);
+  console.log(`${workflowId}: ${done}`);
+  console.log(JSON.stringify(progress.value, null, 2));
 }
 
 async function connect(temporal: Config['temporal']): Promise<Client> {
@@ -167,21 +172,11 @@ async function connect(temporal: Config['temporal']): Promise<Client> {
   }
 }
 
-async function isRunning(client: Client): Promise<boolean> {
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
   try {
-    return (await client.workflow.getHandle(REPLAY_WORKFLOW_ID).describe()).status.name === 'RUNNING';
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
-
-/** Queries need a worker: say so rather than wait without end. */
-async function progressOf(client: Client): Promise<ReplayProgress> {
-  try {
-    return await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => client.workflow.getHandle(REPLAY_WORKFLOW_ID).query(replayProgressQuery));
-  } catch (err) {
-    if (isGrpcDeadlineError(err)) throw new Error(`no worker answered within ${QUERY_TIMEOUT_MS / 1000} s: is a worker polling the task queue?`);
     throw err;
   }
 }
@@ -190,7 +185,7 @@ run(process.argv.slice(2)).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   const badUsage = err instanceof UsageError || (err instanceof TypeError && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
   if (err instanceof WorkflowNotFoundError) {
-    console.error(`replay: no running replay (workflow ${REPLAY_WORKFLOW_ID}); start one with: npx tsx scripts/replay.ts start`);
+    console.error(`replay: no running replay (workflow ${err.workflowId}); start one with: npx tsx scripts/replay.ts start`);
   } else {
     console.error(badUsage ? `replay: ${message}\n\n${USAGE}` : `replay: ${message}`);
   }

@@ -3,6 +3,7 @@
  * when down; each stage's workers also with their consumer group, input topic and lag (`consumer`).
  */
 import { probe, probeAllWorkers, probeConsumerLag, SERVICES } from '../clients/probes';
+import { apiToken } from '../clients/secrets';
 import { loadConfig } from '../lib/config';
 
 const config = loadConfig();
@@ -14,7 +15,9 @@ const config = loadConfig();
 async function probeWeb(): Promise<{ up: boolean; address: string; detail?: string; reason?: string; refusals?: Record<string, number> }> {
   const address = `http://127.0.0.1:${config.web.port}/`;
   try {
-    const res = await fetch(new URL('api/health', address), { signal: AbortSignal.timeout(5_000) });
+    // The operator's view (the token in API_TOKEN or its file): anyone else's leaves out what the status lists beside it anyway.
+    const token = apiToken(config.web);
+    const res = await fetch(new URL('api/health', address), { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(5_000) });
     const body = (await res.json()) as { web?: { refusals?: Record<string, number> } };
     return { up: true, address, detail: `HTTP ${res.status} from /api/health`, refusals: body.web?.refusals };
   } catch (err) {

@@ -5,6 +5,9 @@
 # (tests/chaos/kafka-cluster.test.ts); kafkajs is unmaintained, so the fix lives here.
 # kafkajs+2.2.4+group-messages.patch: a send grouped its messages per partition by copying the
 # group's array once per message, quadratic in the send's size; it now appends.
+# kafkajs+2.2.4+negative-timeout.patch: with nothing pending the request queue set a timer of a
+# negative delay, which Node.js 24 runs after 1 ms as older versions did, but warns about
+# (TimeoutNegativeWarning) in every process's log; it now asks for 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for p in patches/*.patch; do

@@ -33,7 +33,7 @@ await build({
   packages: 'external',
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   // For `node --enable-source-maps` when a stack trace should name the TypeScript sources; off by
   // default, as every loaded map then stays in memory.
   sourcemap: true,

@@ -50,16 +50,13 @@ async function stageRunner(kind: ConsumerKind): Promise<(run: ConsumerRun) => Pr
   return (run) => runDetectionFeed(feed, run);
 }
 
-async function consumerActivities(kind: ConsumerKind): Promise<Partial<StreamConsumerActivities>> {
+async function consumerActivities(kind: ConsumerKind): Promise<StreamConsumerActivities> {
   const runner = await stageRunner(kind);
-  const run = () => hostConsumer(runner);
-  const legacyName = ({ enrichment: 'runEnrichment', aggregation: 'runAggregation', detection: 'runDetectionFeed' } as const)[kind];
   return {
     runStage: async (asked) => {
       if (asked !== kind) throw ApplicationFailure.nonRetryable(`a ${kind} worker was asked to run ${asked}: task queues and kinds disagree`);
-      await run();
+      await hostConsumer(runner);
     },
-    [legacyName]: run,
   };
 }
 

@@ -1,7 +1,7 @@
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ReplayActivities } from '../activities/replay/replay-activities';
 import { ClickReplay, type ReplayClicksInput, type ReplayProgress } from '../lib/replay/click-replay';
-import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../lib/replay/messages';
+import { pauseReplaySignal, pauseReplayUpdate, replayProgressQuery, resumeReplaySignal, resumeReplayUpdate, setReplayPaceUpdate, setReplaySpeedSignal } from '../lib/replay/messages';
 import { DEFAULT_PACE, paceOfStartInput } from '../lib/replay/pacing';
 
 const { replayChunk } = proxyActivities<ReplayActivities>({
@@ -14,13 +14,16 @@ const { replayChunk } = proxyActivities<ReplayActivities>({
 
 /**
  * Runs started before this waited out a pause in one run, whatever the signals that came
- * meanwhile, and never counted signals: their histories must replay as they were written.
+ * meanwhile, and never counted them: their histories must replay as they were written.
  */
 const CONTINUE_AS_NEW_WHILE_PAUSED = 'replay-continue-as-new-while-paused';
 
 /**
  * Replays the click log to Kafka, one short chunk after another, looping unless told not to.
- * Signals pause, resume and change its pace; the replayProgress query shows how far it is.
+ * Updates pause, resume and change its pace, each answering with its progress (the pace's
+ * validator refuses a bad one); the replayProgress query shows how far it is. The signals of the
+ * same commands are what clients sent before the updates: histories hold them, and adding the
+ * updates changed no command the workflow issues, so old histories replay without a patch.
  */
 export async function replayClicksWorkflow(input: ReplayClicksInput): Promise<ReplayProgress> {
   const pace = paceOfStartInput(input.pace ?? DEFAULT_PACE);
@@ -28,8 +31,11 @@ export async function replayClicksWorkflow(input: ReplayClicksInput): Promise<Re
   // The first run's id stays the same across continue-as-new: click ids stay unique per replay.
   const replay = new ClickReplay({ ...input, pace: pace.value }, workflowInfo().firstExecutionRunId);
 
-  setHandler(pauseReplaySignal, () => replay.pause());
-  setHandler(resumeReplaySignal, () => replay.resume());
+  setHandler(pauseReplayUpdate, () => replay.pause());
+  setHandler(resumeReplayUpdate, () => replay.resume());
+  setHandler(setReplayPaceUpdate, (pace) => replay.changePace(pace), { validator: (pace) => replay.validatePace(pace) });
+  setHandler(pauseReplaySignal, () => void replay.pause());
+  setHandler(resumeReplaySignal, () => void replay.resume());
   setHandler(setReplaySpeedSignal, (pace) => {
     const parsed = replay.setPace(pace);
     if (!parsed.ok) log.warn(`setReplaySpeed ignored: ${parsed.reason}`);
@@ -38,8 +44,8 @@ export async function replayClicksWorkflow(input: ReplayClicksInput): Promise<Re
 
   while (!replay.finished) {
     if (patched(CONTINUE_AS_NEW_WHILE_PAUSED)) {
-      // Every signal lengthens the history, paused or not: a flood of them moves on to a new run.
-      const runIsOver = () => replay.runIsLong || replay.signalBudgetSpent || workflowInfo().continueAsNewSuggested;
+      // Every command lengthens the history, paused or not: a flood of them moves on to a new run.
+      const runIsOver = () => replay.runIsLong || replay.commandBudgetSpent || workflowInfo().continueAsNewSuggested;
       await condition(() => !replay.paused || runIsOver());
       if (runIsOver()) return continueAsNewWith(replay);
     } else {

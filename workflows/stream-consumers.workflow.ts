@@ -1,4 +1,4 @@
-import { ActivityCancellationType, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { StreamConsumerActivities } from '../activities/stream-consumer-activities';
 import type { ConsumerKind } from '../lib/consumer-kinds';
 import { consumerTaskQueue } from '../lib/task-queues';
@@ -8,12 +8,6 @@ export interface StreamConsumersInput {
   /** Consumers in the Kafka group; each is one activity, hosted by one worker process of the kind. */
   consumers: number;
 }
-
-/**
- * Histories written before every stage ran on one runtime scheduled an activity type per kind
- * (`runEnrichment`, ...); since, one `runStage` activity runs any stage by its kind.
- */
-const ONE_STAGE_ACTIVITY = 'one-stage-activity';
 
 /**
  * Keeps `consumers` long-running consumer activities of one kind alive for as long as it runs.
@@ -28,7 +22,5 @@ export async function streamConsumersWorkflow({ kind, consumers }: StreamConsume
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds' },
   });
-  const legacy = { enrichment: activities.runEnrichment, aggregation: activities.runAggregation, detection: activities.runDetectionFeed }[kind];
-  const run = patched(ONE_STAGE_ACTIVITY) ? (index: number) => activities.runStage(kind, index) : legacy;
-  await Promise.all(Array.from({ length: consumers }, (_, i) => run(i)));
+  await Promise.all(Array.from({ length: consumers }, (_, i) => activities.runStage(kind, i)));
 }

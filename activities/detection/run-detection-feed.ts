@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Processor } from '../../clients/streams/processor';
 import type { Config } from '../../lib/config';
 import type { ConsumerRun } from '../../lib/consumer-run';
+import { valueWithin } from '../../lib/deadline';
 import { CommitWatermark } from '../../lib/offers/commit-watermark';
 import { clicksByVisitor, type VisitorBatch } from '../../lib/offers/feed-filter';
 import { userIdOfWorkflow, VISITOR_OFFER_WORKFLOW, visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
@@ -139,16 +140,7 @@ const FIRST_RULE_SET_WAIT_MS = 5_000;
 
 /** The current rule set, or null if none answers in time (no orchestrator yet): the feed then asks again as it runs. */
 async function firstRuleSet({ currentRuleSet }: DetectionFeedDeps): Promise<RuleSetVersion | null> {
-  if (!currentRuleSet) return null;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), FIRST_RULE_SET_WAIT_MS);
-  });
-  try {
-    return await Promise.race([currentRuleSet().catch(() => null), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return currentRuleSet ? valueWithin(currentRuleSet(), FIRST_RULE_SET_WAIT_MS) : null;
 }
 
 /** The visitors whose workflows run now (Temporal's visibility), as if the feed had just signalled them: a restarted feed forgot whom it signalled. */

@@ -10,6 +10,7 @@
  * partition written; offsets commit without generation checks inside transactions (as kafkajs'
  * sendOffsets does), and with a membership check outside them.
  */
+import { fnv1a } from '../../lib/fnv1a';
 import type { StageSpec } from '../../lib/topology';
 import type { OutputMessage, StageRecord } from './processor';
 import type { StoreBackend } from './state-store';
@@ -83,13 +84,6 @@ type HeldOp = 'fence' | 'commit';
 const toBuffer = (v: string | Buffer | null | undefined): Buffer | null => (v == null ? null : typeof v === 'string' ? Buffer.from(v) : v);
 const toText = (v: Buffer | null) => (v === null ? null : v.toString());
 
-/** FNV-1a: a deterministic stand-in for Kafka's murmur2 partitioner. */
-function hash(key: Buffer): number {
-  let h = 0x811c9dc5;
-  for (const byte of key) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h;
-}
-
 export class MemoryBroker {
   /** Most records a fetched batch holds. */
   maxBatch = 100;
@@ -141,7 +135,7 @@ export class MemoryBroker {
   private place(topic: string, m: OutputMessage): number {
     if (m.partition !== undefined) return m.partition;
     const key = toBuffer(m.key);
-    return (key ? hash(key) : this.roundRobin++) % this.partitionCount(topic);
+    return (key ? fnv1a(key) : this.roundRobin++) % this.partitionCount(topic);
   }
 
   private append(topic: string, partition: number, entries: { key: Buffer | null; value: Buffer | null; marker?: boolean }[]): bigint {
@@ -541,7 +535,7 @@ class MemoryTransactionalProducer implements TransactionalProducer {
   async close(): Promise<void> {}
 }
 
-/** A worker's local store in memory: keep it across a restart (the worker's RocksDB folder), or drop it (a lost disk). */
+/** A worker's local store in memory: keep it across a restart (the worker's LevelDB folder), or drop it (a lost disk). */
 export class MemoryStoreBackend implements StoreBackend {
   closed = false;
   /** Batches written (restores and commits). */

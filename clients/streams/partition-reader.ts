@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AssignerProtocol, type Admin, type Kafka, type KafkaMessage, type PartitionAssigner } from 'kafkajs';
+import { withinDeadline } from '../../lib/deadline';
 
 /** How long replaying one changelog partition may take before the worker gives up (and Temporal retries it). */
 const RESTORE_TIMEOUT_MS = 120_000;
@@ -56,7 +57,6 @@ export async function readPartition(
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (BigInt(payload.lastOffset) + 1n >= end) reachedEnd();
   });
-  let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -66,14 +66,8 @@ export async function readPartition(
       eachBatch: async ({ batch }) => each(batch.messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < end)),
     });
     consumer.seek({ topic, partition, offset: from.toString() });
-    await Promise.race([
-      done,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`reading ${topic}/${partition} from ${from} to ${end} took over ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await withinDeadline(done, timeoutMs, `reading ${topic}/${partition} from ${from} to ${end} took over ${timeoutMs} ms`);
   } finally {
-    clearTimeout(timer);
     await consumer.disconnect();
   }
 }

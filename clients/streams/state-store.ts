@@ -11,7 +11,7 @@ import type { OutputMessage, PartitionStateStore } from './processor';
 import type { StageLink, TopicMessages } from './stage-link';
 
 
-/** Where a worker keeps its partitions' state locally: RocksDB, or memory in tests. */
+/** Where a worker keeps its partitions' state locally: LevelDB, or memory in tests. */
 export interface StoreBackend {
   checkpoint(partition: number): Promise<bigint | null>;
   load(partition: number): Promise<[string, string][]>;

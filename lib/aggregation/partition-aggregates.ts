@@ -1,6 +1,6 @@
 /**
  * The aggregation state of one input partition, kept incrementally and stored as key/value pairs,
- * the form of both the RocksDB store and the compacted changelog topic:
+ * the form of both the LevelDB store and the compacted changelog topic:
  *
  *   progress                       {nextOffset, streamTime, counted, rejected, late}
  *   minute/<minuteStart>           MinuteSummary: page views, bot clicks, products, categories
@@ -87,7 +87,7 @@ export class PartitionAggregates {
 
   constructor(private readonly options: AggregationOptions) {}
 
-  /** Rebuilds the state from its key/value pairs, e.g. a RocksDB store after changelog replay. */
+  /** Rebuilds the state from its key/value pairs, e.g. a LevelDB store after changelog replay. */
   static fromEntries(entries: Iterable<readonly [string, string]>, options: AggregationOptions): PartitionAggregates {
     const state = new PartitionAggregates(options);
     const visits: [string, StoredVisit][] = [];

@@ -4,6 +4,7 @@
  * core is exact 32-bit integer arithmetic (no Math.random), and the few floating-point helpers
  * use Math.log/cos/sqrt, which V8 computes identically everywhere.
  */
+import { fnv1a } from '../fnv1a';
 
 /** splitmix32: spreads a seed over the whole state so nearby seeds give unrelated streams. */
 function splitmix32(state: number): () => number {
@@ -15,15 +16,6 @@ function splitmix32(state: number): () => number {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
-}
-
-/** FNV-1a: turns a stream name into a number, so each generator gets its own stream. */
-function hashLabel(label: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < label.length; i++) {
-    h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
-  }
-  return h >>> 0;
 }
 
 const HEX = '0123456789ABCDEF';
@@ -39,7 +31,7 @@ export class Rng {
    * the number of users does, so each generator draws from its own stream.
    */
   constructor(seed: number, label = '') {
-    const init = splitmix32((seed ^ hashLabel(label)) >>> 0);
+    const init = splitmix32((seed ^ fnv1a(label)) >>> 0);
     this.a = init();
     this.b = init();
     this.c = init();

@@ -6,6 +6,7 @@
  */
 import type { Category, Product } from '../schema';
 import { CATALOG } from './catalog';
+import { fnv1a } from '../fnv1a';
 
 /** The colours one picture is drawn in; `fill` is the main colour or its fabric pattern. */
 interface Colours {
@@ -397,13 +398,6 @@ const PATTERNS = ['plain', 'stripes', 'dots', 'checks'] as const;
 /** Kinds of fabric and leather, which may carry a pattern; hard goods stay plain. */
 const PATTERNED_CATEGORIES: readonly Category[] = ['clothing', 'shoes', 'handbags', 'accessories', 'home&garden', 'automotive'];
 
-/** FNV-1a: a stable 32-bit hash of the product id, the source of every per-product choice. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  return h;
-}
-
 /** Lightens (amount > 0) or darkens a #RRGGBB colour towards white or black. */
 function shade(hex: string, amount: number): string {
   const target = amount > 0 ? 255 : 0;
@@ -423,7 +417,7 @@ function patternDef(pattern: (typeof PATTERNS)[number], main: string, dark: stri
 
 /** The product's look: colour, background and pattern, picked from its id. */
 function looksOf(product: Product): { colours: Colours; background: string; defs: string } {
-  const h = hash(product.id);
+  const h = fnv1a(product.id);
   const main = COLOURS[h % COLOURS.length]!;
   const dark = shade(main, -0.45);
   const light = shade(main, 0.7);

@@ -25,7 +25,7 @@ export interface Sequence {
   startedAt: number;
   firstProductId: string;
   lastProductId: string;
-  /** The gender of the click that started it: it picked the offer in histories from before `MachineOptions.offerFollowsCompletingClick`. */
+  /** The gender of the click that started it: an absence's offer goes by it in states carried from before `lastGender`. */
   gender: Gender | 'U';
   clickIds: string[];
   /** Event time of the last step's click: a step's `withinMinutes` runs from here. Absent in states carried from before. */
@@ -75,24 +75,13 @@ export interface AbsenceStep {
   result: StepResult;
 }
 
-export interface MachineOptions {
-  /**
-   * The offer goes by the gender of the click that completes the sequence, as the original's does
-   * (default). Off only where a workflow replays a history from before: it went by the first click.
-   */
-  offerFollowsCompletingClick?: boolean;
-}
-
 export class OfferStateMachine {
   private current: MachineState;
-  private readonly offerFollowsCompletingClick: boolean;
 
   constructor(
     private readonly rules: OfferRules,
     state?: MachineState,
-    options: MachineOptions = {},
   ) {
-    this.offerFollowsCompletingClick = options.offerFollowsCompletingClick ?? true;
     this.current = state ? copy(state) : { state: rules.initialState, sequence: null };
   }
 
@@ -142,8 +131,8 @@ export class OfferStateMachine {
     }
     this.record(transition, click);
     entered.push(transition.to);
-    const gender = this.offerFollowsCompletingClick ? click.gender : this.current.sequence!.gender;
-    return { entered, ...this.offerIfReached(transition.to, gender, click.timestamp) };
+    // The offer goes by the gender of the click that completes the sequence, as the original's does.
+    return { entered, ...this.offerIfReached(transition.to, click.gender, click.timestamp) };
   }
 
   /** Reaching the offer state: the offer for the gender, unless the cooldown or the daily cap holds it back; the machine starts over. */

@@ -9,7 +9,7 @@ import { isHeldOut } from './holdout';
 import { spreadIdleTimeoutMs } from './idle-spread';
 import { isOneStepShort, type NearMiss } from './near-miss';
 import { OfferOutcomes, type Exposure, type OfferOutcome } from './offer-outcomes';
-import { OfferStateMachine, type FiredOffer, type MachineOptions, type MachineState, type Sequence, type VisitorClick } from './offer-state-machine';
+import { OfferStateMachine, type FiredOffer, type MachineState, type Sequence, type VisitorClick } from './offer-state-machine';
 import type { OfferRules } from './offer-rules';
 import type { RuleSetVersion } from './rule-sets';
 
@@ -50,14 +50,6 @@ export interface CarriedVisitor {
   clock?: number;
   /** The offers this visitor qualified for, and what became of them. Absent in runs carried from before. */
   exposures?: Exposure[];
-}
-
-export interface VisitorOptions extends MachineOptions {
-  /**
-   * Holdouts, offer outcomes and near misses (default). Off only where a workflow replays a
-   * history from before they existed: it sent every offer and recorded none of them.
-   */
-  measures?: boolean;
 }
 
 /** One line of the state-machine log (Redis stream `STATE_MACHINE_LOG_KEY`). */
@@ -117,8 +109,6 @@ export class VisitorOffers {
   readonly idleTimeoutMs: number;
   private readonly batchesPerRun: number;
   private readonly offerStateAttribute: string | undefined;
-  private readonly machineOptions: MachineOptions;
-  private readonly measures: boolean;
   private readonly outcomes: OfferOutcomes;
   private rules: OfferRules;
   private rulesVersion: number;
@@ -129,19 +119,17 @@ export class VisitorOffers {
   private readonly seen: Set<string>;
   private batchesThisRun = 0;
 
-  constructor(input: VisitorOfferInput, { measures = true, ...options }: VisitorOptions = {}) {
+  constructor(input: VisitorOfferInput) {
     this.userId = input.userId;
     this.rules = input.rules;
     this.rulesVersion = input.rulesVersion ?? 0;
     this.announcedVersion = this.rulesVersion;
-    this.machineOptions = options;
     this.idleTimeoutMs = input.idleTimeoutMs;
     this.batchesPerRun = input.batchesPerRun ?? BATCHES_PER_RUN;
     this.offerStateAttribute = input.offerStateAttribute;
     const { machine, ...carried } = input.carried ?? { ...FRESH, machine: undefined };
-    this.machine = new OfferStateMachine(input.rules, machine, options);
+    this.machine = new OfferStateMachine(input.rules, machine);
     this.carried = { ...carried, seenClickIds: [...carried.seenClickIds], pending: [...carried.pending] };
-    this.measures = measures;
     this.outcomes = new OfferOutcomes(input.userId, carried.exposures);
     this.seen = new Set(carried.seenClickIds);
   }
@@ -179,7 +167,7 @@ export class VisitorOffers {
     this.rules = set.rules;
     this.rulesVersion = set.version;
     this.announcedVersion = Math.max(version, set.version);
-    this.machine = new OfferStateMachine(set.rules, sequence && stateKnown ? { state, sequence } : undefined, this.machineOptions);
+    this.machine = new OfferStateMachine(set.rules, sequence && stateKnown ? { state, sequence } : undefined);
   }
 
   /** Queues the clicks not seen before; a redelivered click is counted and dropped. `rulesVersion`: the version the feed runs. */
@@ -205,7 +193,7 @@ export class VisitorOffers {
     for (const click of clicks) {
       this.passAbsence(click.timestamp, out);
       if (!isPageView(click)) {
-        if (this.measures) out.measures.outcomes.push(...this.outcomes.record(click));
+        out.measures.outcomes.push(...this.outcomes.record(click));
       } else {
         const before = this.machine.state;
         const { entered, offer } = this.machine.step(click);
@@ -250,7 +238,7 @@ export class VisitorOffers {
   closeOut(): OfferMeasures {
     const measures: OfferMeasures = { outcomes: [], nearMisses: [] };
     const { state, sequence } = this.machine.state;
-    if (!this.measures || !sequence || !isOneStepShort(this.rules, state)) return measures;
+    if (!sequence || !isOneStepShort(this.rules, state)) return measures;
     measures.nearMisses.push(this.expired(state, sequence));
     return measures;
   }
@@ -267,9 +255,8 @@ export class VisitorOffers {
 
   /** The visitor qualified for an offer: it goes out, unless the visitor is in the rule set's holdout. */
   private qualified(fired: FiredOffer, at: number, how: string, out: ProcessedClicks): void {
-    const heldOut = this.measures && isHeldOut(this.userId, this.rules);
+    const heldOut = isHeldOut(this.userId, this.rules);
     if (!heldOut) out.offers.push(this.offer(fired, at, how));
-    if (!this.measures) return;
     const group = heldOut ? 'holdout' : 'offered';
     out.measures.outcomes.push(this.outcomes.qualified({ rules: this.rules.name, offerId: fired.offerId, group, at }));
     const reached = out.transitions.at(-1);
@@ -281,7 +268,7 @@ export class VisitorOffers {
 
   /** A sequence that stood one step short of the offer and went back to the start: a near miss. */
   private nearMissIfEnded(before: MachineState, entered: string[], click: VisitorClick, out: ProcessedClicks): void {
-    if (!this.measures || !before.sequence || !entered.includes(this.rules.initialState) || !isOneStepShort(this.rules, before.state)) return;
+    if (!before.sequence || !entered.includes(this.rules.initialState) || !isOneStepShort(this.rules, before.state)) return;
     const { state, sequence } = before;
     const expired = click.timestamp - sequence.startedAt > this.rules.windowMinutes * MINUTE;
     out.measures.nearMisses.push(expired ? this.expired(state, sequence) : this.nearMiss(state, 'click', click.timestamp, click.clickId));

@@ -1,6 +1,7 @@
 /**
- * The replay's control state and progress, as a plain class: the workflow only wires signals, the
- * query, chunks and continue-as-new to it, so all of this is tested without Temporal.
+ * The replay's control state and progress, as a plain class: the workflow only wires updates (with
+ * the pace's validator), signals, the query, chunks and continue-as-new to it, so all of this is
+ * tested without Temporal.
  */
 import { START_OF_LOG, type ReplayChunkInput, type ReplayChunkResult, type ReplayPosition } from './chunk';
 import { DEFAULT_PACE, parseReplayPace, type ReplayPace } from './pacing';
@@ -9,12 +10,15 @@ import type { Parsed } from '../schema';
 /** Chunks per workflow run before it continues as new: about 8 minutes, about 3,000 events. */
 export const DEFAULT_CHUNKS_PER_RUN = 500;
 /**
- * Control signals per run before it continues as new, paused or not: each costs at most four
- * history events, so 500 cost at most 2,000, far below the 51,200 that terminate a run. A flood
- * that keeps the server from starting a workflow task lands in one run all the same, up to the
- * server's own limit of 10,000 signals per run; the run moves on at its next workflow task.
+ * Control commands (updates or signals) per run before it continues as new, paused or not: an
+ * update costs at most five history events (accepted, completed and a workflow task's three), a
+ * signal four, so 500 cost at most 2,500, far below the 51,200 that terminate a run. A flood that
+ * keeps the server from starting a workflow task lands in one run all the same, up to the server's
+ * own limits per run (10,000 signals, 2,000 updates); the run moves on at its next workflow task.
+ * An update not yet delivered when it does goes to the next run (the server turns it away as
+ * retryable, the client sends it again). One the validator refuses leaves no trace and is not counted.
  */
-export const DEFAULT_SIGNALS_PER_RUN = 500;
+export const DEFAULT_COMMANDS_PER_RUN = 500;
 /** Pace changes remembered for the dashboard's time charts: a 30-minute chart rarely holds more. */
 export const PACE_CHANGES_KEPT = 10;
 
@@ -33,8 +37,8 @@ export interface ReplayClicksInput {
   pace?: ReplayPace;
   /** Default DEFAULT_CHUNKS_PER_RUN. */
   chunksPerRun?: number;
-  /** Default DEFAULT_SIGNALS_PER_RUN. */
-  signalsPerRun?: number;
+  /** Default DEFAULT_COMMANDS_PER_RUN. */
+  commandsPerRun?: number;
   /** Set by continue-as-new only: where the previous run stopped. */
   carried?: CarriedState;
 }
@@ -83,11 +87,11 @@ export class ClickReplay {
   private readonly file: string;
   private readonly loop: boolean;
   private readonly chunksPerRun: number;
-  private readonly signalsPerRun: number;
+  private readonly commandsPerRun: number;
   private pace: ReplayPace;
   private readonly state: CarriedState & { paceChanges: PaceChange[] };
   private chunksThisRun = 0;
-  private signalsThisRun = 0;
+  private commandsThisRun = 0;
   private done = false;
   private chunkUnderWay = false;
 
@@ -100,7 +104,7 @@ export class ClickReplay {
     this.pace = input.pace ?? DEFAULT_PACE;
     // At least one chunk per run, or runs would continue as new without end and without progress.
     this.chunksPerRun = Math.max(1, input.chunksPerRun ?? DEFAULT_CHUNKS_PER_RUN);
-    this.signalsPerRun = Math.max(1, input.signalsPerRun ?? DEFAULT_SIGNALS_PER_RUN);
+    this.commandsPerRun = Math.max(1, input.commandsPerRun ?? DEFAULT_COMMANDS_PER_RUN);
     // Shallow copies suffice: positions are replaced whole, never changed in place.
     // Date.now() is the workflow's own deterministic clock inside a workflow.
     const paceChanges = input.carried ? [...(input.carried.paceChanges ?? [])] : [{ at: Date.now(), pace: this.pace }];
@@ -120,24 +124,39 @@ export class ClickReplay {
     return this.chunksThisRun >= this.chunksPerRun;
   }
 
-  /** This run has taken enough signals: time to continue as new, even while paused. */
-  get signalBudgetSpent(): boolean {
-    return this.signalsThisRun >= this.signalsPerRun;
+  /** This run has taken enough commands: time to continue as new, even while paused. */
+  get commandBudgetSpent(): boolean {
+    return this.commandsThisRun >= this.commandsPerRun;
   }
 
-  pause(): void {
-    this.signalsThisRun += 1;
+  /** Pauses when the chunk under way ends; the progress after the command. */
+  pause(): ReplayProgress {
+    this.commandsThisRun += 1;
     this.state.paused = true;
+    return this.progress();
   }
 
-  resume(): void {
-    this.signalsThisRun += 1;
+  resume(): ReplayProgress {
+    this.commandsThisRun += 1;
     this.state.paused = false;
+    return this.progress();
   }
 
-  /** A new pace from a signal; one out of bounds is refused, with the reason, and the pace stays. */
+  /** The setPace update's validator: a pace parseReplayPace refuses is refused with its reason, before the update reaches the history. */
+  validatePace(raw: unknown): void {
+    const pace = parseReplayPace(raw);
+    if (!pace.ok) throw new Error(pace.reason);
+  }
+
+  /** The setPace update, its pace validated: the pace from the next chunk on, and the progress after the command. */
+  changePace(raw: unknown): ReplayProgress {
+    this.setPace(raw);
+    return this.progress();
+  }
+
+  /** A new pace; one parseReplayPace refuses leaves the pace as it was, and its reason is returned (a signal has no validator to refuse it). */
   setPace(raw: unknown): Parsed<ReplayPace> {
-    this.signalsThisRun += 1;
+    this.commandsThisRun += 1;
     const pace = parseReplayPace(raw);
     // The same pace again changes no rate: no mark on the charts.
     if (pace.ok && !samePace(pace.value, this.pace)) {
@@ -193,6 +212,6 @@ export class ClickReplay {
 
   /** The next run starts with the current options (the pace may have changed) and state. */
   continueAsNewInput(): ReplayClicksInput {
-    return { file: this.file, loop: this.loop, pace: this.pace, chunksPerRun: this.chunksPerRun, signalsPerRun: this.signalsPerRun, carried: { ...this.state } };
+    return { file: this.file, loop: this.loop, pace: this.pace, chunksPerRun: this.chunksPerRun, commandsPerRun: this.commandsPerRun, carried: { ...this.state } };
   }
 }

@@ -71,6 +71,7 @@ export function feedFor(stored: StoredFeed, audience: Audience): DashboardFeed {
   return {
     aggregates: stored.aggregates ? feedAggregates(stored.aggregates, audience) : null,
     stateMachineLog: stored.stateMachineLog.map((e) => feedTransition(e, audience)),
-    replay: stored.replay,
+    // The log's name, not where the server keeps it (a replay started from outside the project names a whole path).
+    replay: stored.replay && audience === 'public' ? { ...stored.replay, file: stored.replay.file.split(/[\\/]/).at(-1)! } : stored.replay,
   };
 }

@@ -1,9 +1,8 @@
 /** What the dashboard's replay controls send to `POST /api/replay`. */
-import { parseReplayPace, type ReplayPace } from '../replay/pacing';
+import type { ReplayCommand } from '../replay/messages';
+import { parseReplayPace } from '../replay/pacing';
 import type { Parsed } from '../schema';
 import { cut, shown } from './json-body';
-
-export type ReplayCommand = { action: 'pause' } | { action: 'resume' } | { action: 'speed'; pace: ReplayPace };
 
 /** A command is an action and maybe a pace: a few dozen bytes. */
 export const MAX_REPLAY_REQUEST_BYTES = 1024;

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Starts Temporal's time-skipping test server from the jars stack/temporal-test-server.sh installed.
-# The SDK runs it as an `existing-path` executable with the arguments it gives its own build of the
-# server: `<port> [flags]` (flags: --enable-time-skipping), which io.temporal.testserver.TestServer
-# takes as they are. It execs java, so the SDK's kill at teardown stops the server itself.
-# Plain sh, no tsx, and a quick JVM: the SDK gives the server 5 s to answer. The folder as stack/lib.sh finds it.
+# Starts Temporal's time-skipping test server from the jars stack/temporal-test-server.sh installed,
+# with the one argument io.temporal.testserver.TestServer takes, `<port>` (time skipping is then the
+# client's to lock and unlock). The workflow tests start it (tests/workflow/support.ts) and wait
+# until it answers. It execs java, so their kill at teardown stops the server itself. Plain sh, no
+# tsx, and a quick JVM. The folder as stack/lib.sh finds it.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 case "${TOOLS_DIR:-.tools}" in
   /*) OPT=${TOOLS_DIR} ;;
@@ -24,7 +24,7 @@ if ! ls "$LIBS"/temporal-test-server-*.jar >/dev/null 2>&1; then
   echo "temporal test server not installed in $LIBS: run 'stack/temporal-test-server.sh install' (or 'make workflow')" >&2
   exit 1
 fi
-# The SDK kills the server when its test environment is torn down; a test process that dies first
+# The tests kill the server when their file is done; a test process that dies first
 # would leave it running: a watchdog stops the server (this shell's pid, once exec'd) when the
 # process that started it is gone.
 parent=$PPID

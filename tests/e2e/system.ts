@@ -95,7 +95,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await client.workflow.start(replayClicksWorkflow, {
       taskQueue,
-      workflowId: config.web.replayWorkflowId,
+      workflowId: config.temporal.replayWorkflowId,
       args: [{ file: join(dir, 'clicks.csv'), loop: true, pace: { mode: 'fixed', rate: 40 } }],
     });
     await client.connection.close();

@@ -439,7 +439,7 @@ describe('aggregation on the real stack', () => {
     await producing;
     await expectExactly(run, clicks, INVALID.length);
     expect(await deadLetters(run, INVALID.length)).toHaveLength(INVALID.length);
-    // The restarted worker caught up from its RocksDB checkpoints, not from scratch.
+    // The restarted worker caught up from its LevelDB checkpoints, not from scratch.
     expect(second.output.some((l) => l.includes('"from":"checkpoint"'))).toBe(true);
     expect(await stop(second)).toBe(0);
   });

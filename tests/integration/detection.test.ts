@@ -3,12 +3,11 @@
  * enriched topic and signals visitor workflows, hosted with the offer activities by an in-process
  * Worker on a private visitors' task queue. Click timestamps script the visitors' time.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,25 +255,6 @@ describe('offer detection', () => {
     expect(await stateOf(cora.userId)).toMatchObject({ state: 'init', duplicatesIgnored: 3 });
     expect((await client.workflow.getHandle(workflowId).describe()).runId).not.toBe(firstRunId);
     await Worker.runReplayHistory({ workflowsPath }, await client.workflow.getHandle(workflowId, firstRunId).fetchHistory());
-  });
-
-  it('replays a history written while the transition log was a local activity', async () => {
-    // Taken from a run of the code before the patch 'transition-log-regular-activity': a visitor
-    // whose clicks were logged by the local activity, then one offer sent. Saved as the client's
-    // fetchHistory() gives it (JSON.stringify): historyFromJSON, for the CLI's format, trips on
-    // the two protobufjs versions the Temporal packages install.
-    const json = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/visitor-offer-local-log.history.json', import.meta.url)), 'utf8'));
-    await Worker.runReplayHistory({ workflowsPath }, proto.temporal.api.history.v1.History.fromObject(json));
-  });
-
-  it('replays a history written before idle timeouts were spread', async () => {
-    // Taken from a run of the code before the patch 'visitor-idle-spread': a visitor who clicked
-    // clothing, then shoes and other clothing (one offer), and completed after 3 s idle.
-    const json = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/visitor-offer-idle-timeout.history.json', import.meta.url)), 'utf8'));
-    const history = proto.temporal.api.history.v1.History.fromObject(json);
-    expect(history.events.map((e) => e.eventType)).toContain(proto.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED);
-    expect(history.events.at(-1)?.eventType).toBe(proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-    await Worker.runReplayHistory({ workflowsPath }, history);
   });
 
   it('loses no click that arrives while a run continues as new', { timeout: 90_000 }, async () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { parse } from 'csv-parse/sync';
@@ -11,16 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayPositions } from '../../activities/replay/position-store';
 import { createReplayActivities } from '../../activities/replay/replay-activities';
 import { createKafka, ensureTopics } from '../../clients/kafka';
+import { commandReplay } from '../../clients/replay-control';
 import { connectTemporal, connectWorkerTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
-import { DEFAULT_SIGNALS_PER_RUN } from '../../lib/replay/click-replay';
+import { DEFAULT_COMMANDS_PER_RUN } from '../../lib/replay/click-replay';
 import { parsePositionRecord } from '../../lib/replay/position-record';
 import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../../lib/replay/messages';
 import { RATE_BOUNDS, type ReplayPace } from '../../lib/replay/pacing';
 import type { ClickEvent, DeadLetterRecord } from '../../lib/schema';
 import type { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
+import { replayCommandsBy, type ReplayCommands } from '../replay-commands';
 import { config as stackConfig, uniqueName } from './support';
 
+const { EventType } = proto.temporal.api.enums.v1;
 const FIXTURE = fileURLToPath(new URL('./fixtures/clicks-small.csv', import.meta.url));
 /** The fixture's broken rows (1 = the row after the header), each with the reason it must give. */
 const MALFORMED = new Map([
@@ -246,50 +249,44 @@ describe('click replay on the real stack', () => {
   it('stays running through 2,000 control signals while paused, continuing as new, and ends as last asked', { timeout: 180_000 }, async () => {
     const FLOOD = 2_000;
     const handle = await startReplay('it-replay-flood', { mode: 'original', speed: 60 });
+    const send = replayCommandsBy.signals(handle);
     try {
       await eventually('rows sent', async () => (await handle.query(replayProgressQuery)).rowsSent > 0);
-      await handle.signal(pauseReplaySignal);
+      await send.pause();
       await eventually('paused', async () => (await handle.query(replayProgressQuery)).paused);
 
-      const kinds = [
-        () => handle.signal(resumeReplaySignal),
-        (i: number) => handle.signal(setReplaySpeedSignal, { mode: 'original', speed: 100 + i }),
-        () => handle.signal(pauseReplaySignal),
-      ];
       const startedAt = Date.now();
-      await inParallel(16, FLOOD - 2, (i) => kinds[i % kinds.length]!(i));
-      await handle.signal(setReplaySpeedSignal, { mode: 'fixed', rate: 7 });
-      await handle.signal(pauseReplaySignal);
+      await flood(send, 16, FLOOD - 2);
+      await send.pace({ mode: 'fixed', rate: 7 });
+      await send.pause();
       const floodMs = Date.now() - startedAt;
 
-      // The pause lands when the chunk under way, if any, ends.
-      const last = await eventually('the last state asked for', async () => {
-        const p = await handle.query(replayProgressQuery);
-        return p.paused && !p.chunkUnderWay && p.pace.mode === 'fixed' ? p : null;
-      });
-      expect(last.pace).toEqual({ mode: 'fixed', rate: 7 });
-      expect((await handle.describe()).status.name).toBe('RUNNING');
-      // Paused for good: nothing more is sent.
-      await sleep(2_000);
-      expect(await handle.query(replayProgressQuery)).toMatchObject({ paused: true, rowsSent: last.rowsSent });
+      await expectFloodOutcome(handle, { commands: FLOOD + 1, floodMs, counted: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, name: 'signals', eventsPerCommand: 4 });
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
 
-      const runs = await runsOf(handle.workflowId);
-      const histories = await Promise.all(runs.map((runId) => client.workflow.getHandle(handle.workflowId, runId).fetchHistory()));
-      const events = histories.map((h) => h.events!.length);
-      const signalsPerRun = histories.map((h) => h.events!.filter((e) => e.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length);
-      console.log(`[replay] ${FLOOD} signals in ${floodMs} ms: ${runs.length} runs, signals per run ${signalsPerRun.join(', ')}, history events per run ${events.join(', ')}`);
-      // Every signal is in exactly one run's history, none lost to a continue-as-new.
-      expect(signalsPerRun.reduce((a, b) => a + b, 0)).toBe(FLOOD + 1);
-      // It moved on to a new run, paused, each time it had taken its budget of signals. A run takes
-      // more when the server starts no workflow task during the flood, and at most Temporal's
-      // 10,000 signals per run: far from the 51,200 events that would terminate it.
-      expect(runs.length).toBeGreaterThanOrEqual(2);
-      for (const taken of signalsPerRun.slice(0, -1)) expect(taken).toBeGreaterThanOrEqual(DEFAULT_SIGNALS_PER_RUN);
-      expect(signalsPerRun.at(-1)).toBeLessThan(DEFAULT_SIGNALS_PER_RUN);
-      expect(events.at(-1)).toBeLessThan(4 * DEFAULT_SIGNALS_PER_RUN);
+  it('stays running through 2,000 control updates while paused, continuing as new, and ends as last asked', { timeout: 240_000 }, async () => {
+    const FLOOD = 2_000;
+    const handle = await startReplay('it-replay-update-flood', { mode: 'original', speed: 60 });
+    const send = replayCommandsBy.updates(handle);
+    try {
+      await eventually('rows sent', async () => (await handle.query(replayProgressQuery)).rowsSent > 0);
+      expect(await send.pause()).toMatchObject({ paused: true });
 
-      // This code's histories, continue-as-new while paused included, replay with it.
-      await expectReplays(histories.slice(0, -1).map((history, i) => ({ workflowId: handle.workflowId, history, runId: runs[i] })));
+      const startedAt = Date.now();
+      // Eight in flight: the server takes ten updates in flight per workflow and turns more away.
+      await flood(send, 8, FLOOD - 2);
+      // The issue's pace, refused by the validator with the parser's reason: in no history, not counted.
+      const refused = await send.pace({ mode: 'fixed', rate: 0.01 }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toBe('rate must be a positive number from 0.1 to 100000 rows per second, got 0.01');
+      expect(await send.pace({ mode: 'fixed', rate: 7 })).toMatchObject({ pace: { mode: 'fixed', rate: 7 } });
+      expect(await send.pause()).toMatchObject({ paused: true, pace: { mode: 'fixed', rate: 7 } });
+      const floodMs = Date.now() - startedAt;
+
+      await expectFloodOutcome(handle, { commands: FLOOD + 1, floodMs, counted: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, name: 'updates', eventsPerCommand: 5 });
     } finally {
       await handle.terminate('test over');
     }
@@ -307,6 +304,32 @@ describe('click replay on the real stack', () => {
       history: proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.history.json`, import.meta.url)), 'utf8'))),
     }));
     await expectReplays(histories);
+  });
+
+  it('the command line and the web app steer the replay REPLAY_WORKFLOW_ID names, by update, and get its progress back', { timeout: 90_000 }, async () => {
+    const handle = await startReplay('it-replay-steered', { mode: 'fixed', rate: RATE_BOUNDS.min });
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../../scripts/replay.ts', import.meta.url)), ...args], {
+        env: { ...process.env, REPLAY_WORKFLOW_ID: handle.workflowId },
+      });
+      return { said: stdout.slice(0, stdout.indexOf('\n')), progress: JSON.parse(stdout.slice(stdout.indexOf('{'))) as unknown };
+    };
+    try {
+      expect(await cli('pause')).toEqual({ said: `${handle.workflowId}: pausing (the chunk under way ends first)`, progress: expect.objectContaining({ paused: true }) });
+      expect(await cli('speed', '--rate', '7')).toEqual({ said: `${handle.workflowId}: now at 7 rows/s`, progress: expect.objectContaining({ paused: true, pace: { mode: 'fixed', rate: 7 } }) });
+
+      // What POST /api/replay sends: a pace its parser would have refused first gets the workflow's own refusal.
+      expect(await commandReplay(client, handle.workflowId, { action: 'speed', pace: { mode: 'fixed', rate: 0.01 } })).toEqual({
+        ok: false,
+        reason: 'rate must be a positive number from 0.1 to 100000 rows per second, got 0.01',
+      });
+      expect(await commandReplay(client, handle.workflowId, { action: 'resume' })).toMatchObject({ ok: true, value: { paused: false, pace: { mode: 'fixed', rate: 7 } } });
+      await expect(commandReplay(client, uniqueName('it-no-replay'), { action: 'pause' })).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toHaveLength(3);
+    } finally {
+      await handle.terminate('test over');
+    }
   });
 
   it('the command line refuses a pace out of bounds with the parser\'s reason, before connecting', async () => {
@@ -328,6 +351,51 @@ async function startReplay(prefix: string, pace: ReplayPace): Promise<WorkflowHa
   const workflowId = uniqueName(prefix);
   await client.workflow.start<typeof replayClicksWorkflow>('replayClicksWorkflow', { taskQueue, workflowId, args: [{ file: FIXTURE, pace }] });
   return client.workflow.getHandle<typeof replayClicksWorkflow>(workflowId);
+}
+
+/** `count` commands, resume, a new speed and pause in turn, `inFlight` at a time. */
+function flood(send: ReplayCommands, inFlight: number, count: number): Promise<void> {
+  const kinds = [() => send.resume(), (i: number) => send.pace({ mode: 'original', speed: 100 + i }), () => send.pause()];
+  return inParallel(inFlight, count, (i) => kinds[i % kinds.length]!(i));
+}
+
+/**
+ * After a flood of `commands` control commands to a paused replay, the last a pace of 7 rows/s and a
+ * pause: it ends in that state and sends nothing more, every command is in exactly one run's history,
+ * and this code replays the runs it closed.
+ */
+async function expectFloodOutcome(
+  handle: WorkflowHandle,
+  { commands, floodMs, counted, name, eventsPerCommand }: { commands: number; floodMs: number; counted: proto.temporal.api.enums.v1.EventType; name: string; eventsPerCommand: number },
+): Promise<void> {
+  // The pause lands when the chunk under way, if any, ends.
+  const last = await eventually('the last state asked for', async () => {
+    const p = await handle.query(replayProgressQuery);
+    return p.paused && !p.chunkUnderWay && p.pace.mode === 'fixed' ? p : null;
+  });
+  expect(last.pace).toEqual({ mode: 'fixed', rate: 7 });
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  // Paused for good: nothing more is sent.
+  await sleep(2_000);
+  expect(await handle.query(replayProgressQuery)).toMatchObject({ paused: true, rowsSent: last.rowsSent });
+
+  const runs = await runsOf(handle.workflowId);
+  const histories = await Promise.all(runs.map((runId) => client.workflow.getHandle(handle.workflowId, runId).fetchHistory()));
+  const events = histories.map((h) => h.events!.length);
+  const perRun = histories.map((h) => h.events!.filter((e) => e.eventType === counted).length);
+  console.log(`[replay] ${commands - 1} ${name} in ${floodMs} ms: ${runs.length} runs, ${name} per run ${perRun.join(', ')}, history events per run ${events.join(', ')}`);
+  // Every command is in exactly one run's history, none lost to a continue-as-new.
+  expect(perRun.reduce((a, b) => a + b, 0)).toBe(commands);
+  // It moved on to a new run, paused, each time it had taken its budget of commands. A run takes
+  // more when the server starts no workflow task during the flood, and at most Temporal's 10,000
+  // signals (2,000 updates) per run: far from the 51,200 events that would terminate it.
+  expect(runs.length).toBeGreaterThanOrEqual(2);
+  for (const taken of perRun.slice(0, -1)) expect(taken).toBeGreaterThanOrEqual(DEFAULT_COMMANDS_PER_RUN);
+  expect(perRun.at(-1)).toBeLessThan(DEFAULT_COMMANDS_PER_RUN);
+  expect(events.at(-1)).toBeLessThan(eventsPerCommand * DEFAULT_COMMANDS_PER_RUN);
+
+  // This code's histories, continue-as-new while paused included, replay with it.
+  await expectReplays(histories.slice(0, -1).map((history) => ({ workflowId: handle.workflowId, history })));
 }
 
 /** Milliseconds from now until clicks beyond `onTopic` reach the topic, and until the replay's rowsSent moves. */

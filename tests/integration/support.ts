@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
 import type { EnrichedClick } from '../../lib/schema';
@@ -15,16 +14,7 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-/** A TCP port free on 127.0.0.1 right now, for a private server of a test. */
-export function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+export { freePort } from '../free-port';
 
 /** An enriched click of a scripted visitor, for tests that feed the detection topic directly. */
 export function scriptedClick(click: Pick<EnrichedClick, 'clickId' | 'userId' | 'productId' | 'category' | 'gender' | 'age' | 'timestamp'>): EnrichedClick {

@@ -39,7 +39,7 @@ function aggregate(clicks: EnrichedClick[], options = OPTIONS): PartitionAggrega
   return state;
 }
 
-/** What a compacted changelog (or the RocksDB store) holds after these changes. */
+/** What a compacted changelog (or the LevelDB store) holds after these changes. */
 function compact(store: Map<string, string>, changes: StateChange[]): Map<string, string> {
   for (const { key, value } of changes) {
     if (value === null) store.delete(key);

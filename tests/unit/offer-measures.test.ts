@@ -50,14 +50,6 @@ describe('offers measured', () => {
     next.receive([shopEvent('e1', 'offer-dismissed', 'offer1')]);
     expect(next.processPending().measures.outcomes.map((o) => o.stage)).toEqual(['dismissed']);
   });
-
-  it('measures nothing, and holds nobody out, in a history from before', () => {
-    const v = new VisitorOffers({ userId: heldOutId, rules: withHoldout, idleTimeoutMs: 1_000 }, { measures: false });
-    v.receive([...offerSequence, shopEvent('e1', 'buy')]);
-    const { offers, measures } = v.processPending();
-    expect(offers.map((o) => o.offerId)).toEqual(['offer1']);
-    expect(measures).toEqual({ outcomes: [], nearMisses: [] });
-  });
 });
 
 describe('near misses', () => {

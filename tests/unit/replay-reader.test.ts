@@ -99,7 +99,8 @@ describe('readClickLog', () => {
       compared += 1;
     }
     expect(compared).toBeGreaterThan(10);
-  });
+    // 60 files written and read: seconds on a loaded machine, against vitest's 5 s default.
+  }, 30_000);
 
   it('splits only the lines it reads as csv-parse does', () => {
     expect(splitCsvLine('a,"b,""c""",,d,')).toEqual(['a', 'b,"c"', '', 'd', '']);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { replayClickId, START_OF_LOG, type ReplayChunkResult } from '../../lib/replay/chunk';
-import { ClickReplay, DEFAULT_CHUNKS_PER_RUN, DEFAULT_SIGNALS_PER_RUN, PACE_CHANGES_KEPT, type CarriedState } from '../../lib/replay/click-replay';
+import { ClickReplay, DEFAULT_CHUNKS_PER_RUN, DEFAULT_COMMANDS_PER_RUN, PACE_CHANGES_KEPT, type CarriedState } from '../../lib/replay/click-replay';
 import { DEFAULT_PACE, delayBeforeNextRow } from '../../lib/replay/pacing';
 
 const FILE = 'data/clicks.csv';
@@ -113,6 +113,19 @@ describe('ClickReplay', () => {
     expect(replay.progress().pace).toEqual({ mode: 'original', speed: 600 });
   });
 
+  it('answers each update with the progress after it; the pace\'s validator refuses with the parser\'s reason and counts nothing', () => {
+    const replay = new ClickReplay({ file: FILE, commandsPerRun: 3 }, 'run-1');
+    replay.startChunk();
+    expect(replay.pause()).toMatchObject({ paused: true, chunkUnderWay: true });
+    expect(() => replay.validatePace({ mode: 'fixed', rate: 0.01 })).toThrow('rate must be a positive number from 0.1 to 100000 rows per second, got 0.01');
+    expect(() => replay.validatePace({ mode: 'max', speed: 60 })).toThrow('unknown field "speed" for mode max: allowed are mode');
+    expect(() => replay.validatePace({ mode: 'fixed', rate: 7 })).not.toThrow();
+    expect(replay.changePace({ mode: 'fixed', rate: 7 })).toMatchObject({ paused: true, pace: { mode: 'fixed', rate: 7 } });
+    expect(replay.commandBudgetSpent).toBe(false);
+    expect(replay.resume()).toMatchObject({ paused: false, pace: { mode: 'fixed', rate: 7 } });
+    expect(replay.commandBudgetSpent).toBe(true);
+  });
+
   it('after a chunk ends in a gap of 0.01 rows/s, a pace of 60x sends the next row within a second', () => {
     const replay = new ClickReplay({ file: FILE, pace: { mode: 'fixed', rate: 0.01 } }, 'run-1');
     runChunk(replay, 3);
@@ -133,25 +146,25 @@ describe('ClickReplay', () => {
     expect(delayBeforeNextRow(resumed.pace, resumed.position, T + 5_000)).toBeLessThan(1_000);
   });
 
-  it('says when the run has taken enough signals to continue as new, paused or not, refused paces included', () => {
-    const replay = new ClickReplay({ file: FILE, signalsPerRun: 4 }, 'run-1');
+  it('says when the run has taken enough commands to continue as new, paused or not, refused paces included', () => {
+    const replay = new ClickReplay({ file: FILE, commandsPerRun: 4 }, 'run-1');
     replay.pause();
     replay.setPace({ mode: 'fixed', rate: 1e-300 });
     replay.resume();
-    expect(replay.signalBudgetSpent).toBe(false);
+    expect(replay.commandBudgetSpent).toBe(false);
     replay.pause();
-    expect(replay.signalBudgetSpent).toBe(true);
+    expect(replay.commandBudgetSpent).toBe(true);
     expect(replay.runIsLong).toBe(false);
 
     const next = new ClickReplay(JSON.parse(JSON.stringify(replay.continueAsNewInput())), 'run-1');
     expect(next.paused).toBe(true);
-    expect(next.signalBudgetSpent).toBe(false);
+    expect(next.commandBudgetSpent).toBe(false);
     for (let i = 0; i < 3; i++) next.setPace({ mode: 'max' });
-    expect(next.signalBudgetSpent).toBe(false);
+    expect(next.commandBudgetSpent).toBe(false);
     next.resume();
-    expect(next.signalBudgetSpent).toBe(true);
-    expect(new ClickReplay({ file: FILE, signalsPerRun: 0 }, 'run-1').signalBudgetSpent).toBe(false);
-    expect(DEFAULT_SIGNALS_PER_RUN).toBe(500);
+    expect(next.commandBudgetSpent).toBe(true);
+    expect(new ClickReplay({ file: FILE, commandsPerRun: 0 }, 'run-1').commandBudgetSpent).toBe(false);
+    expect(DEFAULT_COMMANDS_PER_RUN).toBe(500);
   });
 
   it('continues each chunk where the last one stopped and adds up the counts', () => {

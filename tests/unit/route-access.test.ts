@@ -5,19 +5,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { requiredCaller, ROUTE_ACCESS } from '../../web/src/lib/server/route-access';
+import { isPageRoute, requiredCaller, ROUTES } from '../../web/src/lib/server/route-access';
 import { pathSpellings, routeFolders } from '../web-routes';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-const routes = new Map(routeFolders().map((r) => [r.id, r.files]));
+const folders = routeFolders();
+const routes = new Map(folders.map((r) => [r.id, r.files]));
 
 
 describe('who may call each route', () => {
   it('has a rule for every route in web/src/routes, and none for a route that does not exist', () => {
     expect(routes.size).toBeGreaterThanOrEqual(20);
     expect([...routes.keys()].filter((id) => requiredCaller(id, 'GET') === 'unlisted')).toEqual([]);
-    expect(Object.keys(ROUTE_ACCESS).filter((id) => !routes.has(id))).toEqual([]);
+    expect(Object.keys(ROUTES).filter((id) => !routes.has(id))).toEqual([]);
+  });
+
+  it('knows which routes render pages, as their folders do', () => {
+    for (const folder of folders) expect(isPageRoute(folder.id), folder.id).toBe(folder.page);
+    expect(isPageRoute('/api/visitors/[id]')).toBe(false);
+    expect(isPageRoute('/dashboard/visitors/[id]')).toBe(true);
   });
 
   it('spells a path in the ways an attacker tries', () => {
@@ -39,6 +46,13 @@ describe('who may call each route', () => {
     expect(requiredCaller('/api/rules', 'get')).toBe('anyone');
     for (const method of ['PUT', 'POST', 'DELETE', 'PATCH']) expect(requiredCaller('/api/rules', method)).toBe('operator');
     for (const id of ['/', '/shop', '/dashboard', '/api/clicks', '/api/health']) expect(requiredCaller(id, 'GET')).toBe('anyone');
+  });
+
+  it('lets anyone sign in, by the link (GET) or the sign-in form of an operator page (POST), and sign out', () => {
+    for (const method of ['GET', 'HEAD', 'POST']) expect(requiredCaller('/sign-in', method), `${method} /sign-in`).toBe('anyone');
+    expect(requiredCaller('/sign-out', 'POST')).toBe('anyone');
+    // An endpoint: a wrong token is answered by the handler (back to the form, or JSON), not by a page's 401.
+    expect(isPageRoute('/sign-in')).toBe(false);
   });
 
   it("has every operator route's handler refuse by itself too", () => {

@@ -17,6 +17,7 @@ import { audienceOf, feedAggregates, feedFor, feedTransition } from '../../lib/w
 import { parseVisitorProfile } from '../../lib/web/visitor-identity';
 import type { DashboardAggregates } from '../../lib/redis-keys';
 import type { EnrichedClick } from '../../lib/schema';
+import type { DashboardFeed } from '../../lib/web/dashboard-feed';
 
 const SECRET = 'a-token-of-the-operator-0123456789';
 const VISITOR = '5F2D9C1A-8E4B-4C3D-9A7B-1E2F3A4B5C6D';
@@ -133,5 +134,14 @@ describe('what the dashboard shows its audiences', () => {
     expect(operator.stateMachineLog[0]!.userId).toBe(VISITOR);
     expect(operator.aggregates!.latestVisitors[0]!.userId).toBe(VISITOR);
     expect(feedFor({ ...stored, aggregates: null }, 'public').aggregates).toBeNull();
+  });
+
+  it("names the replay's log without the server's folders for anyone but the operator", () => {
+    const replay = { file: '/srv/shop/data/clicks.csv', rowsSent: 5 } as unknown as DashboardFeed['replay'];
+    const stored = { aggregates: null, stateMachineLog: [], replay };
+    expect(feedFor(stored, 'public').replay?.file).toBe('clicks.csv');
+    expect(feedFor({ ...stored, replay: { ...replay!, file: 'data\\clicks.csv' } }, 'public').replay?.file).toBe('clicks.csv');
+    expect(feedFor(stored, 'operator').replay?.file).toBe('/srv/shop/data/clicks.csv');
+    expect(feedFor({ ...stored, replay: null }, 'public').replay).toBeNull();
   });
 });

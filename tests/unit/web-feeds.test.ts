@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { REPLAY_WORKFLOW_ID } from '../../lib/replay/messages';
 import { consumerLag } from '../../lib/web/consumer-lag';
 import { parseStateMachineLog } from '../../lib/web/dashboard-feed';
 import { parseReplayCommand } from '../../lib/web/replay-command';
@@ -65,7 +64,7 @@ describe('replay commands', () => {
   });
 
   it('controls the replay workflow make up starts, by default', () => {
-    expect(loadConfig({}).web.replayWorkflowId).toBe(REPLAY_WORKFLOW_ID);
+    expect(loadConfig({}).temporal.replayWorkflowId).toBe('replay-clicks');
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SharedReads } from '../../web/src/lib/server/shared-reads';
+import { ReadsBusyError, SharedReads } from '../../web/src/lib/server/shared-reads';
 
 describe('reads shared by every caller', () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -12,7 +12,7 @@ describe('reads shared by every caller', () => {
       reads += 1;
       await new Promise<void>((resolve) => (release = resolve));
       return `${key}#${reads}`;
-    }, 1_000);
+    }, { freshMs: 1_000 });
     const waiting = [shared.get('a'), shared.get('a'), shared.get('a')];
     expect(reads).toBe(1);
     release();
@@ -32,7 +32,7 @@ describe('reads shared by every caller', () => {
       reads += 1;
       if (reads === 1) throw new Error('Redis down');
       return reads;
-    }, 1_000);
+    }, { freshMs: 1_000 });
     await expect(shared.get()).rejects.toThrow('Redis down');
     expect(await shared.get()).toBe(2);
     expect(await shared.get()).toBe(2);
@@ -43,12 +43,26 @@ describe('reads shared by every caller', () => {
     const shared = new SharedReads(async (key) => {
       reads += 1;
       return key;
-    }, 60_000, 3);
+    }, { freshMs: 60_000, maxKeys: 3 });
     for (const key of ['a', 'b', 'c', 'd']) await shared.get(key);
     expect(reads).toBe(4);
     await shared.get('d');
     expect(reads).toBe(4);
     await shared.get('a');
     expect(reads).toBe(5);
+  });
+
+  it('run at most maxReading reads at once, and wait at most deadlineMs for one', async () => {
+    const never = new SharedReads(() => new Promise<string>(() => {}), { freshMs: 1_000, maxReading: 2, deadlineMs: 5_000 });
+    const first = never.get('a').catch((err: Error) => err.message);
+    const second = never.get('b').catch((err: Error) => err.message);
+    // A third key is refused at once: two reads are under way.
+    await expect(never.get('c')).rejects.toBeInstanceOf(ReadsBusyError);
+    // The same key shares the read under way, busy or not.
+    const again = never.get('a').catch((err: Error) => err.message);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await Promise.all([first, second, again])).toEqual(Array(3).fill('no answer within 5 s'));
+    // A read that outlasts the deadline keeps its place until it ends.
+    await expect(never.get('d')).rejects.toBeInstanceOf(ReadsBusyError);
   });
 });

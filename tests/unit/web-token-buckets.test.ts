@@ -17,6 +17,17 @@ describe('token buckets', () => {
     expect(Array.from({ length: 6 }, () => buckets.take('a', later))).toEqual([0, 0, 0, 0, 0, 1]);
   });
 
+  it('tell the wait without spending', () => {
+    const buckets = new TokenBuckets({ perSecond: 1, burst: 2 }, 100);
+    expect(buckets.wait('a', 0)).toBe(0);
+    buckets.take('a', 0);
+    expect(buckets.wait('a', 0)).toBe(0);
+    buckets.take('a', 0);
+    expect(buckets.wait('a', 0)).toBe(1);
+    expect(buckets.wait('a', 0)).toBe(1);
+    expect(buckets.wait('a', 1_000)).toBe(0);
+  });
+
   it('count the wait in whole seconds at a slow rate', () => {
     const perMinute = new TokenBuckets({ perSecond: 20 / 60, burst: 1 }, 100);
     expect(perMinute.take('a', 0)).toBe(0);
@@ -47,5 +58,6 @@ describe('the key of an address', () => {
     expect(addressKey('2001:DB8:85A3:42::1')).toBe('2001:db8:85a3:42::/64');
     expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey(undefined)).toBe('unknown');
   });
 });

@@ -1,20 +1,23 @@
 /**
  * The replay workflow on the time-skipping test server, its chunk activity mocked: chunks chained
- * by position, pause and resume between chunks, a new pace at the next chunk, continue-as-new
- * after its chunks or (while paused) after its signals, each run carrying where the replay stands.
+ * by position, pause and resume between chunks, a new pace at the next chunk, by update (the
+ * commands clients send) and by signal (what older clients sent), continue-as-new after its chunks
+ * or (while paused) after its commands, each run carrying where the replay stands.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { ReplayActivities } from '../../activities/replay/replay-activities';
 import type { ReplayChunkInput, ReplayChunkResult } from '../../lib/replay/chunk';
 import type { ReplayClicksInput, ReplayProgress } from '../../lib/replay/click-replay';
-import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '../../lib/replay/messages';
+import { pauseReplaySignal, pauseReplayUpdate, replayProgressQuery, resumeReplaySignal, resumeReplayUpdate, setReplayPaceUpdate, setReplaySpeedSignal } from '../../lib/replay/messages';
 import { DEFAULT_PACE } from '../../lib/replay/pacing';
 import type { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
+import { replayCommandsBy } from '../replay-commands';
 import { bundle, eventually, outcome, runChain, uniqueName, useTestServer } from './support';
 
 const taskQueue = 'replay-clicks-test';
@@ -131,33 +134,58 @@ describe('replay workflow', () => {
     await handle.terminate('test over');
   });
 
-  it('continues as new while paused once its signals are spent; the next run stays paused where it stood', async () => {
-    const { handle, firstRunId } = await start({ file: 'clicks-1000.csv', signalsPerRun: 3 }, 1);
-    await chunksAsked(handle, 2);
-    await handle.signal(pauseReplaySignal);
-    allow(handle, 1);
-    await progressWhen(handle, 'paused after two chunks', (p) => p.paused && p.chunks === 2);
-    await handle.signal(setReplaySpeedSignal, { mode: 'max' });
-    await handle.signal(setReplaySpeedSignal, { mode: 'original', speed: 10 }); // the third signal ends the run
+  for (const by of ['signals', 'updates'] as const) {
+    it(`continues as new while paused once its commands (here ${by}) are spent; the next run stays paused where it stood`, async () => {
+      const { handle, firstRunId } = await start({ file: 'clicks-1000.csv', commandsPerRun: 3 }, 1);
+      const send = replayCommandsBy[by](handle);
+      await chunksAsked(handle, 2);
+      await send.pause();
+      allow(handle, 1);
+      await progressWhen(handle, 'paused after two chunks', (p) => p.paused && p.chunks === 2);
+      await send.pace({ mode: 'max' });
+      await send.pace({ mode: 'original', speed: 10 }); // the third command ends the run
 
-    const secondRunId = await eventually('a second run', async () => {
-      const { runId } = await handle.describe();
-      return runId !== firstRunId ? runId : undefined;
+      const secondRunId = await eventually('a second run', async () => {
+        const { runId } = await handle.describe();
+        return runId !== firstRunId ? runId : undefined;
+      });
+      expect(await env.client.workflow.getHandle(handle.workflowId, firstRunId).describe()).toMatchObject({ status: { name: 'CONTINUED_AS_NEW' } });
+      expect(await progressOf(handle)).toMatchObject({ paused: true, chunks: 2, row: 20, rowsSent: 20, pace: { mode: 'original', speed: 10 } });
+      expect(callsOf(handle)).toHaveLength(2);
+
+      await send.resume();
+      await chunksAsked(handle, 3);
+      expect(callsOf(handle)[2]?.input).toEqual({ replayId: firstRunId, file: 'clicks-1000.csv', loopNumber: 1, pace: { mode: 'original', speed: 10 }, position: { byteOffset: 2_000, row: 20, lastOriginalTimestamp: 20_000, owedDelayMs: 0 } });
+      expect((await handle.describe()).runId).toBe(secondRunId);
+
+      // The first run's history, its commands and the continue-as-new while paused, replays with this code.
+      const [first] = await runChain(env.client, handle.workflowId, firstRunId);
+      const replays = [];
+      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, [{ workflowId: handle.workflowId, history: first!.history }])) replays.push(r.error?.message ?? 'ok');
+      expect(replays).toEqual(['ok']);
+      await handle.terminate('test over');
     });
-    expect(await env.client.workflow.getHandle(handle.workflowId, firstRunId).describe()).toMatchObject({ status: { name: 'CONTINUED_AS_NEW' } });
-    expect(await progressOf(handle)).toMatchObject({ paused: true, chunks: 2, row: 20, rowsSent: 20, pace: { mode: 'original', speed: 10 } });
-    expect(callsOf(handle)).toHaveLength(2);
+  }
 
-    await handle.signal(resumeReplaySignal);
-    await chunksAsked(handle, 3);
-    expect(callsOf(handle)[2]?.input).toEqual({ replayId: firstRunId, file: 'clicks-1000.csv', loopNumber: 1, pace: { mode: 'original', speed: 10 }, position: { byteOffset: 2_000, row: 20, lastOriginalTimestamp: 20_000, owedDelayMs: 0 } });
-    expect((await handle.describe()).runId).toBe(secondRunId);
+  it('pauses, resumes and changes pace by update, each answering with its progress; a bad pace is refused before the history', async () => {
+    const { handle } = await start({ file: 'clicks-1000.csv' }, 2);
+    await chunksAsked(handle, 3); // the third waits
+    // The pause lands when the chunk under way ends: the answer says so.
+    expect(await handle.executeUpdate(pauseReplayUpdate)).toMatchObject({ paused: true, chunkUnderWay: true, chunks: 2 });
+    allow(handle, 1);
+    await progressWhen(handle, 'paused after the third chunk', (p) => p.paused && p.chunks === 3);
 
-    // The first run's history, continue-as-new while paused included, replays with this code.
-    const [first] = await runChain(env.client, handle.workflowId, firstRunId);
-    const replays = [];
-    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, [{ workflowId: handle.workflowId, history: first!.history }])) replays.push(r.error?.message ?? 'ok');
-    expect(replays).toEqual(['ok']);
+    const refused = await handle.executeUpdate(setReplayPaceUpdate, { args: [{ mode: 'fixed', rate: 1e9 }] }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refused as WorkflowUpdateFailedError).cause?.message).toBe('rate must be a positive number from 0.1 to 100000 rows per second, got 1000000000');
+    expect(await handle.executeUpdate(setReplayPaceUpdate, { args: [{ mode: 'fixed', rate: 50 }] })).toMatchObject({ paused: true, chunks: 3, pace: { mode: 'fixed', rate: 50 } });
+    expect(await handle.executeUpdate(resumeReplayUpdate)).toMatchObject({ paused: false, chunks: 3, row: 30 });
+    await chunksAsked(handle, 4);
+    expect(callsOf(handle)[3]?.input).toMatchObject({ pace: { mode: 'fixed', rate: 50 }, position: { row: 30, byteOffset: 3_000 } });
+
+    // Three updates in the history: the validator refused the fourth before it got there.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toHaveLength(3);
     await handle.terminate('test over');
   });
 

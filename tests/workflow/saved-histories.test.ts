@@ -14,15 +14,36 @@ quietRuntime();
 
 const { EventType } = temporal.api.enums.v1;
 
-/** Each saved history, with what it was taken to show (README of each in the integration tests that use it). */
-const SAVED = {
-  'visitor-offer-local-log': EventType.EVENT_TYPE_MARKER_RECORDED, // the transition log as a local activity
-  'visitor-offer-idle-timeout': EventType.EVENT_TYPE_TIMER_FIRED, // completed after the unspread idle timeout
-  'replay-clicks-paused': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, // paced and paused before continue-as-new while paused
-  'replay-clicks-tiny-rate': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, // a pace out of today's bounds
-  'stream-consumers-per-kind-activity': EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, // runEnrichment, before one runStage activity ran every kind
-  'offer-rules-carried-versions': EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, // 40 versions carried whole, a publish and a rollback, before archive pages
-} as const;
+/** The visitor workflow's patches when these histories were recorded, in the order a run meets them: deprecated, retired since. */
+const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'offer-state-search-attribute', 'visitor-idle-spread', 'live-rule-sets', 'transition-log-regular-activity', 'absence-timers'];
+
+/**
+ * Each saved history, with an event it must hold to show what it was taken to show and, for those
+ * recorded from a workflow test (docs/workflows.md, "Record a history"), the patch markers the code
+ * of the day wrote.
+ */
+const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: string[] }> = {
+  // A visitor's whole run (tests/workflow/visitor-offer.test.ts, the search attribute test), recorded by the code that deprecated its patches.
+  'visitor-offer-deprecated-patches': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, patches: VISITOR_PATCHES.map((id) => `${id} (deprecated)`) },
+  'replay-clicks-paused': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED }, // paced and paused before continue-as-new while paused
+  'replay-clicks-tiny-rate': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW }, // a pace out of today's bounds
+  // Paused, two paces, continued as new on its third command, all by update (tests/workflow/replay-clicks.test.ts, "here updates").
+  'replay-clicks-updates': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, patches: ['replay-continue-as-new-while-paused'] },
+  // Three runStage consumers, cancelled (tests/workflow/stream-consumers.test.ts, the first test), recorded by the code that deprecated its patch.
+  'stream-consumers-deprecated-patch': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, patches: ['one-stage-activity (deprecated)'] },
+  // 40 versions carried whole, a publish and a rollback, before archive pages (patched('rule-archive-pages')).
+  'offer-rules-carried-versions': { shows: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, patches: [] },
+};
+
+/** The patch markers of a history, in order; a deprecated one as `<id> (deprecated)`. */
+function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    if (!data) return [];
+    const { id, deprecated } = JSON.parse(Buffer.from(data).toString()) as { id: string; deprecated: boolean };
+    return [deprecated ? `${id} (deprecated)` : id];
+  });
+}
 
 function saved(name: string): temporal.api.history.v1.History {
   const json = JSON.parse(readFileSync(fileURLToPath(new URL(`../integration/fixtures/${name}.history.json`, import.meta.url)), 'utf8'));
@@ -37,9 +58,10 @@ async function replay(histories: { workflowId: string; history: temporal.api.his
 
 describe('saved histories', () => {
   it('replay with this code', async () => {
-    const histories = Object.entries(SAVED).map(([name, shows]) => {
+    const histories = Object.entries(SAVED).map(([name, { shows, patches }]) => {
       const history = saved(name);
       expect(history.events.map((e) => e.eventType)).toContain(shows);
+      if (patches) expect(patchMarkers(history), name).toEqual(patches);
       return { workflowId: name, history };
     });
 
@@ -47,7 +69,7 @@ describe('saved histories', () => {
   });
 
   it('a history this code did not write fails to replay: the check above can fail', async () => {
-    const history = saved('visitor-offer-idle-timeout');
+    const history = saved('visitor-offer-deprecated-patches');
     const scheduled = history.events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'sendCoupons';
 

@@ -27,7 +27,7 @@ const KINDS: ConsumerKind[] = ['enrichment', 'detection'];
 /** One call of a mocked consumer activity, as it saw itself. */
 interface Call {
   workflowId: string;
-  /** The stage it was asked to run, by argument or (runs before the one stage activity) by activity name. */
+  /** The stage it was asked to run. */
   kind: ConsumerKind;
   taskQueue: string;
   index: number;
@@ -74,13 +74,7 @@ async function consumer(kind: ConsumerKind, index: number): Promise<void> {
   }
 }
 
-/** The one stage activity, and the per-kind ones that histories of older runs schedule. */
-const activities = {
-  runStage: consumer,
-  runEnrichment: (index: number) => consumer('enrichment', index),
-  runAggregation: (index: number) => consumer('aggregation', index),
-  runDetectionFeed: (index: number) => consumer('detection', index),
-};
+const activities = { runStage: consumer };
 
 // Heartbeats reach the server at once, and so do cancellations, which answer them.
 const heartbeats = { defaultHeartbeatThrottleInterval: '50ms', maxHeartbeatThrottleInterval: '50ms' } as const;
@@ -192,7 +186,7 @@ describe('hostConsumer, the consumer activities\' host', () => {
   }
 
   it('heartbeats the attempt\'s carried position at once, then the consumer\'s, and stops on cancellation', async () => {
-    const env = new MockActivityEnvironment({ activityType: 'runEnrichment', heartbeatDetails: { position: 3 } }, { logger: quiet });
+    const env = new MockActivityEnvironment({ activityType: 'runStage', heartbeatDetails: { position: 3 } }, { logger: quiet });
     const heartbeats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => heartbeats.push(d));
     const result = env.run(hostConsumer, fakeConsumer((run) => new Promise((resolve) => run.signal.addEventListener('abort', () => resolve(), { once: true }))));
@@ -204,10 +198,10 @@ describe('hostConsumer, the consumer activities\' host', () => {
   });
 
   it('fails retryably when the consumer stops by itself, so Temporal starts it again', async () => {
-    const env = new MockActivityEnvironment({ activityType: 'runAggregation' }, { logger: quiet });
+    const env = new MockActivityEnvironment({ activityType: 'runStage' }, { logger: quiet });
     const failure: unknown = await env.run(hostConsumer, fakeConsumer(async () => {})).catch((err: unknown) => err);
 
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ nonRetryable: false, message: expect.stringContaining('runAggregation stopped') });
+    expect(failure).toMatchObject({ nonRetryable: false, message: expect.stringContaining('runStage stopped') });
   });
 });

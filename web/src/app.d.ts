@@ -8,6 +8,8 @@ declare global {
       visitorId: string | null;
       /** The request carries the operator's token or sign-in cookie. */
       operator: boolean;
+      /** Where the request came from, as the limits count it; undefined when adapter-node knows none (the client went). */
+      clientAddress: string | undefined;
     }
     /** adapter-node hands each request's Node message to the app. */
     interface Platform {

@@ -1,4 +1,4 @@
-import { json, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import type { Server } from 'node:http';
 import { building } from '$app/environment';
 import { cut } from '$shared/lib/web/json-body';
@@ -7,8 +7,8 @@ import { closeServices, config, dashboardHub, offersHub } from '$lib/server/serv
 import { getCatalogue } from '$lib/server/catalogue';
 import { closeAllStreams } from '$lib/server/sse-response';
 import { issueVisitor, serverSecret } from '$lib/server/access';
-import { OPERATOR_REQUIRED, requiredCaller } from '$lib/server/route-access';
-import { newVisitorRefusal } from '$lib/server/limits';
+import { isPageRoute, OPERATOR_REQUIRED, requiredCaller } from '$lib/server/route-access';
+import { credentialRefusal, newVisitorRefusal, wrongCredential } from '$lib/server/limits';
 
 /** Connects once at start; `[ready]` tells the stack scripts and tests the offers consumer listens. */
 export const init: ServerInit = async () => {
@@ -46,9 +46,13 @@ const refuse = (status: 401 | 403, error: string) => json({ error }, { status, h
 /** Pages (not the API or pictures) give a new visitor their identity. */
 const isPage = (routeId: string | null) => routeId !== null && !/^\/(api|images)(\/|$)/.test(routeId);
 
-/** A browser opening a page: it gets the page's own refusal, not a JSON one. Data requests and the API get JSON. */
+/** A browser opening a page: it gets the page's own refusal, not a JSON one. Data requests and endpoints get JSON. */
 const isPageView = (event: RequestEvent) =>
-  (event.request.method === 'GET' || event.request.method === 'HEAD') && !event.isDataRequest && (event.request.headers.get('accept') ?? '').includes('text/html');
+  event.route.id !== null &&
+  isPageRoute(event.route.id) &&
+  (event.request.method === 'GET' || event.request.method === 'HEAD') &&
+  !event.isDataRequest &&
+  (event.request.headers.get('accept') ?? '').includes('text/html');
 
 export const handle: Handle = async ({ event, resolve }) => {
   setTimeouts(event.platform);
@@ -60,7 +64,15 @@ export const handle: Handle = async ({ event, resolve }) => {
     return refuse(403, `requests from another site's page are refused (Origin ${cut(request.headers.get('origin') ?? '', 80)})`);
   }
   const secret = serverSecret();
-  locals.operator = isToken(secret, bearerToken(request.headers.get('authorization'))) || isOperatorCookie(secret, cookies.get(OPERATOR_COOKIE), Date.now());
+  const address = (locals.clientAddress = clientAddress(event));
+  const bearer = bearerToken(request.headers.get('authorization'));
+  const operatorCookie = cookies.get(OPERATOR_COOKIE);
+  if (bearer !== null || operatorCookie !== undefined) {
+    const throttled = credentialRefusal(address);
+    if (throttled) return throttled;
+  }
+  locals.operator = isToken(secret, bearer) || isOperatorCookie(secret, operatorCookie, Date.now());
+  if (!locals.operator && (bearer !== null || operatorCookie !== undefined)) wrongCredential(address);
   locals.visitorId = visitorFromCookie(secret, cookies.get(VISITOR_COOKIE));
   // Decided by the route SvelteKit matched, however the path was spelled; no route: its 404 follows.
   const caller = event.route.id === null ? 'anyone' : requiredCaller(event.route.id, request.method);
@@ -68,7 +80,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   const refused = caller === 'operator' && !locals.operator;
   if (refused && !isPageView(event)) return refuse(401, OPERATOR_REQUIRED);
   // Past its address's limit of new visitors, a page is served without one (its clicks then need a later visit).
-  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, event.getClientAddress())) locals.visitorId = issueVisitor(cookies, url);
+  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, address)) locals.visitorId = issueVisitor(cookies, url);
 
   let response = await resolve(event);
   // An operator page opened signed out renders its own 401 page (how to sign in); should its load
@@ -77,7 +89,31 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
+  // What the operator sees names visitors in full: no cache keeps it.
+  if (locals.operator && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
   // A request that timed out may still be sending: end the connection once it has the answer.
   if (response.status === 408) response.headers.set('connection', 'close');
   return response;
+};
+
+/** The client's address, or undefined when adapter-node has none (the client went, or a socket path without ADDRESS_HEADER). */
+function clientAddress(event: RequestEvent): string | undefined {
+  try {
+    return event.getClientAddress();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One short line per server fault, and none for a client's bad request (a malformed URI, a page
+ * that does not exist): SvelteKit's own logs a stack for each, which any client could use to fill
+ * the disk. The client gets no internals either.
+ */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+  if (status < 500) return { message };
+  const where = event.route.id ?? cut(event.url.pathname, 120);
+  const what = error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 3).join(' | ') : String(error);
+  console.error(`[${status}] ${event.request.method} ${where}: ${cut(what, 500)}`);
+  return { message: 'The server could not answer.' };
 };

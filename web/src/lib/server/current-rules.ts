@@ -5,6 +5,7 @@
  */
 import { currentRuleSet } from '$shared/clients/offer-rules';
 import { OFFER_RULES, type OfferRules } from '$shared/lib/offers/offer-rules';
+import { valueWithin } from '$shared/lib/deadline';
 import { config, temporalClient } from './services';
 
 const FRESH_MS = 1_000;
@@ -27,6 +28,6 @@ export async function currentRules(): Promise<OfferRules> {
         asking = null;
       });
   }
-  if (asking) await Promise.race([asking, new Promise((resolve) => setTimeout(resolve, WAIT_MS).unref())]);
+  if (asking) await valueWithin(asking, WAIT_MS);
   return known;
 }

@@ -14,6 +14,7 @@ import { parseStateMachineLog, STATE_MACHINE_LOG_SHOWN, type DashboardFeed } fro
 import { feedFor, type Audience, type StoredFeed } from '$shared/lib/web/public-feed';
 import { AudienceFrames } from '$shared/lib/web/dashboard-frames';
 import type { SseFrame } from '$shared/lib/web/sse';
+import { SharedReads } from './shared-reads';
 
 const AUDIENCES: readonly Audience[] = ['public', 'operator'];
 const POLL_MS = 1_000;
@@ -57,10 +58,12 @@ export class DashboardHub {
     };
   }
 
-  /** The current feed as `audience` sees it, read afresh (for the first page load). */
-  async read(audience: Audience): Promise<DashboardFeed> {
-    return feedFor(await this.readStored(), audience);
+  /** The current feed as `audience` sees it (for the first page load), read at most once a second for every page opened meanwhile. */
+  read(audience: Audience): Promise<DashboardFeed> {
+    return this.firstPaints.get(audience);
   }
+
+  private readonly firstPaints = new SharedReads<DashboardFeed>(async (audience) => feedFor(await this.readStored(), audience as Audience), { freshMs: 1_000, maxReading: 2 });
 
   private async readStored(): Promise<StoredFeed> {
     const redis = this.redis();

@@ -19,7 +19,7 @@ const funnels = new SharedReads(async (attribute) => {
     currentRules(),
   ]);
   return readOfferFunnel(client, redisClient(), rules, attribute);
-}, FRESH_MS);
+}, { freshMs: FRESH_MS });
 
 /** null when no search attribute is configured (OFFER_STATE_SEARCH_ATTRIBUTE none): there is no funnel to count. */
 export function currentFunnel(): Promise<OfferFunnel | null> {

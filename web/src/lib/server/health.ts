@@ -67,3 +67,24 @@ export async function checkHealth(): Promise<Health> {
     web: { offersConsumer, refusals: refusals() },
   };
 }
+
+/** Health as anyone may see it: what is up, the lags and the refusals, without addresses, versions, pids, queues or groups. */
+export type PublicHealth = Pick<Health, 'up' | 'checkedAt'> & {
+  services: Record<string, { up: boolean }>;
+  workers: Record<string, { up: boolean }>;
+  web: { offersConsumer: { up: boolean; streams: number }; refusals: Health['web']['refusals'] };
+  consumerLag: Record<string, { lag: number | null }>;
+};
+
+const upOnly = (parts: Record<string, { up: boolean }>) => Object.fromEntries(Object.entries(parts).map(([name, { up }]) => [name, { up }]));
+
+export function publicHealth(health: Health): PublicHealth {
+  return {
+    up: health.up,
+    checkedAt: health.checkedAt,
+    services: upOnly(health.services),
+    workers: upOnly(health.workers),
+    web: { offersConsumer: { up: health.web.offersConsumer.up, streams: health.web.offersConsumer.streams }, refusals: health.web.refusals },
+    consumerLag: Object.fromEntries(Object.entries(health.consumerLag).map(([kind, { lag }]) => [kind, { lag }])),
+  };
+}

@@ -13,10 +13,12 @@ const MAX_TRACKED = 50_000;
 const clicksByVisitor = new TokenBuckets(config.web.clicksPerVisitor, MAX_TRACKED);
 const clicksByAddress = new TokenBuckets(config.web.clicksPerAddress, MAX_TRACKED);
 const newVisitorsByAddress = new TokenBuckets(config.web.newVisitorsPerAddress, MAX_TRACKED);
+/** Wrong tokens and sign-in cookies an address may present: 30 at once, then one every 2 s. */
+const badCredentialsByAddress = new TokenBuckets({ perSecond: 0.5, burst: 30 }, MAX_TRACKED);
 
-export type Refusal = 'clicksPerVisitor' | 'clicksPerAddress' | 'newVisitors' | 'streamsPerAddress' | 'streamsBehind' | 'backtests';
+export type Refusal = 'clicksPerVisitor' | 'clicksPerAddress' | 'newVisitors' | 'streamsPerAddress' | 'streamsBehind' | 'backtests' | 'badCredentials';
 
-const refused: Record<Refusal, number> = { clicksPerVisitor: 0, clicksPerAddress: 0, newVisitors: 0, streamsPerAddress: 0, streamsBehind: 0, backtests: 0 };
+const refused: Record<Refusal, number> = { clicksPerVisitor: 0, clicksPerAddress: 0, newVisitors: 0, streamsPerAddress: 0, streamsBehind: 0, backtests: 0, badCredentials: 0 };
 
 export const refusals = (): Readonly<Record<Refusal, number>> => ({ ...refused });
 
@@ -37,12 +39,28 @@ function spend(buckets: TokenBuckets, key: string, kind: Refusal, what: string):
 }
 
 /** Before a click is read: null when it may go, else the `429`. */
-export function clickRefusal(caller: { operator: boolean; visitorId: string | null }, address: string): Response | null {
+export function clickRefusal(caller: { operator: boolean; visitorId: string | null }, address: string | undefined): Response | null {
   if (caller.operator) return null;
   return (caller.visitorId && spend(clicksByVisitor, caller.visitorId, 'clicksPerVisitor', 'clicks from this visitor')) || spend(clicksByAddress, addressKey(address), 'clicksPerAddress', 'clicks from this address');
 }
 
 /** Before a new visitor id is given out: null when it may be, else the `429`. */
-export function newVisitorRefusal(operator: boolean, address: string): Response | null {
+export function newVisitorRefusal(operator: boolean, address: string | undefined): Response | null {
   return operator ? null : spend(newVisitorsByAddress, addressKey(address), 'newVisitors', 'new visitors from this address');
+}
+
+/**
+ * Before a credential is checked: an address that presented too many wrong ones gets `429` for
+ * every credential until it may try again, so guessing the token runs at a walking pace.
+ */
+export function credentialRefusal(address: string | undefined): Response | null {
+  const wait = badCredentialsByAddress.wait(addressKey(address), Date.now());
+  if (wait === 0) return null;
+  countRefusal('badCredentials');
+  return tooMany('wrong credentials from this address', wait);
+}
+
+/** A credential was presented and was wrong. */
+export function wrongCredential(address: string | undefined): void {
+  badCredentialsByAddress.take(addressKey(address), Date.now());
 }

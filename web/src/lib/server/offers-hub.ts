@@ -5,6 +5,7 @@
  * while their page is open, not old ones.
  */
 import type { Consumer, Kafka } from 'kafkajs';
+import { withinDeadline } from '$shared/lib/deadline';
 import { parseOffer, type Offer } from '$shared/lib/schema';
 import type { ShopOffer } from '$shared/lib/web/shop-offer';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
@@ -28,10 +29,8 @@ export class OffersHub {
   async start(timeoutMs = 60_000): Promise<void> {
     const consumer = this.kafka().consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
     this.consumer = consumer;
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`offers consumer did not join ${this.groupId} within ${timeoutMs} ms`)), timeoutMs);
+    const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
         this.joined = true;
         resolve();
       });
@@ -48,7 +47,7 @@ export class OffersHub {
         if (shown) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, shown));
       },
     });
-    await joined;
+    await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);
   }
 
   subscribe(userId: string, listener: (frame: SseFrame) => void): () => void {

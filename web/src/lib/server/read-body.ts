@@ -4,6 +4,8 @@
  * but not kept: cutting the upload short would reset the connection before the client reads the
  * 413. A body still arriving at the deadline is a slow client holding a socket: 408.
  */
+import { DeadlineError, withinDeadline } from '$shared/lib/deadline';
+
 export type BodyResult = { ok: true; text: string } | { ok: false; status: 400 | 408 | 413; message: string };
 
 export async function readBody(request: Request, maxBytes: number, timeoutMs: number): Promise<BodyResult> {
@@ -29,11 +31,10 @@ export async function readBody(request: Request, maxBytes: number, timeoutMs: nu
   };
   // Cancelling the read would destroy the socket before the 408 is sent: the server's own
   // request timeout closes the connection after the answer instead.
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<BodyResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, status: 408, message: `body not complete within ${timeoutMs / 1000} s` }), timeoutMs);
+  const failed = await withinDeadline(readAll(), timeoutMs, `body not complete within ${timeoutMs / 1000} s`).catch((err: unknown): BodyResult => {
+    if (err instanceof DeadlineError) return { ok: false, status: 408, message: err.message };
+    throw err;
   });
-  const failed = await Promise.race([readAll(), late]).finally(() => clearTimeout(timer));
   if (failed) return failed;
   if (size > maxBytes) return tooBig(size);
   return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };

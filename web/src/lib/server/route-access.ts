@@ -14,38 +14,52 @@ export type RouteAccess = Caller | { anyone: readonly string[] };
 
 const READ = ['GET', 'HEAD'] as const;
 
-export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
-  '/': 'anyone',
-  '/shop': 'anyone',
-  '/shop/basket': 'anyone',
-  '/shop/products/[id]': 'anyone',
-  '/images/products/[file]': 'anyone',
-  '/dashboard': 'anyone',
-  '/dashboard/rules': 'operator',
-  '/dashboard/visitors/[id]': 'operator',
-  '/sign-in': 'anyone',
-  '/sign-out': 'anyone',
-  '/api/aggregates': 'anyone',
-  '/api/clicks': 'anyone',
-  '/api/dashboard': 'anyone',
-  '/api/funnel': 'anyone',
-  '/api/health': 'anyone',
-  '/api/offers': 'anyone',
-  '/api/replay': 'operator',
-  '/api/rules': { anyone: READ },
-  '/api/rules/backtest': 'operator',
-  '/api/uplift': 'anyone',
-  '/api/visitor': 'anyone',
-  '/api/visitors/[id]': 'operator',
+/** What the route serves (a page, rendered with its own refusal when it refuses, or an endpoint) and who may call it. */
+export interface RouteRule {
+  serves: 'page' | 'endpoint';
+  access: RouteAccess;
+}
+
+const page = (access: RouteAccess): RouteRule => ({ serves: 'page', access });
+const endpoint = (access: RouteAccess): RouteRule => ({ serves: 'endpoint', access });
+
+export const ROUTES: Readonly<Record<string, RouteRule>> = {
+  '/': page('anyone'),
+  '/shop': page('anyone'),
+  '/shop/basket': page('anyone'),
+  '/shop/products/[id]': page('anyone'),
+  '/images/products/[file]': endpoint('anyone'),
+  '/dashboard': page('anyone'),
+  '/dashboard/rules': page('operator'),
+  '/dashboard/visitors/[id]': page('operator'),
+  '/sign-in': endpoint('anyone'),
+  '/sign-out': endpoint('anyone'),
+  '/api/aggregates': endpoint('anyone'),
+  '/api/clicks': endpoint('anyone'),
+  '/api/dashboard': endpoint('anyone'),
+  '/api/funnel': endpoint('anyone'),
+  '/api/health': endpoint('anyone'),
+  '/api/offers': endpoint('anyone'),
+  '/api/replay': endpoint('operator'),
+  '/api/rules': endpoint({ anyone: READ }),
+  '/api/rules/backtest': endpoint('operator'),
+  '/api/uplift': endpoint('anyone'),
+  '/api/visitor': endpoint('anyone'),
+  '/api/visitors/[id]': endpoint('operator'),
 };
+
+const ruleOf = (routeId: string): RouteRule | undefined => (Object.hasOwn(ROUTES, routeId) ? ROUTES[routeId] : undefined);
 
 /** What a request to `routeId` with `method` needs; `unlisted` for a route this table does not know. */
 export function requiredCaller(routeId: string, method: string): Caller | 'unlisted' {
-  const access = Object.hasOwn(ROUTE_ACCESS, routeId) ? ROUTE_ACCESS[routeId]! : undefined;
+  const access = ruleOf(routeId)?.access;
   if (access === undefined) return 'unlisted';
   if (typeof access === 'string') return access;
   return access.anyone.includes(method.toUpperCase()) ? 'anyone' : 'operator';
 }
+
+/** The route renders pages (a refused one renders its own 401 page rather than JSON). */
+export const isPageRoute = (routeId: string): boolean => ruleOf(routeId)?.serves === 'page';
 
 /** The refusal's words, the same from the hook and from each operator handler. */
 export const OPERATOR_REQUIRED = "the operator's credential is required: Authorization: Bearer <API_TOKEN>, or sign in with the link `make up` prints";

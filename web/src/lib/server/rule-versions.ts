@@ -22,7 +22,7 @@ const pages = new SharedReads<RulesPage>(async (key) => {
   const current = await currentRuleSet(client, config.temporal);
   if (!current) return { current: BUILT_IN, versions: [], next: null };
   return { current, ...(await ruleSetVersionsPage(client, config.temporal, request)) };
-}, FRESH_MS);
+}, { freshMs: FRESH_MS });
 
 export const rulesPage = (request: RuleVersionsPageRequest): Promise<RulesPage> => pages.get(JSON.stringify({ before: request.before, limit: request.limit }));
 
@@ -39,8 +39,7 @@ const versions = new SharedReads<OfferRules>(
     if (!found) throw new Error(`no rule set version ${key}`);
     return found.rules;
   },
-  Infinity,
-  KEPT_VERSIONS,
+  { freshMs: Infinity, maxKeys: KEPT_VERSIONS },
 );
 
 /** The rules of a published version (0: the built-in rules, which offers made before rule sets were versioned ran); null when Temporal does not have it or does not answer. */

@@ -51,7 +51,7 @@ export const offersHub = new OffersHub(kafkaClient, config.kafka.topics.offers, 
   return rules && shopOffer(offer, rules);
 });
 
-export const dashboardHub = new DashboardHub(redisClient, config.web.replayWorkflowId, temporalClient);
+export const dashboardHub = new DashboardHub(redisClient, config.temporal.replayWorkflowId, temporalClient);
 
 /** Closes what was opened, for a graceful stop. */
 export async function closeServices(): Promise<void> {

@@ -71,10 +71,7 @@ class OpenStream {
     if (this.closed) return;
     const now = Date.now();
     this.lastSent = now;
-    if (!this.outbox.put(frame, now)) {
-      countRefusal('streamsBehind');
-      return this.cutOff();
-    }
+    if (!this.outbox.put(frame, now)) return this.cutOff();
     if (this.reading) {
       this.reading = false;
       this.controller.enqueue(this.outbox.take(now)!);
@@ -88,10 +85,7 @@ class OpenStream {
   }
 
   tick(now: number): void {
-    if (this.outbox.stalled(now)) {
-      countRefusal('streamsBehind');
-      this.cutOff();
-    }
+    if (this.outbox.stalled(now)) this.cutOff();
     else if (now - this.lastSent >= KEEPALIVE_MS) this.send(SSE_KEEPALIVE);
   }
 
@@ -119,6 +113,7 @@ class OpenStream {
 
   /** Ending the body would wait for the client to read what the socket holds: drop the connection. */
   private cutOff(): void {
+    countRefusal('streamsBehind');
     this.close();
     this.socket?.destroy();
   }
@@ -136,20 +131,23 @@ export function closeAllStreams(): void {
 
 /**
  * An event stream of `kind`, or `503` when that kind's cap is reached, `429` when the caller's
- * address holds its share (the operator's are not counted). `subscribe` gets the stream's `send`
+ * address holds its share (the operator's are not counted against either). `subscribe` gets the stream's `send`
  * (frames, encoded once by the caller and shared) and returns its unsubscribe.
  */
 export function sseResponse(
   kind: StreamKind,
-  event: Pick<RequestEvent, 'request' | 'platform' | 'getClientAddress' | 'locals'>,
+  event: Pick<RequestEvent, 'request' | 'platform' | 'locals'>,
   subscribe: (send: (frame: SseFrame) => void) => () => void,
 ): Response {
+  // HEAD (a monitor's check) gets the stream's headers, never a stream that would hold a place.
+  if (event.request.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS });
   const streams = open[kind];
-  if (streams.size >= MAX_OPEN[kind]) {
+  // The operator's streams are never refused: a crowd of viewers cannot lock the operator out.
+  if (!event.locals.operator && streams.size >= MAX_OPEN[kind]) {
     return json({ error: `too many open ${kind} streams (at most ${MAX_OPEN[kind]}): try again later` }, { status: 503, headers: { 'retry-after': '10' } });
   }
   const counts = byAddress[kind];
-  const address = addressKey(event.getClientAddress());
+  const address = addressKey(event.locals.clientAddress);
   const held = counts.get(address) ?? 0;
   if (!event.locals.operator && held >= config.web.maxStreamsPerAddress) {
     countRefusal('streamsPerAddress');

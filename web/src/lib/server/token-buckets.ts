@@ -25,13 +25,27 @@ export class TokenBuckets {
 
   /** Spends a token of `key` at `now` (ms): 0 when it had one, else the whole seconds until it will. */
   take(key: string, now: number): number {
-    const known = this.buckets.get(key);
-    const tokens = known ? Math.min(this.rate.burst, known.tokens + ((now - known.at) / 1000) * this.rate.perSecond) : this.rate.burst;
-    this.buckets.delete(key);
+    const tokens = this.tokens(key, now);
     const spent = tokens >= 1;
+    this.buckets.delete(key);
     this.buckets.set(key, { tokens: spent ? tokens - 1 : tokens, at: now });
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return spent ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.rate.perSecond - 1e-9));
+    return spent ? 0 : this.secondsUntilOne(tokens);
+  }
+
+  /** Whole seconds until `key` has a token to spend; 0 when it has one now. Spends nothing. */
+  wait(key: string, now: number): number {
+    const tokens = this.tokens(key, now);
+    return tokens >= 1 ? 0 : this.secondsUntilOne(tokens);
+  }
+
+  private tokens(key: string, now: number): number {
+    const known = this.buckets.get(key);
+    return known ? Math.min(this.rate.burst, known.tokens + ((now - known.at) / 1000) * this.rate.perSecond) : this.rate.burst;
+  }
+
+  private secondsUntilOne(tokens: number): number {
+    return Math.max(1, Math.ceil((1 - tokens) / this.rate.perSecond - 1e-9));
   }
 
   get size(): number {
@@ -43,7 +57,9 @@ export class TokenBuckets {
  * The key a client's address is limited by: an IPv4 address as it is, an IPv6 one by its /64
  * (one host or home gets a whole /64, so single addresses would cost an attacker nothing).
  */
-export function addressKey(address: string): string {
+export function addressKey(address: string | undefined): string {
+  // adapter-node knows no address once the client has gone, or behind SOCKET_PATH without ADDRESS_HEADER.
+  if (!address) return 'unknown';
   const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   if (v4) return v4[1]!;
   if (!address.includes(':')) return address;

@@ -9,6 +9,6 @@ import { SharedReads } from './shared-reads';
 
 const FRESH_MS = 2_000;
 
-const uplifts = new SharedReads(() => readOfferUplift(redisClient()), FRESH_MS);
+const uplifts = new SharedReads(() => readOfferUplift(redisClient()), { freshMs: FRESH_MS });
 
 export const currentUplift = (): Promise<OfferUplift[]> => uplifts.get();

@@ -1,4 +1,5 @@
 import type { PageServerLoad } from './$types';
+import { valueWithin } from '$shared/lib/deadline';
 import { audienceOf, feedFunnel } from '$shared/lib/web/public-feed';
 import { config, dashboardHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
@@ -9,17 +10,8 @@ import { currentUplift } from '$lib/server/uplift';
 /** The first paint waits this long for the current figures; past it the page renders empty and the stream fills it. */
 const FIRST_FEED_WAIT_MS = 1_500;
 
-/** What answers in time for the first paint, else null. */
-async function forFirstPaint<T>(reading: Promise<T>): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), FIRST_FEED_WAIT_MS)));
-  try {
-    // Redis or Temporal down: the stream (or the panel's polling) says so once the page is open.
-    return await Promise.race([reading.catch(() => null), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** What answers in time for the first paint, else null: Redis or Temporal down, the stream (or the panel's polling) says so once the page is open. */
+const forFirstPaint = <T>(reading: Promise<T>): Promise<T | null> => valueWithin(reading, FIRST_FEED_WAIT_MS);
 
 export const load: PageServerLoad = async ({ locals }) => {
   // The audience its stream will have: the operator's ids are whole from the first paint on.
@@ -34,7 +26,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   return {
     // The Temporal UI shows every visitor's id and clicks whole: its address is the operator's only.
     temporalUi: locals.operator ? `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows` : null,
-    replayWorkflowId: config.web.replayWorkflowId,
+    replayWorkflowId: config.temporal.replayWorkflowId,
     feed,
     uplift,
     funnel,

@@ -13,7 +13,7 @@ import { clickSender, config } from '$lib/server/services';
  */
 export const POST: RequestHandler = async ({ request, getClientAddress, locals }) => {
   if (!locals.operator && !locals.visitorId) return json({ error: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' }, { status: 401 });
-  const limited = clickRefusal(locals, getClientAddress());
+  const limited = clickRefusal(locals, locals.clientAddress);
   if (limited) return limited;
   const userAgent = headerUserAgent(request.headers.get('user-agent'));
   if (!userAgent.ok) return json({ error: userAgent.message }, { status: userAgent.status });

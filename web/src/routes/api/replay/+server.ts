@@ -1,12 +1,16 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { pauseReplaySignal, replayProgressQuery, resumeReplaySignal, setReplaySpeedSignal } from '$shared/lib/replay/messages';
+import { commandReplay } from '$shared/clients/replay-control';
 import { MAX_REPLAY_REQUEST_BYTES, parseReplayCommand, REPLAY_COMMAND_FIELDS } from '$shared/lib/web/replay-command';
 import { operatorRefusal } from '$lib/server/access';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';
 import { config, temporalClient } from '$lib/server/services';
 
-/** POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: signals the replay workflow. */
+/**
+ * POST /api/replay {"action": "pause" | "resume"} or {"action": "speed", "pace": ReplayPace}: an
+ * update of the replay workflow; 202 with its progress after the command (a pause lands when the
+ * chunk under way ends), 400 with the reason for a command this parser or the workflow refuses.
+ */
 export const POST: RequestHandler = async ({ request, locals }) => {
   const refusal = operatorRefusal(locals);
   if (refusal) return refusal;
@@ -14,15 +18,12 @@ export const POST: RequestHandler = async ({ request, locals }) => {
   if (!body.ok) return body.response;
   const command = parseReplayCommand(body.value);
   if (!command.ok) return json({ error: command.reason }, { status: 400 });
+  const { replayWorkflowId } = config.temporal;
   try {
-    const handle = (await temporalClient()).workflow.getHandle(config.web.replayWorkflowId);
-    const c = command.value;
-    if (c.action === 'pause') await handle.signal(pauseReplaySignal);
-    else if (c.action === 'resume') await handle.signal(resumeReplaySignal);
-    else await handle.signal(setReplaySpeedSignal, c.pace);
-    return json(await handle.query(replayProgressQuery), { status: 202 });
+    const progress = await commandReplay(await temporalClient(), replayWorkflowId, command.value);
+    return progress.ok ? json(progress.value, { status: 202 }) : json({ error: progress.reason }, { status: 400 });
   } catch (err) {
-    return json({ error: `replay ${config.web.replayWorkflowId}: ${(err as Error).message}` }, { status: 503 });
+    return json({ error: `replay ${replayWorkflowId}: ${(err as Error).message}` }, { status: 503 });
   }
 };
 

@@ -19,7 +19,9 @@ export const GET: RequestHandler = async ({ url }) => {
   try {
     return json(await rulesPage(request.value));
   } catch (err) {
-    return json({ error: `offer rule sets: ${(err as Error).message}` }, { status: 503 });
+    // Temporal's own words stay in the server's log: the public learns only that it is not answering.
+    console.error(`GET /api/rules: ${(err as Error).message}`);
+    return json({ error: 'the offer rule sets cannot be read now: try again in a moment' }, { status: 503, headers: { 'retry-after': '5' } });
   }
 };
 

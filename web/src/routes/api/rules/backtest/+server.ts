@@ -5,6 +5,7 @@ import { BACKTEST_REQUEST_FIELDS, parseBacktestRequest } from '$shared/lib/web/b
 import { MAX_RULES_REQUEST_BYTES } from '$shared/lib/web/rules-request';
 import { operatorRefusal } from '$lib/server/access';
 import { countRefusal, tooMany } from '$lib/server/limits';
+import { DeadlineError, withinDeadline } from '$shared/lib/deadline';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';
 import { config, temporalClient } from '$lib/server/services';
@@ -39,14 +40,9 @@ export const POST: RequestHandler = async ({ request, locals }) => {
     const handle = await client.workflow.start(BACKTEST_RULES_WORKFLOW, { taskQueue: config.temporal.taskQueue, workflowId, args: [parsed.value] });
     // Its place is free once the backtest ends, even when this answer stopped waiting for it.
     result = (handle.result() as Promise<BacktestResult>).finally(() => (running -= 1));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), WAIT_MS);
-    });
-    const report = await Promise.race([result, late]).finally(() => clearTimeout(timer));
-    if (report === null) return json({ error: `the backtest takes over ${WAIT_MS / 1000} s: see workflow ${workflowId} in the Temporal UI`, workflowId }, { status: 504 });
-    return json({ workflowId, ...report });
+    return json({ workflowId, ...(await withinDeadline(result, WAIT_MS, `the backtest takes over ${WAIT_MS / 1000} s: see workflow ${workflowId} in the Temporal UI`)) });
   } catch (err) {
+    if (err instanceof DeadlineError) return json({ error: err.message, workflowId }, { status: 504 });
     if (!result) running -= 1;
     return json({ error: `backtest ${workflowId}: ${(err as Error).message}`, workflowId }, { status: 503 });
   }

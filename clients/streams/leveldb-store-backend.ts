@@ -1,4 +1,6 @@
-import { RocksStore } from '../rocksdb';
+import { rm } from 'node:fs/promises';
+import { isUnreadableStore, LevelStore } from '../leveldb';
+import type { Logger } from '../../lib/consumer-run';
 import type { StateChange } from '../../lib/state-change';
 import type { StoreBackend } from './state-store';
 
@@ -6,15 +8,26 @@ const stateKeys = (partition: number) => `state/${partition}/`;
 const checkpointKey = (partition: number) => `checkpoint/${partition}`;
 
 /**
- * A worker's local copy of its partitions' state, in one RocksDB store: partition p's keys under
+ * A worker's local copy of its partitions' state, in one LevelDB store: partition p's keys under
  * `state/<p>/`, and under `checkpoint/<p>` the changelog offset below which every record of
  * changelog partition p is in the store. Both change in one atomic write.
  */
-export class RocksDbStoreBackend implements StoreBackend {
-  private constructor(private readonly db: RocksStore) {}
+export class LevelDbStoreBackend implements StoreBackend {
+  private constructor(private readonly db: LevelStore) {}
 
-  static async open(dir: string): Promise<RocksDbStoreBackend> {
-    return new RocksDbStoreBackend(await RocksStore.open(dir));
+  /**
+   * The store is a cache of the changelogs: a folder LevelDB cannot read (the RocksDB store of a
+   * version before Node 24, or a damaged one) is emptied, and the partitions restore from scratch.
+   */
+  static async open(dir: string, log: Logger): Promise<LevelDbStoreBackend> {
+    try {
+      return new LevelDbStoreBackend(await LevelStore.open(dir));
+    } catch (err) {
+      if (!isUnreadableStore(err)) throw err;
+      log.warn('state store unreadable: emptied, its partitions restore from their changelogs', { dir, reason: (err as { cause?: Error }).cause?.message });
+      await rm(dir, { recursive: true, force: true });
+      return new LevelDbStoreBackend(await LevelStore.open(dir));
+    }
   }
 
   async checkpoint(partition: number): Promise<bigint | null> {
