@@ -121,10 +121,12 @@ describe('offer rules changed live', () => {
     await page.goto(`${web}/sign-in?token=${encodeURIComponent(token)}`);
     await page.goto(`${web}/dashboard/rules`);
     await expect(page.getByTestId('current-rules').textContent()).resolves.toContain(`Live now: version ${published.version}, “winter-sale”`);
-    const original = page.locator('[data-testid="rule-versions"] > li', { hasText: `“${OFFER_RULES.name}”` }).first();
+    // Pinned by its version: once rolled back, the new version (the same name) heads the list.
+    const originalVersion = await page.locator('[data-testid="rule-versions"] > li', { hasText: `“${OFFER_RULES.name}”` }).first().getAttribute('data-version');
+    const original = page.locator(`[data-testid="rule-versions"] > li[data-version="${originalVersion}"]`);
     await original.getByTestId('rollback-note').fill('winter is over');
     await original.getByRole('button', { name: /^Roll back to version/ }).click();
-    await expect(original.getByTestId('rollback-outcome').textContent()).resolves.toContain(`version ${published.version + 1} runs the rules of version`);
+    await expect(original.getByTestId('rollback-outcome').textContent({ timeout: 60_000 })).resolves.toContain(`version ${published.version + 1} runs the rules of version`);
     const after = await currentRules();
     expect(after.current).toMatchObject({ version: published.version + 1, rules: OFFER_RULES, note: 'winter is over' });
     expect(after.versions[0]).toMatchObject({ version: published.version + 1, name: OFFER_RULES.name, rollbackOf: expect.any(Number) });

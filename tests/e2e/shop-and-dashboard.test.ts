@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CONSUMER_KINDS } from '../../lib/consumer-kinds';
-import { parseOffer } from '../../lib/schema';
+import { parseShopOffer } from '../../lib/web/shop-offer';
 import { eventually } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
 import { enterShop, inCategory, shopperPage, view, web } from './shop-steps';
@@ -135,8 +135,10 @@ describe('the shop and the dashboard in a browser', () => {
     }
     await reader.cancel();
     const line = text.split('\n').find((l) => l.startsWith('data: '))!;
-    const offer = parseOffer(line.slice('data: '.length));
-    expect(offer.ok && offer.value).toMatchObject({ userId, offerId: 'offer2' });
+    // The offer as on special-offers, with what it gives and its rule in words.
+    const shown = parseShopOffer(line.slice('data: '.length));
+    expect(shown.ok && shown.value.offer).toMatchObject({ userId, offerId: 'offer2' });
+    expect(shown.ok && shown.value.definition).toMatchObject({ discountPercent: 25, categories: ['clothing', 'shoes'] });
 
     const aggregates = await fetch(`${web}/api/aggregates`);
     expect(aggregates.status).toBe(200);

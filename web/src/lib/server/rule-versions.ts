@@ -39,7 +39,8 @@ const versions = new SharedReads<OfferRules>(
     if (!found) throw new Error(`no rule set version ${key}`);
     return found.rules;
   },
-  { freshMs: Infinity, maxKeys: KEPT_VERSIONS },
+  // The editor's page reads a page of versions (up to 100) and the one before each at once; each is read once, then kept.
+  { freshMs: Infinity, maxKeys: KEPT_VERSIONS, maxReading: KEPT_VERSIONS },
 );
 
 /** The rules of a published version (0: the built-in rules, which offers made before rule sets were versioned ran); null when Temporal does not have it or does not answer. */
