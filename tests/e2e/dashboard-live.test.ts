@@ -52,7 +52,7 @@ describe('the dashboard, live or saying it is not', () => {
     await browser?.close();
   });
 
-  it('is live, with durations on their clock, the funnel with its base, and passes at both sizes', { timeout: 120_000 }, async () => {
+  it('is live, with durations on their clock, the funnel with its base, and passes at both sizes', { timeout: 240_000 }, async () => {
     for (const size of ['desktop', 'phone'] as Size[]) {
       const page = await (await browser.newContext({ viewport: SIZES[size] })).newPage();
       const errors = collectConsoleErrors(page);
