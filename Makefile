@@ -8,7 +8,7 @@ TSX := node_modules/.bin/tsx
 # the node of npm, npx, tsx, vite, vitest, the stack scripts and every process they start.
 export PATH := $(abspath $(or $(TOOLS_DIR),.tools))/node/bin:$(PATH)
 
-.PHONY: help node install stack data workers ingest pipeline replay web up down status test check unit workflow integration e2e chaos bench
+.PHONY: help node install stack data workers ingest pipeline replay web prometheus up down status test check unit workflow integration e2e chaos bench
 
 help:
 	@echo "make up      install what is missing, start the stack, generate data, print the URLs"
@@ -33,6 +33,7 @@ install: node_modules/.package-lock.json
 	@stack/redis.sh install
 	@stack/kafka.sh install
 	@stack/temporal.sh install
+	@stack/prometheus.sh install
 
 stack: install
 	@stack/redis.sh start
@@ -71,10 +72,15 @@ web/build/index.js: node_modules/.package-lock.json $(WEB_SOURCES)
 web: workers web/build/index.js
 	@stack/web.sh start
 
-up: replay web
+# Scrapes every process that registers in METRICS_TARGETS_DIR, started before or after it.
+prometheus: install
+	@stack/prometheus.sh start
+
+up: replay web prometheus
 	@$(TSX) scripts/urls.ts
 
 down:
+	@stack/prometheus.sh stop
 	@stack/web.sh stop
 	@stack/workers.sh stop
 	@stack/temporal.sh stop
@@ -96,7 +102,9 @@ check: node_modules/.package-lock.json
 web/.svelte-kit/tsconfig.json: node_modules/.package-lock.json web/svelte.config.js
 	@cd web && ../node_modules/.bin/svelte-kit sync
 
+# The alert rules are tested with promtool, from Debian's prometheus.
 unit: node_modules/.package-lock.json web/.svelte-kit/tsconfig.json
+	@stack/prometheus.sh install
 	@npx vitest run --project unit
 
 # Workflows on Temporal's time-skipping test server (Java, from Maven Central), activities mocked.
@@ -104,7 +112,8 @@ workflow: node_modules/.package-lock.json
 	@stack/temporal-test-server.sh install
 	@npx vitest run --project workflow
 
-integration: stack data
+# The tracing test runs the built web app beside the workers.
+integration: stack data web/build/index.js
 	@npx vitest run --project integration
 
 # Browser tests: the whole system in real headless Chromium, against the built web app.

@@ -58,8 +58,8 @@ export class BenchPipeline {
     return this.config.temporal.taskQueue;
   }
 
-  /** Starts worker processes; a stream worker's consumer starts once its kind's workflow runs. */
-  async start(roles: WorkerRole[]): Promise<void> {
+  /** Starts worker processes; a stream worker's consumer starts once its kind's workflow runs. `profileDir`: a CPU profile of each there. */
+  async start(roles: WorkerRole[], profileDir = process.env.BENCH_CPU_PROFILE_DIR): Promise<void> {
     const started = roles.map((role) => {
       const index = this.workers.filter((w) => w.role === role).length + 1;
       // The JavaScript stack/workers.sh runs (workers/build-workers.ts, built by run.ts first).
@@ -67,7 +67,6 @@ export class BenchPipeline {
       const name = `${role}-${index}`;
       // The heap limit stack/workers.sh gives the workers.
       const env = { ...this.env, WORKER_NAME: name, NODE_OPTIONS: `--max-old-space-size=${this.config.workerHeapMb}` };
-      const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
       // A CPU profile per worker, written when it stops: open it in Chrome DevTools or speedscope.
       const worker = new WorkerProcess(name, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`] : []), ...args], env, 'node');
       this.workers.push({ role, process: worker });

@@ -2,12 +2,15 @@ import { defaultPayloadConverter, type Client } from '@temporalio/client';
 import { logLevel } from 'kafkajs';
 import type { Config } from '../lib/config';
 import type { ConsumerKind } from '../lib/consumer-kinds';
+import type { FiringAlert, MetricsTargetGroup } from '../lib/metrics';
 import { consumerTaskQueue, WORKFLOW_IDS } from '../lib/task-queues';
 import { topology } from '../lib/topology';
 import { consumerLag } from '../lib/web/consumer-lag';
 import { livePollers } from '../lib/worker-liveness';
 import { withinDeadline } from '../lib/deadline';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createKafka } from './kafka';
 import { createRedis } from './redis';
 import proto from '@temporalio/proto';
@@ -16,8 +19,11 @@ import { connectTemporal } from './temporal';
 // @temporalio/proto is CommonJS: its namespaces come through the default export.
 const { TaskQueueType, PendingActivityState } = proto.temporal.api.enums.v1;
 
-export type ServiceName = 'kafka' | 'redis' | 'temporal';
+export type ServiceName = 'kafka' | 'redis' | 'temporal' | 'prometheus';
+/** The services the pipeline needs; Prometheus watches it, and `make status` asks it apart. */
 export const SERVICES: readonly ServiceName[] = ['kafka', 'redis', 'temporal'];
+/** What the stack scripts start and wait for. */
+export const STACK_SERVICES: readonly ServiceName[] = [...SERVICES, 'prometheus'];
 
 export type Probe = { up: true; address: string; detail: string } | { up: false; address: string; reason: string };
 
@@ -40,6 +46,8 @@ function addressOf(service: ServiceName, config: Config): string {
       return `${config.redis.host}:${config.redis.port}`;
     case 'temporal':
       return config.temporal.address;
+    case 'prometheus':
+      return config.observability.prometheus.url;
   }
 }
 
@@ -80,6 +88,11 @@ async function ask(service: ServiceName, config: Config): Promise<string> {
       } finally {
         await client.connection.close();
       }
+    }
+    case 'prometheus': {
+      const res = await fetch(`${config.observability.prometheus.url}/-/ready`);
+      if (!res.ok) throw new Error(`HTTP ${res.status} from /-/ready`);
+      return (await res.text()).trim();
     }
   }
 }
@@ -208,12 +221,74 @@ async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemp
   return livePollers(beating, now, hostname(), processAlive);
 }
 
-/** A process of this host runs (one of another user's counts too). */
+/**
+ * A process of this host runs (one of another user's counts too). A SIGKILLed worker whose parent
+ * died with it stays a zombie until init reaps it, and a zombie still answers signal 0: /proc says
+ * which it is.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    // No /proc (not Linux), or it exited since the signal: the signal's answer stands.
+    return existsSync('/proc/self/stat') ? false : true;
+  }
+}
+
+/** A process's metrics endpoint as it registered it (METRICS_TARGETS_DIR), and whether it answers. */
+export interface MetricsTarget {
+  job: string;
+  worker: string;
+  pid: number;
+  address: string;
+  up: boolean;
+  reason?: string;
+}
+
+/** Every registered metrics endpoint, each asked for its `/metrics` within `timeoutMs`. */
+export async function probeMetricsTargets(config: Config, timeoutMs = 2_000): Promise<MetricsTarget[]> {
+  const dir = config.observability.metrics.targetsDir;
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  const groups = files.flatMap((f) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, f), 'utf8')) as MetricsTargetGroup[];
+    } catch {
+      return []; // being replaced this moment
+    }
+  });
+  return Promise.all(
+    groups.flatMap(({ targets, labels }) =>
+      targets.map(async (address): Promise<MetricsTarget> => {
+        const target = { job: labels.job, worker: labels.worker, pid: Number(labels.pid), address };
+        try {
+          const res = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+          await res.body?.cancel();
+          return res.ok ? { ...target, up: true } : { ...target, up: false, reason: `HTTP ${res.status}` };
+        } catch (err) {
+          return { ...target, up: false, reason: reasonOf((err as { cause?: unknown }).cause ?? err) };
+        }
+      }),
+    ),
+  );
+}
+
+/** The firing alerts, from Prometheus' /api/v1/alerts; `reason` when it does not answer. */
+export async function firingAlerts(config: Config, timeoutMs = 3_000): Promise<{ alerts: FiringAlert[]; reason?: string }> {
+  try {
+    const res = await fetch(`${config.observability.prometheus.url}/api/v1/alerts`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return { alerts: [], reason: `HTTP ${res.status} from ${config.observability.prometheus.url}/api/v1/alerts` };
+    const body = (await res.json()) as { data: { alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string }[] } };
+    const alerts = body.data.alerts
+      .filter((a) => a.state === 'firing')
+      .map(({ labels: { alertname, severity, ...labels }, annotations, activeAt }) => ({ name: alertname ?? '?', severity: severity ?? null, summary: annotations.summary ?? null, labels, activeAt }));
+    return { alerts };
+  } catch (err) {
+    return { alerts: [], reason: `Prometheus at ${config.observability.prometheus.url} did not answer: ${reasonOf((err as { cause?: unknown }).cause ?? err)}` };
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import { NativeConnection } from '@temporalio/worker';
+import { tracingOn } from './tracing';
 
 /** Connection options shared by clients and workers: local dev server, mTLS, or Temporal Cloud's API key. */
 export function temporalConnectionOptions(config: Config['temporal']): ConnectionOptions {
@@ -16,9 +17,11 @@ export function temporalConnectionOptions(config: Config['temporal']): Connectio
   return options;
 }
 
+/** A client; with tracing on, its starts and signals carry the caller's trace to the workflow (Temporal's OpenTelemetry interceptor). */
 export async function connectTemporal(config: Config['temporal']): Promise<Client> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.namespace });
+  const interceptors = tracingOn() ? { workflow: [new (await import('@temporalio/interceptors-opentelemetry')).OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  return new Client({ connection, namespace: config.namespace, ...(interceptors && { interceptors }) });
 }
 
 /** The worker side's connection (Rust core), with the same address, TLS and API key. */

@@ -188,6 +188,18 @@ const S = {
   webMaxStreamsPerAddress: setting('WEB_MAX_STREAMS_PER_ADDRESS', '16', 'Event streams of each kind (dashboard, offers) one client address may hold open at once; one more gets `429`, so no client takes the whole pool.', integer(1, 1_000_000)),
   webStreamMaxBehind: setting('WEB_STREAM_MAX_BEHIND', '24', 'Frames an event stream\'s client may miss (newer ones of the same part replaced them before it took them) since it last caught up; one more and the server drops it.', integer(1, 1_000_000)),
   webMaxBacktests: setting('WEB_MAX_BACKTESTS', '2', 'Rule backtests (`POST /api/rules/backtest`) the web server runs at once; one more gets `429`.', integer(1, 100)),
+  metricsHost: setting('METRICS_HOST', '127.0.0.1', 'Address each process serves its Prometheus metrics (`/metrics`) on: loopback, never the public web port. 0.0.0.0 where Prometheus scrapes from another host.', text),
+  metricsPort: setting('METRICS_PORT', '0', 'Port of a process\'s `/metrics`; 0: any free one, which the process registers in METRICS_TARGETS_DIR. Given a port, a worker\'s Temporal SDK metrics take the next one.', integer(0, 65534)),
+  metricsTargetsDir: setting('METRICS_TARGETS_DIR', '${RUN_DIR}/metrics-targets', 'Where each running process registers its metrics address (one JSON file each, Prometheus file_sd format), removed on a graceful stop; a killed process\'s file stays, so Prometheus sees it down.', text),
+  temporalMetricsPort: setting('TEMPORAL_METRICS_PORT', '8234', 'Port of the local Temporal dev server\'s `/metrics`.', port),
+  prometheusPort: setting('PROMETHEUS_PORT', '9090', 'Port of the local Prometheus started by `make up`.', port),
+  prometheusUrl: setting('PROMETHEUS_URL', 'http://127.0.0.1:${PROMETHEUS_PORT}', 'Where `make status` and the operator\'s dashboard ask Prometheus for firing alerts.', text),
+  prometheusScrapeIntervalS: setting('PROMETHEUS_SCRAPE_INTERVAL_S', '15', 'Seconds between Prometheus\' scrapes of every process, and between its evaluations of the alert rules.', integer(1, 600)),
+  prometheusRulesFile: setting('PROMETHEUS_RULES_FILE', 'stack/prometheus/alerts.yml', 'Alert rules the local Prometheus loads (relative to the project, or absolute).', text),
+  otelExporterOtlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', null, 'OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318) every process sends its trace spans to; unset: no tracing, at no cost.', (raw) => {
+    if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new Error(`expected an http(s):// URL, got "${raw}"`);
+    return raw.replace(/\/+$/, '');
+  }),
 };
 
 export interface Config {
@@ -228,6 +240,13 @@ export interface Config {
     local: { port: number; uiPort: number };
   };
   aggregation: { allowedLatenessMs: number };
+  observability: {
+    metrics: { host: string; port: number; targetsDir: string };
+    temporalServerMetricsPort: number;
+    prometheus: { port: number; url: string; scrapeIntervalS: number; rulesFile: string };
+    /** null: tracing off. */
+    otlpEndpoint: string | null;
+  };
   offers: { visitorIdleMinutes: number; stateSearchAttribute: string | null };
   web: {
     port: number;
@@ -345,6 +364,12 @@ export function loadConfig(env: Env = process.env): Config {
       local: { port: read(S.temporalPort), uiPort: read(S.temporalUiPort) },
     },
     aggregation: { allowedLatenessMs: read(S.allowedLatenessS) * 1000 },
+    observability: {
+      metrics: { host: read(S.metricsHost), port: read(S.metricsPort), targetsDir: read(S.metricsTargetsDir) },
+      temporalServerMetricsPort: read(S.temporalMetricsPort),
+      prometheus: { port: read(S.prometheusPort), url: read(S.prometheusUrl), scrapeIntervalS: read(S.prometheusScrapeIntervalS), rulesFile: read(S.prometheusRulesFile) },
+      otlpEndpoint: read(S.otelExporterOtlpEndpoint),
+    },
     offers: { visitorIdleMinutes: read(S.visitorIdleMinutes), stateSearchAttribute: read(S.offerStateSearchAttribute) },
     web: {
       port: read(S.webPort),

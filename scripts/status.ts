@@ -1,8 +1,10 @@
 /**
  * `make status`: one JSON object, each service, worker and the web app up or down, with the reason
- * when down; each stage's workers also with their consumer group, input topic and lag (`consumer`).
+ * when down; each stage's workers also with their consumer group, input topic and lag (`consumer`);
+ * every process's metrics address and whether it answers (`metrics`); Prometheus and the alerts it
+ * has firing (`prometheus`).
  */
-import { probe, probeAllWorkers, probeConsumerLag, SERVICES } from '../clients/probes';
+import { firingAlerts, probe, probeAllWorkers, probeConsumerLag, probeMetricsTargets, SERVICES } from '../clients/probes';
 import { apiToken } from '../clients/secrets';
 import { loadConfig } from '../lib/config';
 
@@ -26,12 +28,15 @@ async function probeWeb(): Promise<{ up: boolean; address: string; detail?: stri
   }
 }
 
-const [services, workers, lags, web] = await Promise.all([
+const [services, workers, lags, web, metrics, prometheus, alerts] = await Promise.all([
   Promise.all(SERVICES.map(async (s) => [s, await probe(s, config)] as const)),
   probeAllWorkers(config),
   probeConsumerLag(config, 'status'),
   probeWeb(),
+  probeMetricsTargets(config),
+  probe('prometheus', config),
+  firingAlerts(config),
 ]);
 const withLag = Object.fromEntries(Object.entries(workers).map(([name, w]) => [name, name in lags ? { ...w, consumer: lags[name as keyof typeof lags] } : w]));
-console.log(JSON.stringify({ ...Object.fromEntries(services), workers: withLag, web }, null, 2));
+console.log(JSON.stringify({ ...Object.fromEntries(services), workers: withLag, web, metrics, prometheus: { ...prometheus, firingAlerts: alerts.alerts, ...(alerts.reason && { alertsReason: alerts.reason }) } }, null, 2));
 process.exit(0);

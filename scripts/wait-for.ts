@@ -1,20 +1,20 @@
 /**
  * Waits until a service answers a real protocol question. Fails fast, naming the service and
  * its log, when the process it watches exits or the timeout passes.
- * usage: tsx scripts/wait-for.ts <kafka|redis|temporal> --log FILE [--pid N] [--timeout SECONDS]
+ * usage: tsx scripts/wait-for.ts <kafka|redis|temporal|prometheus> --log FILE [--pid N] [--timeout SECONDS]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
-import { probe, SERVICES, type ServiceName } from '../clients/probes';
+import { probe, STACK_SERVICES, type ServiceName } from '../clients/probes';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { log: { type: 'string' }, pid: { type: 'string' }, timeout: { type: 'string', default: '90' } },
 });
 const service = positionals[0] as ServiceName;
-if (!SERVICES.includes(service) || !values.log) {
-  console.error(`usage: wait-for.ts <${SERVICES.join('|')}> --log FILE [--pid N] [--timeout SECONDS]`);
+if (!STACK_SERVICES.includes(service) || !values.log) {
+  console.error(`usage: wait-for.ts <${STACK_SERVICES.join('|')}> --log FILE [--pid N] [--timeout SECONDS]`);
   process.exit(2);
 }
 const log = values.log;

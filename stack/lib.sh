@@ -63,7 +63,7 @@ start_worker() {
   pid=$!
   echo "$pid" >"$PIDS/$name.pid"
   for _ in $(seq 1 120); do
-    if tail -n +"$((mark + 1))" "$log" | grep -q '^\[ready\]'; then return; fi
+    if tail -n +"$((mark + 1))" "$log" | grep -qE '^\[ready\]|"msg":"\[ready\]'; then return; fi
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "$name exited while starting; see its log: $log" >&2; tail -n 15 "$log" >&2; rm -f "$PIDS/$name.pid"; exit 1
     fi

@@ -31,7 +31,7 @@ start() {
   install
   mkdir -p "$RUN/temporal"
   start_daemon temporal 90 "$BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
-    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$RUN/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE" \
+    --ui-port "$TEMPORAL_UI_PORT" --metrics-port "$TEMPORAL_METRICS_PORT" --db-filename "$RUN/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE" \
     --log-level warn "${SQLITE_PRAGMAS[@]}" "${SEARCH_ATTRIBUTES[@]}"
   ensure_offer_state_attribute
 }

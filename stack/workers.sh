@@ -12,8 +12,9 @@ export NODE_OPTIONS="--max-old-space-size=$WORKER_HEAP_MB${NODE_OPTIONS:+ $NODE_
 BUILD=.build
 
 start() {
-  # Built here, once per version of the workflow code, rather than by webpack inside the orchestrator.
-  say "workflow bundle: $("$TSX" workers/workflow-bundle.ts)"
+  # Built here, once per version of the workflow code, rather than by webpack inside the orchestrator;
+  # with tracing on, the variant with Temporal's OpenTelemetry workflow interceptors.
+  say "workflow bundle: $("$TSX" workers/workflow-bundle.ts ${OTEL_EXPORTER_OTLP_ENDPOINT:+--traced})"
   [ -f "$BUILD/orchestrator.js" ] && [ -f "$BUILD/stream-worker.js" ] || say "$("$TSX" workers/build-workers.ts)"
   start_worker worker-orchestrator node "$BUILD/orchestrator.js"
   for kind in "${KINDS[@]}"; do

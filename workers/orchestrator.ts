@@ -18,7 +18,7 @@ import { createKafka } from '../clients/kafka';
 import { createRedis } from '../clients/redis';
 import { connectTemporal } from '../clients/temporal';
 import { loadConfig } from '../lib/config';
-import { runWorkers } from './run-worker';
+import { observe, runWorkers } from './run-worker';
 import { workflowBundle } from './workflow-bundle';
 
 /** Control workflows are a handful (ingestion, replay, three consumer workflows): a small cache holds them all. */
@@ -32,13 +32,14 @@ const VISITOR_WORKFLOW_TASK_SLOTS = 16;
 const VISITOR_ACTIVITY_SLOTS = 32;
 
 const config = loadConfig();
+const observed = await observe(config, 'orchestrator');
 const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
 // Replay chunks and offer sends each open their own transactional producer on this client.
 const kafka = createKafka(config.kafka, `orchestrator-${config.workerName}`);
 // Offer activities read published rule sets from their workflow.
 const temporal = await connectTemporal(config.temporal);
 const offerActivities = createOfferActivities({ config, kafka, redis, temporal });
-const bundle = await workflowBundle();
+const bundle = await workflowBundle({ traced: observed.tracing !== null });
 
 await runWorkers(
   config,
@@ -48,7 +49,6 @@ await runWorkers(
       name: 'orchestrator',
       options: {
         taskQueue: config.temporal.taskQueue,
-        workflowBundle: bundle,
         maxCachedWorkflows: CONTROL_CACHED_WORKFLOWS,
         activities: {
           ...createIngestionActivities({ redis }),
@@ -64,7 +64,6 @@ await runWorkers(
       name: 'orchestrator visitors',
       options: {
         taskQueue: config.temporal.visitorTaskQueue,
-        workflowBundle: bundle,
         // The SDK sizes its cache by the heap limit (none under 400 MB). Each cached run holds ~0.2 MB
         // outside the V8 heap: in the benchmark 500 took the orchestrator to 382 MB, 150 to 284, 100 to 251.
         maxCachedWorkflows: config.workflowCacheSize,
@@ -74,8 +73,12 @@ await runWorkers(
       },
     },
   ],
-  async () => {
-    await redis.quit();
-    await temporal.connection.close();
+  {
+    observed,
+    workflowBundle: bundle,
+    cleanup: async () => {
+      await redis.quit();
+      await temporal.connection.close();
+    },
   },
 );

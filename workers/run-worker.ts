@@ -1,23 +1,63 @@
 import { hostname } from 'node:os';
-import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, DefaultLogger, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { serveMetrics, type MetricsEndpoint } from '../clients/metrics';
 import { connectWorkerTemporal } from '../clients/temporal';
+import { activeTraceId, startTracing, type Tracing } from '../clients/tracing';
 import type { Config } from '../lib/config';
+import { logLine, READY_MARK } from '../lib/log-line';
 import { workerIdentity } from '../lib/worker-liveness';
 
 /** One Temporal Worker of a process: what it polls and hosts, and the name it shows in `make status`. */
 export interface WorkerSpec {
   name: string;
-  options: Omit<WorkerOptions, 'connection' | 'namespace' | 'identity'>;
+  options: Omit<WorkerOptions, 'connection' | 'namespace' | 'identity' | 'workflowBundle'>;
+}
+
+/** What a worker process exports: its metrics endpoint, and its tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+export interface Observed {
+  metrics: MetricsEndpoint;
+  tracing: Tracing | null;
+}
+
+/** A log line of this process (JSON, with the active trace id), for what Temporal's logger does not carry. */
+export function log(level: LogLevel, message: string, meta: Record<string, unknown> = {}): void {
+  const traceId = activeTraceId();
+  console.log(logLine(level, message, traceId ? { ...meta, trace_id: traceId } : meta, new Date()));
+}
+
+/**
+ * Starts what a worker process exports, before it makes its Temporal clients (their tracing
+ * interceptor needs tracing on): `/metrics` as `job` (orchestrator or the stage's kind); the
+ * Temporal Runtime, with JSON log lines and the SDK's own metrics on a port beside it; and tracing.
+ */
+export async function observe(config: Config, job: string): Promise<Observed> {
+  const metrics = await serveMetrics(config.observability.metrics, job, config.workerName, {
+    bindTemporalSdk: (bindAddress) =>
+      Runtime.install({
+        logger: new DefaultLogger(config.logLevel, ({ level, message, meta }) => console.log(logLine(level, message, meta, new Date()))),
+        telemetryOptions: { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } },
+      }),
+  });
+  const tracing = await startTracing(config.observability.otlpEndpoint, `clickstream-${job}`);
+  return { metrics, tracing };
 }
 
 /**
  * Runs a process's Temporal Workers, on one connection, until SIGTERM/SIGINT, then lets them cancel
- * their activities (consumers commit, flush and close) before the process exits. Prints `[ready]`
+ * their activities (consumers commit, flush and close) before the process exits. Logs `[ready]`
  * once every one polls, which the stack scripts wait for. When one Worker fails, the others stop
- * too: the process never lives on half working.
+ * too: the process never lives on half working. Logs are JSON lines; Temporal's SDK metrics are
+ * served where `observed` reserved them, and with tracing on, workflows and activities join the
+ * traces their callers started (the workflow bundle then has the OpenTelemetry interceptors).
  */
-export async function runWorkers(config: Config, name: string, specs: WorkerSpec[], cleanup: () => Promise<void> = async () => {}): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+export async function runWorkers(
+  config: Config,
+  name: string,
+  specs: WorkerSpec[],
+  { observed, workflowBundle, cleanup = async () => {} }: { observed: Observed; workflowBundle?: { codePath: string }; cleanup?: () => Promise<void> },
+): Promise<void> {
+  const { metrics, tracing } = observed;
+  const traced = tracing ? await tracedWorkerOptions(tracing) : {};
   const connection = await connectWorkerTemporal(config.temporal);
   const workers = await Promise.all(
     specs.map((spec) =>
@@ -28,11 +68,13 @@ export async function runWorkers(config: Config, name: string, specs: WorkerSpec
         // Running activities are cancelled at once on shutdown; they get this long to close cleanly.
         shutdownGraceTime: '1 second',
         shutdownForceTime: '30 seconds',
+        ...(workflowBundle && { workflowBundle }),
         ...spec.options,
+        ...traced,
       }),
     ),
   );
-  console.log(`[ready] ${name} polls task queue ${specs.map((s) => s.options.taskQueue).join(', ')} (pid ${process.pid})`);
+  log('INFO', `${READY_MARK} ${name} polls task queue ${specs.map((s) => s.options.taskQueue).join(', ')} (pid ${process.pid})`, { metrics: metrics.address, temporalSdkMetrics: metrics.temporalSdkAddress });
   try {
     const outcomes = await Promise.allSettled(
       workers.map((worker) =>
@@ -47,6 +89,17 @@ export async function runWorkers(config: Config, name: string, specs: WorkerSpec
   } finally {
     await cleanup();
     await connection.close();
-    console.log(`[stopped] ${name}`);
+    await tracing?.shutdown();
+    await metrics.close();
+    log('INFO', `[stopped] ${name}`);
   }
+}
+
+/** Temporal's OpenTelemetry interceptors: activities continue their caller's trace, and workflow spans leave the sandbox through a sink. */
+async function tracedWorkerOptions({ spanProcessor, resource }: Tracing): Promise<Pick<WorkerOptions, 'interceptors' | 'sinks'>> {
+  const { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } = await import('@temporalio/interceptors-opentelemetry');
+  return {
+    interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] },
+    sinks: { exporter: makeWorkflowExporter(spanProcessor, resource) },
+  };
 }

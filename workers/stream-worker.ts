@@ -17,7 +17,7 @@ import { loadConfig } from '../lib/config';
 import type { ConsumerRun } from '../lib/consumer-run';
 import { OFFER_RULES } from '../lib/offers/offer-rules';
 import { consumerTaskQueue } from '../lib/task-queues';
-import { runWorkers } from './run-worker';
+import { observe, runWorkers } from './run-worker';
 
 const kind = process.argv[2] as ConsumerKind;
 if (!CONSUMER_KINDS.includes(kind)) {
@@ -25,6 +25,7 @@ if (!CONSUMER_KINDS.includes(kind)) {
   process.exit(2);
 }
 const config = loadConfig();
+const observed = await observe(config, kind);
 const kafka = createKafka(config.kafka, `${kind}-${config.workerName}`);
 const redis = createRedis(config.redis, { maxRetriesPerRequest: null });
 const deps = { config, kafka, redis };
@@ -65,7 +66,10 @@ await runWorkers(
   config,
   name,
   [{ name, options: { taskQueue: consumerTaskQueue(config.temporal.taskQueue, kind), activities: await consumerActivities(kind), maxConcurrentActivityTaskExecutions: 1 } }],
-  async () => {
-    for (const close of closers) await close();
+  {
+    observed,
+    cleanup: async () => {
+      for (const close of closers) await close();
+    },
   },
 );

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHand
 import type { OfferActivities } from '../activities/detection/offer-activities';
 import { visitorClicksSignal, visitorStateQuery } from '../lib/offers/messages';
 import { VisitorOffers, type OfferMeasures, type ProcessedClicks, type VisitorOfferInput, type VisitorView } from '../lib/offers/visitor-offers';
+import { LatestSignalTrace } from './signal-trace';
 
 const options = {
   startToCloseTimeout: '30 seconds',
@@ -23,7 +24,12 @@ const { sendOffers, logTransitions, loadRuleSet, recordMeasures } = proxyActivit
 export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<VisitorView> {
   const visitor = new VisitorOffers(input);
   const keepState = stateAttribute(input);
-  setHandler(visitorClicksSignal, (clicks, rulesVersion) => visitor.receive(clicks, rulesVersion));
+  // The offer joins the trace of the click that completed it (its signal came last).
+  const signalTrace = new LatestSignalTrace();
+  setHandler(visitorClicksSignal, (clicks, rulesVersion) => {
+    signalTrace.capture();
+    visitor.receive(clicks, rulesVersion);
+  });
   setHandler(visitorStateQuery, () => visitor.view());
 
   for (;;) {
@@ -46,7 +52,7 @@ export async function visitorOfferWorkflow(input: VisitorOfferInput): Promise<Vi
     keepState(visitor.state);
     const { offers, transitions, measures } = processed;
     // The offer goes out before the log says so; all run once per batch, not per click.
-    if (offers.length > 0) await sendOffers(offers);
+    if (offers.length > 0) await signalTrace.run(() => sendOffers(offers));
     if (transitions.length > 0) await logTransitions(transitions);
     await record(measures);
     if (visitor.runIsLong || workflowInfo().continueAsNewSuggested) {

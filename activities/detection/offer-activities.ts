@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { attemptProducer } from '../../clients/kafka';
+import { traceHeaders } from '../../clients/tracing';
 import { ruleSetVersion } from '../../clients/offer-rules';
 import { latestCommittedValue } from '../latest-record';
 import type { Config } from '../../lib/config';
@@ -11,6 +12,7 @@ import type { RuleSetVersion } from '../../lib/offers/rule-sets';
 import type { OfferMeasures, TransitionLogEntry } from '../../lib/offers/visitor-offers';
 import { NEAR_MISSES_KEY, NEAR_MISSES_LENGTH, STATE_MACHINE_LOG_KEY, STATE_MACHINE_LOG_LENGTH, UPLIFT_OFFERS_KEY, upliftVisitorsKey } from '../../lib/redis-keys';
 import { parseOffer, type Offer } from '../../lib/schema';
+import { detectionMetrics } from './detection-metrics';
 
 /** How far the clocks of workers (which stamp records) and Temporal (which schedules) may differ. */
 const CLOCK_SKEW_MS = 60_000;
@@ -39,7 +41,8 @@ export function createOfferActivities({ config, kafka, redis, temporal }: { conf
     async sendOffers(offers) {
       const userId = offers[0]?.userId;
       if (userId === undefined) return;
-      const { attempt, scheduledTimestampMs } = Context.current().info;
+      const { info, log } = Context.current();
+      const { attempt, scheduledTimestampMs } = info;
       const producer = attemptProducer(kafka, offerTransactionalId(config.kafka.clientId, userId));
       await producer.connect();
       try {
@@ -50,13 +53,20 @@ export function createOfferActivities({ config, kafka, redis, temporal }: { conf
           if (batchCommitted(offers, parsed?.ok ? parsed.value : undefined)) return;
         }
         const transaction = await producer.transaction();
+        // The activity's span (Temporal's interceptor), so the web's fan-out joins the click's trace.
+        const headers = traceHeaders();
         try {
-          await transaction.send({ topic, messages: offers.map((o) => ({ key: o.userId, value: JSON.stringify(o) })) });
+          await transaction.send({ topic, messages: offers.map((o) => ({ key: o.userId, value: JSON.stringify(o), ...(headers && { headers }) })) });
           await transaction.commit();
         } catch (err) {
           await transaction.abort().catch(() => {});
           throw err;
         }
+        const committedAt = Date.now();
+        detectionMetrics.offersSent.inc(offers.length);
+        for (const offer of offers) detectionMetrics.clickToOfferSeconds.observe(Math.max(0, committedAt - offer.timestamp) / 1000);
+        // With tracing on, Temporal's interceptor adds the trace id to the line.
+        log.info('offers sent', { userId, offers: offers.map((o) => o.offerId), clickToOfferMs: committedAt - offers[offers.length - 1]!.timestamp });
       } finally {
         await producer.disconnect();
       }

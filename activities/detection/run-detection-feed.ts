@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import type { Processor } from '../../clients/streams/processor';
+import type { ProcessContext, Processor, RecordTrace, StageRecord } from '../../clients/streams/processor';
 import type { Config } from '../../lib/config';
 import type { ConsumerRun } from '../../lib/consumer-run';
 import { valueWithin } from '../../lib/deadline';
@@ -13,6 +13,7 @@ import { RunningVisitors } from '../../lib/offers/running-visitors';
 import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
 import { stageSpec } from '../../lib/topology';
 import { runOnKafka } from '../run-stage';
+import { detectionMetrics } from './detection-metrics';
 
 /** Signal-with-start calls in flight per batch: enough to hide round trips, few enough to be gentle. */
 export const SIGNAL_CONCURRENCY = 16;
@@ -75,7 +76,21 @@ export function detectionProcessor(
     },
   };
   /** Whether the clicks reached a running workflow: they always do when they may start one. */
-  const signal = async (userId: string, { clicks, mayStart }: VisitorBatch): Promise<boolean> => {
+  const signal = async (userId: string, batch: VisitorBatch): Promise<boolean> => {
+    const kind = batch.mayStart ? 'signal_with_start' : 'signal';
+    const timer = detectionMetrics.signalSeconds.startTimer({ kind });
+    try {
+      const reached = await send(userId, batch);
+      detectionMetrics.signals.inc({ kind, outcome: reached ? 'ok' : 'not_running' });
+      return reached;
+    } catch (err) {
+      detectionMetrics.signals.inc({ kind, outcome: 'error' });
+      throw err;
+    } finally {
+      timer();
+    }
+  };
+  const send = async (userId: string, { clicks, mayStart }: VisitorBatch): Promise<boolean> => {
     if (!mayStart) {
       try {
         await temporal.workflow.getHandle(visitorOfferWorkflowId(userId)).signal(visitorClicksSignal, clicks, current.version);
@@ -112,14 +127,18 @@ export function detectionProcessor(
       for (const r of rejected) ctx.deadLetter(byOffset.get(r.offset)!, r.reason);
       const watermark = new CommitWatermark(firstOffsets, ctx.nextOffset);
       ctx.progress(watermark.committable);
+      const traced = tracedRecords(records, ctx);
       let notRunning = 0;
       await inParallel([...byVisitor], SIGNAL_CONCURRENCY, () => ctx.signal.aborted, async ([userId, batch]) => {
-        if (await signal(userId, batch)) running.mark(userId, Date.now());
+        const trace = traced?.get(userId);
+        const reached = trace ? await trace.run(() => signal(userId, batch)) : await signal(userId, batch);
+        if (reached) running.mark(userId, Date.now());
         else notRunning += batch.clicks.length;
         watermark.signalled(userId);
         totals.signals += 1;
         ctx.progress(watermark.committable);
       });
+      detectionMetrics.runningVisitors.set(running.size);
       if (!watermark.complete) return;
       totals.forwarded += records.length - dropped - notRunning - rejected.length;
       totals.dropped += dropped + notRunning;
@@ -133,6 +152,19 @@ export async function runDetectionFeed(deps: DetectionFeedDeps, run: ConsumerRun
     const [running, ruleSet] = await Promise.all([runningVisitors(deps), firstRuleSet(deps)]);
     return detectionProcessor(deps, { running, ruleSet });
   });
+}
+
+/**
+ * The trace of each visitor's last traced click in the batch (records are keyed by visitor): their
+ * signal carries it to the workflow. Undefined when no record carries a trace, as when tracing is off.
+ */
+function tracedRecords(records: StageRecord[], ctx: ProcessContext): Map<string, RecordTrace> | undefined {
+  let traced: Map<string, RecordTrace> | undefined;
+  for (const record of records) {
+    const trace = record.key && ctx.traceOf(record);
+    if (trace) (traced ??= new Map()).set(record.key!.toString(), trace);
+  }
+  return traced;
 }
 
 /** How long a starting feed waits for the current rule set before it starts with its own rules. */

@@ -84,8 +84,12 @@ export function enrichmentProcessor({ config, redis, reloadLookups }: Omit<Enric
           country: countryOf(click.ip),
           deviceType: deviceTypeOf(click.userAgent),
         });
-        if (result.ok) ctx.emit(enriched, { key: click.userId, value: JSON.stringify(result.value), partition });
-        else reject(record, result.reason);
+        if (!result.ok) {
+          reject(record, result.reason);
+          continue;
+        }
+        const trace = ctx.traceOf(record);
+        ctx.emit(enriched, { key: click.userId, value: JSON.stringify(result.value), partition, ...(trace && { headers: trace.headers }) });
       }
       totals.enriched += records.length - rejected;
       totals.rejected += rejected;

@@ -7,6 +7,7 @@ import { replayTransactionalId } from '../../lib/replay/position-record';
 import { IdleProducers } from './idle-producers';
 import { ReplayPositions } from './position-store';
 import { replayChunk } from './replay-chunk';
+import { replayMetrics } from './replay-metrics';
 
 export interface ReplayActivities {
   /** Replays about REPLAY_CHUNK_MS of the click log from the input's position, exactly once. */
@@ -34,9 +35,14 @@ export function createReplayActivities({ config, kafka }: { config: Config; kafk
       await positions.ensureTopic();
       const { attempt } = Context.current().info;
       const producer = (attempt === 1 ? idle.take(input.replayId) : undefined) ?? (await connectProducer(input.replayId));
+      const started = performance.now();
       try {
         const result = await replayChunk(input, { producer, positions, topics: config.kafka.topics });
         idle.put(input.replayId, producer);
+        replayMetrics.rows.inc({ outcome: 'sent' }, result.sent);
+        replayMetrics.rows.inc({ outcome: 'rejected' }, result.rejected);
+        replayMetrics.rowsPerSecond.reset();
+        replayMetrics.rowsPerSecond.set({ mode: input.pace.mode }, result.sent / Math.max(0.001, (performance.now() - started) / 1000));
         return result;
       } catch (err) {
         await producer.disconnect().catch(() => {});

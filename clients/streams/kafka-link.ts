@@ -17,6 +17,9 @@ export class KafkaStageLink implements StageLink {
   private readonly admin: Admin;
   private readonly producer: SharedProducer;
   private adminConnected: Promise<void> | null = null;
+  /** The lag check's own admin, without retries: a retry would outlive a stop and reconnect a closed link. */
+  private lagAdmin: Promise<Admin> | null = null;
+  private closed = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -112,13 +115,25 @@ export class KafkaStageLink implements StageLink {
     return changelogOffsets(await this.connectedAdmin(), topic, partition);
   }
 
+  async logEnds(topic: string): Promise<Map<number, bigint>> {
+    if (this.closed) throw new Error('link closed');
+    const admin = await (this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })());
+    return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
+  }
+
   readChangelog(topic: string, partition: number, from: bigint, end: bigint): Promise<Map<string, string | null>> {
     return readChangelog(this.kafka, topic, partition, from, end);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.producer[Symbol.asyncDispose]();
     if (this.adminConnected) await this.admin.disconnect();
+    if (this.lagAdmin) await (await this.lagAdmin.catch(() => null))?.disconnect();
   }
 }
 

@@ -27,6 +27,7 @@ export interface LogEntry {
   key: Buffer | null;
   value: Buffer | null;
   marker: boolean;
+  headers?: OutputMessage['headers'];
 }
 
 /** A record as tests read it back. */
@@ -35,6 +36,7 @@ export interface ReadRecord {
   offset: bigint;
   key: string | null;
   value: string | null;
+  headers?: OutputMessage['headers'];
 }
 
 /** What Kafka answers a producer whose transactional id a newer producer took (ProducerFenced). */
@@ -138,10 +140,10 @@ export class MemoryBroker {
     return (key ? fnv1a(key) : this.roundRobin++) % this.partitionCount(topic);
   }
 
-  private append(topic: string, partition: number, entries: { key: Buffer | null; value: Buffer | null; marker?: boolean }[]): bigint {
+  private append(topic: string, partition: number, entries: { key: Buffer | null; value: Buffer | null; marker?: boolean; headers?: OutputMessage['headers'] }[]): bigint {
     const p = this.partitionLog(topic, partition);
     const base = BigInt(p.log.length);
-    for (const e of entries) p.log.push({ offset: BigInt(p.log.length), key: e.key, value: e.value, marker: e.marker ?? false });
+    for (const e of entries) p.log.push({ offset: BigInt(p.log.length), key: e.key, value: e.value, marker: e.marker ?? false, ...(e.headers ? { headers: e.headers } : {}) });
     this.activity++;
     return base;
   }
@@ -149,7 +151,7 @@ export class MemoryBroker {
   /** A non-transactional (idempotent) write; returns each message's partition and offset. */
   produce(topic: string, messages: OutputMessage[]): { partition: number; offset: bigint }[] {
     const placed = messages.map((m) => ({ partition: this.place(topic, m), m }));
-    const written = placed.map(({ partition, m }) => ({ partition, offset: this.append(topic, partition, [{ key: toBuffer(m.key), value: toBuffer(m.value) }]) }));
+    const written = placed.map(({ partition, m }) => ({ partition, offset: this.append(topic, partition, [{ key: toBuffer(m.key), value: toBuffer(m.value), headers: m.headers }]) }));
     const counts = new Map<number, number>();
     for (const { partition } of placed) counts.set(partition, (counts.get(partition) ?? 0) + 1);
     for (const [partition, n] of counts) this.journal.push(`send ${topic}/${partition} x${n}`);
@@ -167,7 +169,7 @@ export class MemoryBroker {
 
   /** Every record of the topic, partition by partition, as text. */
   records(topic: string): ReadRecord[] {
-    return this.partitions(topic).flatMap((_, partition) => this.read(topic, partition).map((e) => ({ partition, offset: e.offset, key: toText(e.key), value: toText(e.value) })));
+    return this.partitions(topic).flatMap((_, partition) => this.read(topic, partition).map((e) => ({ partition, offset: e.offset, key: toText(e.key), value: toText(e.value), ...(e.headers ? { headers: e.headers } : {}) })));
   }
 
   // --- consumer groups -------------------------------------------------------------------------
@@ -285,7 +287,7 @@ export class MemoryBroker {
           byPartition.set(p, [...(byPartition.get(p) ?? []), m]);
         }
         for (const [p, ms] of byPartition) {
-          const base = this.append(topic, p, ms.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value) })));
+          const base = this.append(topic, p, ms.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), headers: m.headers })));
           written.add(`${topic}\u0000${p}`);
           // As kafka-link.ts: only a send wholly to one explicit partition reports its end.
           if (explicit) ends.set(logEndKey(topic, p), base + BigInt(ms.length));
@@ -426,7 +428,7 @@ export class MemoryStageLink implements StageLink {
   private runBatch(partition: number, entries: LogEntry[]): Promise<void> {
     const { generation, memberId } = this;
     const nextOffset = entries[entries.length - 1]!.offset + 1n;
-    const records: StageRecord[] = entries.map((e) => ({ offset: e.offset.toString(), key: e.key, value: e.value }));
+    const records: StageRecord[] = entries.map((e) => ({ offset: e.offset.toString(), key: e.key, value: e.value, ...(e.headers ? { headers: e.headers } : {}) }));
     const batch: FetchedBatch = { partition, records, nextOffset: nextOffset.toString() };
     this.batches.push({ partition, offsets: entries.map((e) => e.offset), nextOffset, memberId: memberId! });
     let resolved = false;
@@ -496,6 +498,10 @@ export class MemoryStageLink implements StageLink {
 
   async changelogRange(topic: string, partition: number): Promise<{ low: bigint; high: bigint }> {
     return this.broker.range(topic, partition);
+  }
+
+  async logEnds(topic: string): Promise<Map<number, bigint>> {
+    return new Map(Array.from({ length: this.broker.partitionCount(topic) }, (_, p) => [p, this.broker.range(topic, p).high]));
   }
 
   async readChangelog(topic: string, partition: number, from: bigint, end: bigint): Promise<Map<string, string | null>> {

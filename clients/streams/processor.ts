@@ -5,11 +5,16 @@
  */
 import type { StageSpec } from '../../lib/topology';
 
+/** Kafka record headers, as kafkajs reads them. */
+export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
 /** An input record (a kafkajs message fits as it is); its partition is the context's. */
 export interface StageRecord {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** A record's headers, such as its W3C trace context (`traceparent`). */
+  headers?: RecordHeaders;
 }
 
 export interface OutputMessage {
@@ -17,6 +22,15 @@ export interface OutputMessage {
   value: string | Buffer | null;
   /** Unset: the key's partition, as Kafka's default partitioner picks it. */
   partition?: number;
+  headers?: Record<string, string | Buffer>;
+}
+
+/** An input record's trace, for a record that carries one (clients/tracing.ts). */
+export interface RecordTrace {
+  /** Headers carrying the record's span on to an output derived from it. */
+  readonly headers: Record<string, string>;
+  /** Runs `fn` inside the record's span: a Temporal call made in it carries the trace on. */
+  run<T>(fn: () => T): T;
 }
 
 /**
@@ -49,6 +63,11 @@ export interface ProcessContext {
   progress(offset: string): void;
   /** Keeps the group membership while the batch waits on something (the runtime also beats on a timer). */
   heartbeat(): Promise<void>;
+  /**
+   * The record's trace when it carries one and tracing is on, else undefined (at no cost): a span
+   * of this stage, child of the record's, ended when the batch commits.
+   */
+  traceOf(record: StageRecord): RecordTrace | undefined;
 }
 
 /** Work done on a timer, outside batches: publishing to Redis, for instance. */

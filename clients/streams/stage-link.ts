@@ -72,6 +72,11 @@ export interface StageLink {
   transactionalProducer(transactionalId: string): TransactionalProducer;
   /** Low and high offsets of a changelog partition. */
   changelogRange(topic: string, partition: number): Promise<{ low: bigint; high: bigint }>;
+  /**
+   * Where each partition of `topic` ends now (its high watermark), asked once and never retried: the
+   * runtime's lag check, apart from the consumer, every few seconds. A link without it reports no lag.
+   */
+  logEnds?(topic: string): Promise<Map<number, bigint>>;
   /** The latest committed value of each key written to the partition from `from` up to `end` (null: deleted). */
   readChangelog(topic: string, partition: number, from: bigint, end: bigint): Promise<Map<string, string | null>>;
   close(): Promise<void>;

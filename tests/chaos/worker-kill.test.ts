@@ -143,9 +143,12 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
       await worker.kill();
       const [killedAt, enriched] = [Date.now(), readers.enriched.records.length];
       if (worker === orchestrator) {
-        // `make status` and /api/health say so at once: the server would list its pollers for minutes.
-        const after = await probeAllWorkers(config);
-        console.log(`[chaos] status of the orchestrator: up ${upBefore} before its SIGKILL, up ${after.orchestrator.up} ${Date.now() - killedAt} ms after (${after.orchestrator.reason})`);
+        // `make status` and /api/health say so within seconds: the server would list its pollers for minutes.
+        const after = await eventually('the orchestrator reported down', async () => {
+          const probed = await probeAllWorkers(config);
+          return probed.orchestrator.up ? undefined : probed;
+        }, 10_000);
+        console.log(`[chaos] status of the orchestrator: up ${upBefore} before its SIGKILL, down ${Date.now() - killedAt} ms after (${after.orchestrator.reason})`);
         expect(upBefore).toBe(true);
         expect(after.orchestrator.up).toBe(false);
         expect(after.visitors.up).toBe(false);

@@ -72,7 +72,10 @@ export class WorkerProcess {
   }
 }
 
-/** Env for a private copy of the pipeline: its own topics, task queue, Redis db and state folder. */
+/**
+ * Env for a private copy of the pipeline: its own topics, task queue, Redis db and state folder,
+ * and its own folder of metrics targets, so the stack's Prometheus never scrapes a test's workers.
+ */
 export function isolatedEnv(stateDir: string, dataDir: string, redisDb: number): Record<string, string | undefined> {
   const id = `it-${randomUUID().slice(0, 8)}`;
   return {
@@ -86,6 +89,7 @@ export function isolatedEnv(stateDir: string, dataDir: string, redisDb: number):
     REDIS_DB: String(redisDb),
     STATE_DIR: stateDir,
     DATA_DIR: dataDir,
+    METRICS_TARGETS_DIR: join(stateDir, `metrics-targets-${id}`),
   };
 }
 

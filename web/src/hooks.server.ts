@@ -9,14 +9,21 @@ import { closeAllStreams } from '$lib/server/sse-response';
 import { issueVisitor, serverSecret } from '$lib/server/access';
 import { isPageRoute, OPERATOR_REQUIRED, requiredCaller } from '$lib/server/route-access';
 import { credentialRefusal, newVisitorRefusal, wrongCredential } from '$lib/server/limits';
+import { countRequest } from '$lib/server/metrics';
+import { observe } from '$lib/server/services';
+import { activeTraceId, contextOfRequest, inSpan, SpanKind } from '$shared/clients/tracing';
+import { logLine, READY_MARK } from '$shared/lib/log-line';
 
 /** Connects once at start; `[ready]` tells the stack scripts and tests the offers consumer listens. */
 export const init: ServerInit = async () => {
   if (building) return;
   serverSecret();
   const { products } = getCatalogue();
+  const port = process.env.PORT ?? String(config.web.port);
+  // Tracing first: the offers consumer's fan-out continues the traces of the offers it reads.
+  const metrics = await observe(port);
   await Promise.all([offersHub.start(), dashboardHub.start()]);
-  console.log(`[ready] web on port ${process.env.PORT ?? config.web.port}: ${products.length} products, offers group ${offersHub.groupId}`);
+  console.log(logLine('INFO', `${READY_MARK} web on port ${port}: ${products.length} products, offers group ${offersHub.groupId}`, { metrics: metrics.address }, new Date()));
 };
 
 // On SIGTERM/SIGINT adapter-node waits for open connections to end: end the event streams at once.
@@ -54,7 +61,17 @@ const isPageView = (event: RequestEvent) =>
   !event.isDataRequest &&
   (event.request.headers.get('accept') ?? '').includes('text/html');
 
-export const handle: Handle = async ({ event, resolve }) => {
+/** Every request counted by its route id and status, and (tracing on) a span of its own, in which a click's record starts its trace. */
+export const handle: Handle = async (input) => {
+  const { request, route } = input.event;
+  const started = performance.now();
+  const name = `${request.method} ${route.id ?? 'unmatched'}`;
+  const response = await inSpan(name, SpanKind.SERVER, async () => guarded(input), { parent: contextOfRequest(request.headers), attributes: { 'http.request.method': request.method, 'http.route': route.id ?? '' } });
+  countRequest(route.id, request.method, response.status, (performance.now() - started) / 1000);
+  return response;
+};
+
+const guarded: Handle = async ({ event, resolve }) => {
   setTimeouts(event.platform);
   const { request, url, cookies, locals } = event;
   const host = request.headers.get('host');
@@ -79,8 +96,12 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (caller === 'unlisted') return refuse(403, `route ${event.route.id} has no access rule (route-access.ts): refused to everyone`);
   const refused = caller === 'operator' && !locals.operator;
   if (refused && !isPageView(event)) return refuse(401, OPERATOR_REQUIRED);
-  // Past its address's limit of new visitors, a page is served without one (its clicks then need a later visit).
-  if (!locals.visitorId && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, address)) locals.visitorId = issueVisitor(cookies, url);
+  // A shop's page makes a new visitor, not an operator's page (signed out, it only says how to sign
+  // in). Past its address's limit of new visitors, a page is served without one (its clicks then
+  // need a later visit).
+  if (!locals.visitorId && caller !== 'operator' && request.method === 'GET' && isPage(event.route.id) && !newVisitorRefusal(locals.operator, address)) {
+    locals.visitorId = issueVisitor(cookies, url);
+  }
 
   let response = await resolve(event);
   // An operator page opened signed out renders its own 401 page (how to sign in); should its load
@@ -106,7 +127,7 @@ function clientAddress(event: RequestEvent): string | undefined {
 }
 
 /**
- * One short line per server fault, and none for a client's bad request (a malformed URI, a page
+ * One short JSON line per server fault, and none for a client's bad request (a malformed URI, a page
  * that does not exist): SvelteKit's own logs a stack for each, which any client could use to fill
  * the disk. The client gets no internals either.
  */
@@ -114,6 +135,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
   if (status < 500) return { message };
   const where = event.route.id ?? cut(event.url.pathname, 120);
   const what = error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 3).join(' | ') : String(error);
-  console.error(`[${status}] ${event.request.method} ${where}: ${cut(what, 500)}`);
+  const traceId = activeTraceId();
+  console.error(logLine('ERROR', `${status} ${event.request.method} ${where}`, { error: cut(what, 500), ...(traceId && { trace_id: traceId }) }, new Date()));
   return { message: 'The server could not answer.' };
 };

@@ -10,6 +10,7 @@ import { parseOffer, type Offer } from '$shared/lib/schema';
 import type { ShopOffer } from '$shared/lib/web/shop-offer';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
 import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
+import { contextOfHeaders, inSpan, SpanKind } from '$shared/clients/tracing';
 
 export class OffersHub {
   private readonly subscribers = new KeyedSubscribers<SseFrame>();
@@ -39,15 +40,21 @@ export class OffersHub {
     await consumer.subscribe({ topic: this.topic, fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const parsed = parseOffer(message.value?.toString() ?? '');
-        // Most offers go to replayed visitors with no open page: only describe and encode the ones someone waits for.
-        if (!parsed.ok || !this.subscribers.has(parsed.value.userId)) return;
-        // An offer whose rule set defines no such offer (one published before offers were data) is not shown: the shop could not say what it gives.
-        const shown = await this.describe(parsed.value);
-        if (shown) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, shown));
+        const parent = contextOfHeaders(message.headers);
+        if (!parent) return this.fanOut(message.value);
+        await inSpan('offers fan-out', SpanKind.CONSUMER, async () => this.fanOut(message.value), { parent, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic } });
       },
     });
     await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);
+  }
+
+  private async fanOut(value: Buffer | null): Promise<void> {
+    const parsed = parseOffer(value?.toString() ?? '');
+    // Most offers go to replayed visitors with no open page: only describe and encode the ones someone waits for.
+    if (!parsed.ok || !this.subscribers.has(parsed.value.userId)) return;
+    // An offer whose rule set defines no such offer (one published before offers were data) is not shown: the shop could not say what it gives.
+    const shown = await this.describe(parsed.value);
+    if (shown) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, shown));
   }
 
   subscribe(userId: string, listener: (frame: SseFrame) => void): () => void {

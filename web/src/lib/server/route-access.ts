@@ -35,6 +35,7 @@ export const ROUTES: Readonly<Record<string, RouteRule>> = {
   '/sign-in': endpoint('anyone'),
   '/sign-out': endpoint('anyone'),
   '/api/aggregates': endpoint('anyone'),
+  '/api/alerts': endpoint('operator'),
   '/api/clicks': endpoint('anyone'),
   '/api/dashboard': endpoint('anyone'),
   '/api/funnel': endpoint('anyone'),

@@ -11,6 +11,8 @@ import { createKafka } from '$shared/clients/kafka';
 import { createRedis } from '$shared/clients/redis';
 import { connectTemporal } from '$shared/clients/temporal';
 import { SharedProducer } from '$shared/clients/shared-producer';
+import { serveMetrics, type MetricsEndpoint } from '$shared/clients/metrics';
+import { startTracing, type Tracing } from '$shared/clients/tracing';
 import { SendBatcher } from '$shared/lib/web/send-batcher';
 import { shopOffer } from '$shared/lib/web/shop-offer';
 import { OffersHub } from './offers-hub';
@@ -53,9 +55,20 @@ export const offersHub = new OffersHub(kafkaClient, config.kafka.topics.offers, 
 
 export const dashboardHub = new DashboardHub(redisClient, config.temporal.replayWorkflowId, temporalClient);
 
+let observed: { metrics: MetricsEndpoint; tracing: Tracing | null } | undefined;
+
+/** The process's `/metrics` on its own loopback port, registered for Prometheus as `web-<port>`, and its tracing. */
+export async function observe(port: string): Promise<MetricsEndpoint> {
+  const metrics = await serveMetrics(config.observability.metrics, 'web', `web-${port}`);
+  observed = { metrics, tracing: await startTracing(config.observability.otlpEndpoint, 'clickstream-web') };
+  return metrics;
+}
+
 /** Closes what was opened, for a graceful stop. */
 export async function closeServices(): Promise<void> {
   await Promise.allSettled([offersHub.stop(), dashboardHub.stop(), clickProducer[Symbol.asyncDispose]()]);
   redis?.disconnect();
   await (await temporal?.catch(() => undefined))?.connection.close();
+  await observed?.tracing?.shutdown();
+  await observed?.metrics.close();
 }

@@ -10,6 +10,7 @@ import { json, type RequestEvent } from '@sveltejs/kit';
 import { SSE_HEADERS, SSE_KEEPALIVE, SSE_OPEN, type SseFrame } from '$shared/lib/web/sse';
 import { SseOutbox, type OutboxLimits } from '$shared/lib/web/sse-outbox';
 import { countRefusal, tooMany } from './limits';
+import { countRefusedStream } from './metrics';
 import { config } from './services';
 import { addressKey } from './token-buckets';
 
@@ -144,6 +145,7 @@ export function sseResponse(
   const streams = open[kind];
   // The operator's streams are never refused: a crowd of viewers cannot lock the operator out.
   if (!event.locals.operator && streams.size >= MAX_OPEN[kind]) {
+    countRefusedStream(kind);
     return json({ error: `too many open ${kind} streams (at most ${MAX_OPEN[kind]}): try again later` }, { status: 503, headers: { 'retry-after': '10' } });
   }
   const counts = byAddress[kind];

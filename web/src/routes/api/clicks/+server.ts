@@ -6,6 +6,7 @@ import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readBody } from '$lib/server/read-body';
 import { clickRefusal } from '$lib/server/limits';
 import { clickSender, config } from '$lib/server/services';
+import { traceHeaders } from '$shared/clients/tracing';
 
 /**
  * POST /api/clicks: one click of the shop on click-data keyed by visitor, a product view or (by its
@@ -32,7 +33,9 @@ export const POST: RequestHandler = async ({ request, getClientAddress, locals }
     userAgent: userAgent.value,
   });
   try {
-    await clickSender.add({ key: click.userId, value: JSON.stringify(click) });
+    // The request's span (hooks.server.ts) goes on in the record's headers: enrichment continues the trace.
+    const headers = traceHeaders();
+    await clickSender.add({ key: click.userId, value: JSON.stringify(click), ...(headers && { headers }) });
   } catch (err) {
     return json({ error: `click not sent: ${(err as Error).message}` }, { status: 503 });
   }
