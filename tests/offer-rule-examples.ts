@@ -14,6 +14,7 @@ export function booksThenGames({ gender = 'M', maxAge = 99, initialState = 'init
       { from: 'books_visited', to: offerState, category: 'games' },
     ],
     offerByGender: { [gender]: 'offer-games' },
+    offers: { 'offer-games': { title: 'For players', copy: 'Any game in the shop.', discountPercent: 15, categories: ['games'] } },
   };
 }
 
@@ -26,6 +27,7 @@ export function shoesWithoutClothing(minutes: number, offerId = 'offer-shoes'): 
     windowMinutes: 30,
     transitions: [{ from: 'init', to: 'shoes_visited', category: 'shoes' }],
     offerByGender: { F: offerId },
+    offers: { [offerId]: { title: 'Shoes on their own', copy: 'Any pair in the shop.', discountPercent: 10, categories: ['shoes'] } },
     otherClicks: 'ignore',
     absences: [{ from: 'shoes_visited', to: 'offer', minutes, category: 'clothing' }],
   };

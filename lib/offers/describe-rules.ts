@@ -4,12 +4,12 @@
  * so a change of rules changes the words.
  */
 import type { Gender } from '../schema';
-import { offerCopy } from './offer-copy';
-import type { Demographic, OfferRules, Transition } from './offer-rules';
+import { listInWords, offerWords } from './offer-copy';
+import { offerDefinition, type Demographic, type OfferRules, type Transition } from './offer-rules';
 import { shortestPaths, viewWords } from './rule-paths';
 
 export interface RulesInWords {
-  /** One line per targeted group and its offer, e.g. "Men aged 35 to 45: 20% off men's shoes and jackets". */
+  /** One line per targeted group and its offer, e.g. "Men aged 35 to 45: 20% off clothing and shoes". */
   audiences: string[];
   /** What to view, in order, e.g. ["a clothing item", "shoes", "a different clothing item"]. */
   steps: string[];
@@ -27,22 +27,47 @@ function viewOf(t: Transition): string {
   return t.category === 'shoes' ? 'shoes' : `a ${t.category} item`;
 }
 
-function audience(d: Demographic, offerByGender: OfferRules['offerByGender']): string | null {
-  const offerId = offerByGender[d.gender];
-  if (!offerId) return null;
-  const { headline, subject } = offerCopy(offerId);
-  const ages = d.minAge <= 0 && d.maxAge >= 130 ? 'of any age' : `aged ${d.minAge} to ${d.maxAge}`;
-  return `${capitalised(PEOPLE[d.gender])} ${ages}: ${headline} ${subject}`;
+/** Who a demographic is, e.g. "women aged 25 to 35". */
+export function whoInWords(d: Demographic): string {
+  return `${PEOPLE[d.gender]} ${d.minAge <= 0 && d.maxAge >= 130 ? 'of any age' : `aged ${d.minAge} to ${d.maxAge}`}`;
+}
+
+/** A group and what it gets; none for a group whose offer has no definition (only a rule set from before offers were data has one), which the shop does not show. */
+function audience(d: Demographic, rules: OfferRules): string | null {
+  const offerId = rules.offerByGender[d.gender];
+  const definition = offerId ? offerDefinition(rules, offerId) : null;
+  if (!definition) return null;
+  return `${capitalised(whoInWords(d))}: ${offerWords(definition).summary}`;
+}
+
+/** The groups a first step open to anyone reaches: every gender that has an offer. */
+export function audienceOf(rules: OfferRules): Demographic[] {
+  const first = shortestPaths(rules).get(rules.offerState)?.[0];
+  return first?.demographics ?? (Object.keys(rules.offerByGender) as Gender[]).map((gender) => ({ gender, minAge: 0, maxAge: 130 }));
 }
 
 export function describeOfferRules(rules: OfferRules): RulesInWords {
   const path = shortestPaths(rules).get(rules.offerState) ?? [];
-  const first = path[0];
-  // A first step open to anyone reaches every gender that has an offer.
-  const demographics: Demographic[] =
-    first?.demographics ?? (Object.keys(rules.offerByGender) as Gender[]).map((gender) => ({ gender, minAge: 0, maxAge: 130 }));
-  const audiences = demographics.map((d) => audience(d, rules.offerByGender)).filter((a): a is string => a !== null);
+  const audiences = audienceOf(rules).map((d) => audience(d, rules)).filter((a): a is string => a !== null);
   const steps = path.map(viewOf);
   const sequence = steps.length > 0 ? `View ${steps.join(', then ')} within ${rules.windowMinutes} minutes.` : '';
   return { audiences, steps, sequence };
+}
+
+/** "Why this offer?" in words, from the rule set that sent it: who it is for, what they view in which order, and the window. */
+export interface OfferRuleInWords {
+  /** e.g. "women aged 25 to 35"; "anyone" when the first step names no one. */
+  forWhom: string;
+  /** e.g. ["a clothing item", "shoes", "a different clothing item"] */
+  steps: string[];
+  windowMinutes: number;
+}
+
+export function describeOfferRule(rules: OfferRules, offerId: string): OfferRuleInWords {
+  const groups = audienceOf(rules).filter((d) => rules.offerByGender[d.gender] === offerId);
+  return {
+    forWhom: groups.length > 0 ? listInWords(groups.map(whoInWords)) : 'anyone',
+    steps: (shortestPaths(rules).get(rules.offerState) ?? []).map(viewOf),
+    windowMinutes: rules.windowMinutes,
+  };
 }

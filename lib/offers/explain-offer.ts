@@ -11,8 +11,8 @@ export function explainSteps(steps: readonly OfferStep[], title?: (productId: st
   return steps.map((s) => explainStep(s, title)).join(', ');
 }
 
-/** One step as the shopper reads it, without state names: "you viewed Blue Shirt", "10 minutes without viewing clothing". */
+/** One step as the shopper reads it, without state names: "You viewed Blue Shirt", "10 minutes without viewing clothing". */
 export function stepForShopper(step: OfferStep, title: (productId: string) => string): string {
   if (step.absence) return `${step.absence.minutes} minutes without viewing ${step.absence.category ?? 'anything'}`;
-  return `you viewed ${title(step.productId ?? '')}`;
+  return `You viewed ${title(step.productId ?? '')}`;
 }

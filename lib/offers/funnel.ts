@@ -67,6 +67,17 @@ export function funnelSteps(rules: OfferRules): FunnelStep[] {
     .map(([state, way]) => ({ state, step: way.length, words: `viewed ${way.map(moveWords).join(', then ')}` }));
 }
 
+/**
+ * The funnel's base, what its steps are shares of: the running visitor workflows, those of them on
+ * no step of these rules (at the start, or on an earlier rule set's states), and the offers sent
+ * (`offered`, from the uplift counters of these rules, since they began; null when unknown).
+ */
+export function funnelBase(funnel: Pick<OfferFunnel, 'running' | 'steps'>, offered: number | null): { running: number; atStart: number; offered: number | null } {
+  const onSteps = funnel.steps.reduce((n, s) => n + s.visitors, 0);
+  // Counted by separate visibility queries a moment apart: the sum may pass the total by a few.
+  return { running: funnel.running, atStart: Math.max(0, funnel.running - onSteps), offered };
+}
+
 /** The visibility query of the running visitor workflows; the Temporal UI takes it as is. */
 export const RUNNING_VISITORS_QUERY = `WorkflowType = '${VISITOR_OFFER_WORKFLOW}' AND ExecutionStatus = 'Running'`;
 

@@ -1,35 +1,22 @@
 /**
- * What each offer gives, in a shopper's words and as the basket applies it, and the sentence the
- * shop shows when one arrives. The offer ids are those of the rules' `offerByGender` (offer-rules.ts).
+ * An offer in a shopper's words, derived from its definition (offer-rules.ts) and nothing else,
+ * so that what the shop says and what the basket gives cannot disagree: "20% off clothing and
+ * shoes" takes 20% off every product of those two categories and of no other.
  */
-import type { Category } from '../schema';
+import { CATEGORIES, type Category } from '../schema';
+import type { OfferDefinition } from './offer-rules';
 
-export interface OfferCopy {
+export interface OfferWords {
   /** e.g. "20% off" */
   headline: string;
-  /** What it applies to, e.g. "men's shoes and jackets". */
-  subject: string;
-  /** The discount the basket gives on products of `categories`. */
-  discountPercent: number;
-  categories: readonly Category[];
+  /** What it applies to, e.g. "clothing and shoes", "everything". */
+  covers: string;
+  /** e.g. "20% off clothing and shoes" */
+  summary: string;
 }
 
-const discount = (discountPercent: number, subject: string, categories: readonly Category[]): OfferCopy => ({
-  headline: `${discountPercent}% off`,
-  subject,
-  discountPercent,
-  categories,
-});
-
-const OFFER_COPY: Record<string, OfferCopy> = {
-  offer1: discount(20, "men's shoes and jackets", ['shoes', 'clothing']),
-  offer2: discount(25, "women's shoes and dresses", ['shoes', 'clothing']),
-};
-
-/** An offer id the shop has no words for still reads as an offer, never as its id, and gives 10% on everything. */
-export function offerCopy(offerId: string): OfferCopy {
-  return OFFER_COPY[offerId] ?? { headline: 'A special offer', subject: 'on selected items', discountPercent: 10, categories: [] };
-}
+/** A category as the shop's pages name it. */
+export const categoryWords = (category: Category): string => category.replace('&', ' and ');
 
 /** "a", "a and b", "a, b and c" */
 export function listInWords(items: readonly string[]): string {
@@ -37,13 +24,23 @@ export function listInWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+export function offerWords({ discountPercent, categories }: Pick<OfferDefinition, 'discountPercent' | 'categories'>): OfferWords {
+  const headline = `${discountPercent}% off`;
+  // In the shop's own order, so two definitions of the same categories read alike.
+  const ordered = CATEGORIES.filter((c) => categories.includes(c));
+  const covers = ordered.length === CATEGORIES.length ? 'everything' : listInWords(ordered.map(categoryWords));
+  return { headline, covers, summary: `${headline} ${covers}` };
+}
+
+/** Whether the offer's discount applies to a product of `category`: exactly when its words name that category. */
+export const offerCovers = (definition: Pick<OfferDefinition, 'categories'>, category: string): boolean => definition.categories.some((c) => c === category);
+
 /**
- * The offer dialog's sentence: "You looked at <titles>: 20% off men's shoes and jackets." when the
- * shop knows which products led to it, else a general thanks for browsing.
+ * The offer dialog's sentence: "You looked at <titles>: 20% off clothing and shoes, just for you."
+ * when the shop knows which products led to it, else a general thanks for browsing.
  */
-export function offerMessage(offerId: string, viewedTitles: readonly string[]): string {
-  const { headline, subject } = offerCopy(offerId);
+export function offerMessage(definition: OfferDefinition, viewedTitles: readonly string[]): string {
   const unique = [...new Set(viewedTitles)];
   const because = unique.length > 0 ? `You looked at ${listInWords(unique)}` : 'Thanks for browsing';
-  return `${because}: ${headline} ${subject}, just for you.`;
+  return `${because}: ${offerWords(definition).summary}, just for you.`;
 }

@@ -4,7 +4,7 @@
  * operators publish others live (README, "Change the offer live"). A visitor workflow carries its
  * rules in its own history, so replays never see a change, and loads a newer version by activity.
  */
-import type { Gender } from '../schema';
+import type { Category, Gender } from '../schema';
 
 /** Whose clicks may start a sequence: a gender and an inclusive age range. */
 export interface Demographic {
@@ -54,6 +54,22 @@ export interface Absence {
   category?: string;
 }
 
+/**
+ * What an offer gives, as data in its rule set: the shop's words for it (the dialog, the banner,
+ * "Why this offer?", the basket's discount line, the uplift panel) are all derived from this one
+ * definition (offer-copy.ts), and the basket applies exactly it (lib/shop/basket.ts).
+ */
+export interface OfferDefinition {
+  /** A short name the shopper sees above what the offer gives, e.g. "A thank-you for browsing". States no amount: the words derived from the rest do. */
+  title: string;
+  /** A sentence or two below it. States no amount either. */
+  copy: string;
+  /** Taken off the price of each product of `categories`, in whole percent. */
+  discountPercent: number;
+  /** The categories whose products the discount applies to, and only those. */
+  categories: Category[];
+}
+
 export interface OfferRules {
   /** Named in offers' reasons and the query, so one can tell which rules sent an offer. */
   name: string;
@@ -66,6 +82,11 @@ export interface OfferRules {
   transitions: Transition[];
   /** The offer id per gender (of the click that completes the sequence); a gender without one, or unknown, gets no offer. */
   offerByGender: Partial<Record<Gender, string>>;
+  /**
+   * Each offer id of `offerByGender` and what it gives. Absent in rule sets published before
+   * offers were data: those read the built-in definitions (`offerDefinition`).
+   */
+  offers?: Record<string, OfferDefinition>;
   /** A click that fits no transition: `reset` starts over (the original's rule, the default), `ignore` leaves the sequence as it stands. */
   otherClicks?: 'reset' | 'ignore';
   resets?: Reset[];
@@ -81,7 +102,11 @@ export interface OfferRules {
   holdoutPercent?: number;
 }
 
-/** The original shop's rule: clothing, then shoes, then other clothing, within 30 minutes. */
+/**
+ * The original shop's rule: clothing, then shoes, then other clothing, within 30 minutes; its
+ * offers were pictures, `offer1` for men and `offer2` for women. Here they say what they give, and
+ * the basket gives exactly that: a discount on all clothing and shoes, whoever the item is for.
+ */
 export const OFFER_RULES: OfferRules = {
   name: 'clothes-shoes-clothes',
   initialState: 'init',
@@ -103,4 +128,29 @@ export const OFFER_RULES: OfferRules = {
     { from: 'shoes_visited', to: 'clothes_visited', category: 'clothing', product: 'same-as-first' },
   ],
   offerByGender: { M: 'offer1', F: 'offer2' },
+  offers: {
+    offer1: {
+      title: 'For your wardrobe',
+      copy: 'Take it on any clothing and shoes in the shop until your next purchase.',
+      discountPercent: 20,
+      categories: ['clothing', 'shoes'],
+    },
+    offer2: {
+      title: 'For your wardrobe',
+      copy: 'Take it on any clothing and shoes in the shop until your next purchase.',
+      discountPercent: 25,
+      categories: ['clothing', 'shoes'],
+    },
+  },
 };
+
+/**
+ * What `offerId` gives under `rules`: their own definition, else (a rule set published before
+ * offers were data, which names `offer1` or `offer2`) the built-in one; null when neither has it,
+ * which only such an old rule set can name (rule-validation.ts refuses it in a new one).
+ */
+export function offerDefinition(rules: Pick<OfferRules, 'offers'>, offerId: string): OfferDefinition | null {
+  const own = rules.offers && Object.hasOwn(rules.offers, offerId) ? rules.offers[offerId] : undefined;
+  const builtIn = Object.hasOwn(OFFER_RULES.offers!, offerId) ? OFFER_RULES.offers![offerId] : undefined;
+  return own ?? builtIn ?? null;
+}

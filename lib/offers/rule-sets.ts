@@ -10,7 +10,7 @@
  * versions are published: version v lies in page `archivePageOf(v)`.
  */
 import type { OfferRules } from './offer-rules';
-import { parseOfferRules } from './rule-validation';
+import { parseOfferRules, type OfferDefinitions } from './rule-validation';
 
 export interface RuleSetVersion {
   /** 1 for the built-in default the workflow starts with, then one more per publication. */
@@ -142,16 +142,22 @@ export class RuleSets {
     return newestBefore(this.held, request);
   }
 
-  /** Throws `RuleSetRequestError` naming the first problem; returns the rules as validated. */
-  validatePublish(request: PublishRequest): OfferRules {
+  /** The update's validator: throws `RuleSetRequestError` naming the first problem; returns the rules as validated. */
+  validatePublish(request: PublishRequest, definitions: OfferDefinitions = 'required'): OfferRules {
     checkNote(request.note);
-    const parsed = parseOfferRules(request.rules);
+    const parsed = parseOfferRules(request.rules, definitions);
     if (!parsed.ok) throw new RuleSetRequestError(parsed.reason);
     return parsed.value;
   }
 
+  /**
+   * The update's handler. Temporal runs the validator only when an update arrives, the handler
+   * again at every replay: so the handler stores the rules as they came (`as-stored`), and
+   * publications made before offers were data, naming offers without definitions, replay as
+   * they ran.
+   */
   publish(request: PublishRequest, at: number): RuleSetVersion {
-    return this.append({ rules: this.validatePublish(request), note: checkNote(request.note), publishedAt: at });
+    return this.append({ rules: this.validatePublish(request, 'as-stored'), note: checkNote(request.note), publishedAt: at });
   }
 
   /** Throws naming the problem; returns the target when this run holds it, null when it lies in an archived page. */

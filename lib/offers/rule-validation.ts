@@ -4,10 +4,10 @@
  * machine would run differently than they read: a product condition before there is a first
  * product or against a step no click enters, a time limit on the first step or past the window,
  * steps, resets or absences out of the initial or offer state, states neither a click nor an
- * absence reaches.
+ * absence reaches, and an offer without a definition (what it gives: offer-rules.ts).
  */
-import { CATEGORIES, type Gender, type Parsed } from '../schema';
-import type { Absence, Demographic, OfferRules, ProductCondition, Reset, Transition } from './offer-rules';
+import { CATEGORIES, type Category, type Gender, type Parsed } from '../schema';
+import { offerDefinition, type Absence, type Demographic, type OfferDefinition, type OfferRules, type ProductCondition, type Reset, type Transition } from './offer-rules';
 
 export const MAX_NAME_LENGTH = 80;
 export const MAX_OFFER_ID_LENGTH = 40;
@@ -19,6 +19,12 @@ export const COOLDOWN_MINUTES_BOUNDS = { min: 1, max: 30 * 24 * 60 } as const;
 export const OFFERS_PER_DAY_BOUNDS = { min: 1, max: 100 } as const;
 /** Above half, the visitors who get the offer would be the control group. */
 export const HOLDOUT_PERCENT_BOUNDS = { min: 0, max: 50 } as const;
+/** Offer definitions in one rule set: one per gender would do, a few more while an operator drafts. */
+export const MAX_OFFERS = 10;
+/** Above this an offer gives the product away. */
+export const DISCOUNT_PERCENT_BOUNDS = { min: 1, max: 90 } as const;
+export const MAX_OFFER_TITLE_LENGTH = 60;
+export const MAX_OFFER_COPY_LENGTH = 200;
 /**
  * A rule set's size as compact JSON. Every version is kept (32 to an archive page, one page a
  * workflow input): at this size a page stays far below Temporal's 2 MB payload limit.
@@ -31,10 +37,21 @@ const GENDERS: readonly Gender[] = ['M', 'F'];
 const PRODUCT_CONDITIONS: readonly ProductCondition[] = ['same-as-first', 'different-from-first'];
 const OTHER_CLICKS: readonly NonNullable<OfferRules['otherClicks']>[] = ['reset', 'ignore'];
 
+/**
+ * `required` (the default: the API, the editor, the rule-sets workflow's update validator): every
+ * offer `offerByGender` names must be defined, by the set itself or, for `offer1` and `offer2`, by
+ * the built-in rules, whose definitions are then written into the set so that every new version
+ * carries what its offers give; a definition no gender gets is refused. `as-stored`: the set as
+ * the rule-sets workflow's update handler stores it, after its validator passed it with
+ * `required`; it replays publications made before offers were data, which named offers without
+ * definitions, exactly as they were.
+ */
+export type OfferDefinitions = 'required' | 'as-stored';
+
 /** Validates rules published as JSON; the reason names where the first problem is. */
-export function parseOfferRules(input: unknown): Parsed<OfferRules> {
+export function parseOfferRules(input: unknown, definitions: OfferDefinitions = 'required'): Parsed<OfferRules> {
   try {
-    const value = rules(input);
+    const value = rules(input, definitions);
     const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
     if (bytes > MAX_RULE_SET_BYTES) fail('', `at most ${MAX_RULE_SET_BYTES} bytes as compact JSON, got ${bytes}`);
     return { ok: true, value };
@@ -98,12 +115,12 @@ interface Frame {
   windowMinutes: number;
 }
 
-function rules(input: unknown): OfferRules {
+function rules(input: unknown, definitions: OfferDefinitions): OfferRules {
   const o = object(
     input,
     '',
     ['name', 'initialState', 'offerState', 'windowMinutes', 'transitions', 'offerByGender'],
-    ['otherClicks', 'resets', 'absences', 'cooldownMinutes', 'maxOffersPerDay', 'holdoutPercent'],
+    ['offers', 'otherClicks', 'resets', 'absences', 'cooldownMinutes', 'maxOffersPerDay', 'holdoutPercent'],
   );
   const ruleName = name(o.name, 'name');
   const initialState = name(o.initialState, 'initialState');
@@ -126,7 +143,11 @@ function rules(input: unknown): OfferRules {
     if (j < i) fail(`absences[${i}].from`, `two absences from one state ${show(a.from)} (absences[${j}] and absences[${i}]): only one can wait there`);
   });
   checkReachable({ transitions, resets: resets ?? [], absences: absences ?? [] }, frame);
-  const parsed: OfferRules = { name: ruleName, initialState, offerState, windowMinutes: frame.windowMinutes, transitions, offerByGender: offers(o.offerByGender) };
+  const offerByGender = offers(o.offerByGender);
+  const parsed: OfferRules = { name: ruleName, initialState, offerState, windowMinutes: frame.windowMinutes, transitions, offerByGender };
+  const defined = o.offers === undefined ? undefined : offerDefinitions(o.offers);
+  if (definitions === 'required') parsed.offers = definedOffers(offerByGender, defined ?? {});
+  else if (defined) parsed.offers = defined;
   if (o.otherClicks !== undefined) {
     const otherClicks = o.otherClicks;
     if (!OTHER_CLICKS.some((c) => c === otherClicks)) fail('otherClicks', `must be ${OTHER_CLICKS.map(show).join(' or ')}, or absent for "reset"; got ${show(otherClicks)}`);
@@ -272,11 +293,86 @@ function offers(v: unknown): OfferRules['offerByGender'] {
   for (const g of GENDERS) {
     const id = o[g];
     if (id === undefined) continue;
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_OFFER_ID_LENGTH || !OFFER_ID_CHARS.test(id)) {
+    if (typeof id !== 'string' || !isOfferId(id)) {
       fail(`offerByGender.${g}`, `must be an offer id of 1 to ${MAX_OFFER_ID_LENGTH} letters, digits, "_" or "-", got ${show(id)}`);
     }
     byGender[g] = id;
   }
   if (Object.keys(byGender).length === 0) fail('offerByGender', 'empty — name an offer for M, F or both');
   return byGender;
+}
+
+/** The set's own definitions, each checked; the ids are offer ids. */
+function offerDefinitions(v: unknown): Record<string, OfferDefinition> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('offers', `expected an object of offer id to definition, got ${show(v)}`);
+  const ids = Object.keys(v);
+  if (ids.length > MAX_OFFERS) fail('offers', `${ids.length} offers, at most ${MAX_OFFERS} allowed`);
+  // Built by fromEntries, which defines own properties: an id "__proto__" stays an id.
+  return Object.fromEntries(
+    ids.map((id) => {
+      if (!isOfferId(id)) fail(`offers.${id.slice(0, MAX_OFFER_ID_LENGTH)}`, `an offer id is 1 to ${MAX_OFFER_ID_LENGTH} letters, digits, "_" or "-"`);
+      return [id, definition((v as Record<string, unknown>)[id], `offers.${id}`)];
+    }),
+  );
+}
+
+/** One offer's definition, as `offers.<id>` or on its own (a taken offer the browser kept). */
+export function parseOfferDefinition(v: unknown, where = 'offer'): Parsed<OfferDefinition> {
+  try {
+    return { ok: true, value: definition(v, where) };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+function definition(v: unknown, where: string): OfferDefinition {
+  const o = object(v, where, ['title', 'copy', 'discountPercent', 'categories']);
+  const discountPercent = whole(o.discountPercent, `${where}.discountPercent`, DISCOUNT_PERCENT_BOUNDS);
+  const list = o.categories;
+  if (!Array.isArray(list) || list.length === 0) fail(`${where}.categories`, `must name at least one category the discount applies to, got ${show(list)}`);
+  const categories = list.map((c: unknown, i) => category(c, `${where}.categories[${i}]`) as Category);
+  const twice = categories.find((c, i) => categories.indexOf(c) !== i);
+  if (twice) fail(`${where}.categories`, `${show(twice)} named twice`);
+  return { title: words(o.title, `${where}.title`, MAX_OFFER_TITLE_LENGTH), copy: words(o.copy, `${where}.copy`, MAX_OFFER_COPY_LENGTH), discountPercent, categories };
+}
+
+/** An amount in a title or copy could say something other than the discount: the shop states that from the definition. */
+const AMOUNT = /[%€$£]|\bper ?cent\b/i;
+const CONTROL = /[\p{Cc}\p{Cf}]/u;
+
+function words(v: unknown, where: string, maxLength: number): string {
+  if (typeof v !== 'string' || v.trim() === '') fail(where, `must be a non-empty string, got ${show(v)}`);
+  if (v.length > maxLength) fail(where, `longer than ${maxLength} characters`);
+  if (v.trim() !== v) fail(where, 'must not start or end with a space');
+  if (CONTROL.test(v)) fail(where, 'must not hold control or formatting characters');
+  if (AMOUNT.test(v)) fail(where, `must not state an amount (${show(v.match(AMOUNT)![0])}): the shop says what the offer gives from discountPercent and categories`);
+  return v;
+}
+
+/**
+ * Every offer a gender gets, defined: by the set, else by the built-in rules (offer1, offer2),
+ * written into the set; and no definition that no gender gets.
+ */
+function definedOffers(offerByGender: OfferRules['offerByGender'], own: Record<string, OfferDefinition>): Record<string, OfferDefinition> {
+  const named = [...new Set(GENDERS.map((g) => offerByGender[g]).filter((id): id is string => id !== undefined))];
+  const unused = Object.keys(own).find((id) => !named.includes(id));
+  if (unused) fail(`offers.${unused}`, `no gender gets it (offerByGender names ${named.map(show).join(' and ')}): remove it, or name it in offerByGender`);
+  const all = new Map<string, OfferDefinition>();
+  for (const g of GENDERS) {
+    const id = offerByGender[g];
+    if (id === undefined || all.has(id)) continue;
+    const known = Object.hasOwn(own, id) ? own[id] : offerDefinition({}, id);
+    if (!known) fail(`offerByGender.${g}`, `offer ${show(id)} has no definition: add offers.${id} with its title, copy, discountPercent and categories`);
+    all.set(id, { ...known, categories: [...known.categories] });
+  }
+  return Object.fromEntries(all);
+}
+
+const isOfferId = (id: string) => id.length > 0 && id.length <= MAX_OFFER_ID_LENGTH && OFFER_ID_CHARS.test(id);
+
+/** Why a stored rule set cannot be published again as it is (a rollback to it): an offer it names has no definition. Null when every offer is defined. */
+export function undefinedOfferReason(rules: OfferRules): string | null {
+  const g = GENDERS.find((gender) => rules.offerByGender[gender] !== undefined && !offerDefinition(rules, rules.offerByGender[gender]!));
+  return g ? `offerByGender.${g}: offer ${show(rules.offerByGender[g])} has no definition in that version: publish its rules again with offers.${rules.offerByGender[g]!} defined` : null;
 }

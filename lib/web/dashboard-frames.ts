@@ -88,6 +88,11 @@ export class AudienceFrames {
     return out;
   }
 
+  /** Nobody watches `audience` any more: its feed is dropped, so the next stream starts from a new one, not from what the last viewer saw. */
+  forget(audience: Audience): void {
+    this.byAudience.delete(audience);
+  }
+
   /** The audience's whole current feed as one frame; undefined until it was watched at an update. */
   current(audience: Audience): SseFrame | undefined {
     return this.byAudience.get(audience)?.current();
@@ -96,23 +101,32 @@ export class AudienceFrames {
 
 const EMPTY_FEED: DashboardFeed = { aggregates: null, stateMachineLog: [], replay: null };
 
-/** The page's side: the feed after one frame (a new object; parts it does not know are ignored). */
+/** Figures `aggregates` that are older than those shown (`shown`, their asOf); none (null) are no figures, so never older. */
+const older = (aggregates: DashboardFeed['aggregates'], shown: number): boolean => aggregates !== null && aggregates.asOf < shown;
+
+/**
+ * The page's side: the feed after one frame (a new object; parts it does not know are ignored).
+ * Figures older than those shown (by `asOf`, their newest click) are never painted over them:
+ * a stream may open with a feed saved before the page's own first paint was read.
+ */
 export function applyDashboardFrame(feed: DashboardFeed | null, frame: DashboardFrame): DashboardFeed {
   const base = feed ?? EMPTY_FEED;
+  const shown = base.aggregates?.asOf ?? 0;
   switch (frame.part) {
     case 'feed':
-      return frame.value;
+      return older(frame.value.aggregates, shown) ? base : frame.value;
     case 'aggregates':
-      return { ...base, aggregates: frame.value };
+      return older(frame.value, shown) ? base : { ...base, aggregates: frame.value };
+    case 'aggregates.asOf':
+      if ((frame.value as number) < shown) return base;
+      break;
     case 'stateMachineLog':
       return { ...base, stateMachineLog: frame.value };
     case 'replay':
       return { ...base, replay: frame.value };
-    default: {
-      const key = frame.part.startsWith(AGGREGATES_PREFIX) ? frame.part.slice(AGGREGATES_PREFIX.length) : undefined;
-      // A panel frame always follows the aggregates it belongs to; without them it has no place.
-      if (!key || !base.aggregates) return base;
-      return { ...base, aggregates: { ...base.aggregates, [key]: frame.value } };
-    }
   }
+  const key = frame.part.startsWith(AGGREGATES_PREFIX) ? frame.part.slice(AGGREGATES_PREFIX.length) : undefined;
+  // A panel frame always follows the aggregates it belongs to; without them it has no place.
+  if (!key || !base.aggregates) return base;
+  return { ...base, aggregates: { ...base.aggregates, [key]: frame.value } };
 }

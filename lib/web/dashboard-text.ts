@@ -69,12 +69,39 @@ export interface ChartMarker {
   label: string;
 }
 
-/** The pace changes that fall within a series of buckets (each `bucketMs` long, starting at `starts`), at their bucket. */
+/** Markers closer than this many points share one: their lines and labels would overlap. */
+const MARKER_GAP = 2;
+
+/**
+ * The pace changes that fall within a series of buckets (each `bucketMs` long, starting at
+ * `starts`), at their bucket. Changes close together are one marker, at the last of them, with
+ * the pace they ended at: "→ 600×" after two quick changes reads better than two labels on top of
+ * each other.
+ */
 export function paceMarkers(starts: number[], bucketMs: number, changes: PaceChange[]): ChartMarker[] {
-  return changes.flatMap(({ at, pace }) => {
-    const index = starts.findIndex((start) => at >= start && at < start + bucketMs);
-    return index < 0 ? [] : [{ index, label: paceText(pace) }];
-  });
+  const placed = changes
+    .map(({ at, pace }) => ({ index: starts.findIndex((start) => at >= start && at < start + bucketMs), label: paceText(pace) }))
+    .filter((m) => m.index >= 0)
+    .sort((a, b) => a.index - b.index);
+  const markers: (ChartMarker & { merged: boolean })[] = [];
+  for (const m of placed) {
+    const last = markers.at(-1);
+    if (last && m.index - last.index < MARKER_GAP) markers[markers.length - 1] = { index: m.index, label: m.label, merged: true };
+    else markers.push({ ...m, merged: false });
+  }
+  return markers.map(({ index, label, merged }) => ({ index, label: merged ? `→ ${label}` : label }));
+}
+
+/**
+ * A duration measured on the replay clock, as the charts' axes would give it in the log's time:
+ * at 60× a session of 2 s on the replay clock spanned 2 minutes of the log. At a fixed rate or
+ * as fast as possible the log's spacing is not kept, so the replay clock's duration is all there is.
+ */
+export function logDurationText(ms: number, replay: ReplayProgress | null): { text: string; clock: string } {
+  if (!replay) return { text: durationText(ms), clock: 'the shop’s own time' };
+  if (replay.pace.mode !== 'original') return { text: durationText(ms), clock: `replay clock: at ${paceText(replay.pace)} the log’s own spacing is not kept` };
+  if (replay.pace.speed === 1) return { text: durationText(ms), clock: 'log time' };
+  return { text: durationText(ms * replay.pace.speed), clock: `log time: ${durationText(ms)} on the replay clock at ${paceText(replay.pace)}` };
 }
 
 const points = (share: number) => {

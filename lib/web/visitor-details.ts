@@ -6,7 +6,7 @@
 import type { VisitorSession } from '../aggregation/visitor-sessions';
 import type { Demographic, OfferRules, Transition } from '../offers/offer-rules';
 import type { VisitorView } from '../offers/visitor-offers';
-import type { EnrichedClick } from '../schema';
+import type { ClickKind, EnrichedClick, Offer } from '../schema';
 import { isVisitorId } from './request-fields';
 
 /** What the visitor's offer workflow says, as far as Temporal answers. */
@@ -36,6 +36,10 @@ export interface VisitorDetails {
   clicks: EnrichedClick[];
   clicksError: string | null;
   sessions: VisitorSession[];
+  /** As their newest click says: shop clicks carry what the visitor chose, replayed ones what the visitor list holds. */
+  demographics: VisitorDemographics | null;
+  /** The offers their workflow sent, newest first, each with what it gives and what the visitor did with it. */
+  offers: VisitorOffer[];
   workflow: WorkflowStanding;
   rules: {
     name: string;
@@ -95,4 +99,68 @@ export function visitorPageRefusal(id: string, operator: boolean): { status: 400
 export function unknownVisitorMessage(d: VisitorDetails): string | null {
   const unknown = d.clicks.length === 0 && d.clicksError === null && d.workflow.kind === 'none';
   return unknown ? `no visitor ${d.userId}: no clicks in the last day and no offer workflow` : null;
+}
+
+/** What each kind of click records, as the visitor's page says it. */
+export const CLICK_KIND_WORDS: Record<ClickKind, string> = {
+  view: 'viewed',
+  basket: 'put in basket',
+  buy: 'bought',
+  'offer-taken': 'took an offer',
+  'offer-dismissed': 'dismissed an offer',
+};
+
+export interface VisitorDemographics {
+  /** e.g. "woman, 30" or "gender unknown, age unknown" */
+  text: string;
+  birthDate: string | null;
+  /** The click it is read from. */
+  asOf: number;
+}
+
+export function visitorDemographics(clicks: readonly EnrichedClick[]): VisitorDemographics | null {
+  const newest = clicks[0];
+  if (!newest) return null;
+  const gender = newest.gender === 'M' ? 'man' : newest.gender === 'F' ? 'woman' : 'gender unknown';
+  return { text: `${gender}, ${newest.age === null ? 'age unknown' : newest.age}`, birthDate: newest.birthDate, asOf: newest.timestamp };
+}
+
+export interface VisitorOffer {
+  offer: Offer;
+  /** What it gives, from its rule set version's definition; null when that version defines no such offer. */
+  gives: string | null;
+  outcome: OfferOutcomeWords;
+}
+
+export interface OfferOutcomeWords {
+  answer: 'taken' | 'dismissed' | null;
+  /** Products bought after the offer and before their next one. */
+  bought: number;
+  /** e.g. "taken, then bought 2 items" */
+  text: string;
+}
+
+/**
+ * What the visitor did with `offer`, by their recent clicks (newest first) between it and the next
+ * offer (`until`): the first answer to it, and the purchases after it.
+ */
+export function offerOutcome(offer: Offer, clicks: readonly EnrichedClick[], until = Infinity): OfferOutcomeWords {
+  const after = clicks.filter((c) => c.timestamp >= offer.timestamp && c.timestamp < until).reverse();
+  const answered = after.find((c) => (c.kind === 'offer-taken' || c.kind === 'offer-dismissed') && c.offerId === offer.offerId);
+  const answer = answered ? (answered.kind === 'offer-taken' ? 'taken' : 'dismissed') : null;
+  const bought = after.filter((c) => c.kind === 'buy').length;
+  const items = `${bought} ${bought === 1 ? 'item' : 'items'}`;
+  const text =
+    answer === null
+      ? bought > 0 ? `no answer, then bought ${items}` : 'no answer in their recent clicks'
+      : bought > 0 ? `${answer}, then bought ${items}` : `${answer}, nothing bought since`;
+  return { answer, bought, text };
+}
+
+/** The offers, newest first, each with its outcome: an offer's clicks end where the next offer's begin. */
+export function visitorOffers(sent: readonly Offer[], clicks: readonly EnrichedClick[], gives: (offer: Offer) => string | null): VisitorOffer[] {
+  const oldestFirst = [...sent].sort((a, b) => a.timestamp - b.timestamp);
+  return oldestFirst
+    .map((offer, i) => ({ offer, gives: gives(offer), outcome: offerOutcome(offer, clicks, oldestFirst[i + 1]?.timestamp ?? Infinity) }))
+    .reverse();
 }

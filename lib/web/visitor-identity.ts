@@ -45,14 +45,17 @@ export function parseVisitorProfile(text: string | null): VisitorProfile | null 
  * (a path under /shop, with its query), else the shop's front page. Another site, a
  * protocol-relative `//host` or a backslash trick is never followed: no open redirect.
  */
-export function shopReturnPath(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/shop';
+export const shopReturnPath = (next: string | null): string => returnPath(next, '/shop');
+
+/** Where to go back to after signing in or choosing who one is: a path of this site under `area` (with its query), else `area` itself. */
+export function returnPath(next: string | null, area: '/shop' | '/dashboard'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return area;
   try {
-    const base = 'http://shop.invalid';
+    const base = 'http://site.invalid';
     const url = new URL(next, base);
-    if (url.origin !== base || !(url.pathname === '/shop' || url.pathname.startsWith('/shop/'))) return '/shop';
+    if (url.origin !== base || !(url.pathname === area || url.pathname.startsWith(`${area}/`))) return area;
     return url.pathname + url.search;
   } catch {
-    return '/shop';
+    return area;
   }
 }

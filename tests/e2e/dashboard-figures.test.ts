@@ -65,7 +65,7 @@ describe('the dashboard figures', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     const errors = collectConsoleErrors(page);
     await page.goto(`${web}/dashboard`);
-    await page.locator('.dot[data-connected="true"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 15_000 });
 
     expect(await figure(page, 'active-visitors')).toBeGreaterThan(0);
     expect(await figure(page, 'page-views-total')).toBeGreaterThan(0);
@@ -112,7 +112,7 @@ describe('the dashboard figures', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     const errors = collectConsoleErrors(page);
     await page.goto(`${web}/dashboard`);
-    await page.locator('.dot[data-connected="true"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('latest-visitors').locator('tbody tr').count()).resolves.toBeGreaterThan(0);
     expect(await overflowingTables(page)).toEqual([]);
     expect(await page.$eval('html', (html) => html.scrollWidth)).toBeLessThanOrEqual(390);

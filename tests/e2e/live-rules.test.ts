@@ -25,7 +25,12 @@ const [clothingA, clothingB] = inCategory('clothing');
 const [shoes] = inCategory('shoes');
 const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 /** The original rules with a winter offer for women. */
-const WINTER: OfferRules = { ...OFFER_RULES, name: 'winter-sale', offerByGender: { ...OFFER_RULES.offerByGender, F: 'offer-winter' } };
+const WINTER: OfferRules = {
+  ...OFFER_RULES,
+  name: 'winter-sale',
+  offerByGender: { ...OFFER_RULES.offerByGender, F: 'offer-winter' },
+  offers: { offer1: OFFER_RULES.offers!.offer1!, 'offer-winter': { title: 'Winter sale', copy: 'Boots and coats for the cold.', discountPercent: 30, categories: ['clothing', 'shoes'] } },
+};
 let browser: Browser;
 
 const putRules = (body: unknown, headers: Record<string, string> = bearer) => fetch(`${web}/api/rules`, { method: 'PUT', headers: { ...headers, ...json }, body: JSON.stringify(body) });
@@ -115,11 +120,13 @@ describe('offer rules changed live', () => {
     const errors = collectConsoleErrors(page);
     await page.goto(`${web}/sign-in?token=${encodeURIComponent(token)}`);
     await page.goto(`${web}/dashboard/rules`);
-    await expect(page.getByTestId('current-rules').textContent()).resolves.toContain(`Version ${published.version}: “winter-sale”`);
-    await page.getByTestId('rules-note').fill('winter is over');
-    const original = page.locator('[data-testid="rule-versions"] tbody tr', { hasText: OFFER_RULES.name }).first();
-    await original.getByRole('button', { name: 'Roll back to this' }).click();
-    await expect(page.getByTestId('rules-outcome').textContent()).resolves.toContain(`Published version ${published.version + 1}`);
+    await expect(page.getByTestId('current-rules').textContent()).resolves.toContain(`Live now: version ${published.version}, “winter-sale”`);
+    // Pinned by its version: once rolled back, the new version (the same name) heads the list.
+    const originalVersion = await page.locator('[data-testid="rule-versions"] > li', { hasText: `“${OFFER_RULES.name}”` }).first().getAttribute('data-version');
+    const original = page.locator(`[data-testid="rule-versions"] > li[data-version="${originalVersion}"]`);
+    await original.getByTestId('rollback-note').fill('winter is over');
+    await original.getByRole('button', { name: /^Roll back to version/ }).click();
+    await expect(original.getByTestId('rollback-outcome').textContent({ timeout: 60_000 })).resolves.toContain(`version ${published.version + 1} runs the rules of version`);
     const after = await currentRules();
     expect(after.current).toMatchObject({ version: published.version + 1, rules: OFFER_RULES, note: 'winter is over' });
     expect(after.versions[0]).toMatchObject({ version: published.version + 1, name: OFFER_RULES.name, rollbackOf: expect.any(Number) });
@@ -127,8 +134,8 @@ describe('offer rules changed live', () => {
     // A backtest of the rules in the editor over the last hour, beside the live ones: the same rules, the same offers.
     await page.getByTestId('run-backtest').click();
     await expect(page.getByTestId('backtest-summary').textContent({ timeout: 60_000 })).resolves.toMatch(/[\d,]+ clicks of [\d,]+ visitors/);
-    const offersRow = page.locator('[data-testid="backtest-table"] tbody tr', { hasText: /^offers/ }).first();
-    const [candidate, live] = await offersRow.locator('td.num').allTextContents();
+    const offersRow = page.locator('[data-testid="backtest-table"] tbody tr', { has: page.locator('th', { hasText: /^offers$/ }) });
+    const [live, candidate] = await offersRow.locator('td.num').allTextContents();
     expect(Number(candidate!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(candidate).toBe(live);
     await page.screenshot({ path: join(inject('screenshotsDir'), 'rules-editor.png'), fullPage: true });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CONSUMER_KINDS } from '../../lib/consumer-kinds';
-import { parseOffer } from '../../lib/schema';
+import { parseShopOffer } from '../../lib/web/shop-offer';
 import { eventually } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
 import { enterShop, inCategory, shopperPage, view, web } from './shop-steps';
@@ -73,8 +73,12 @@ describe('the shop and the dashboard in a browser', () => {
     // Only the operator steers: a browser that has not signed in sees how to, not the controls.
     await page.getByTestId('replay-sign-in').waitFor();
     expect(await page.getByTestId('replay-pause').count()).toBe(0);
+    // The Temporal UI shows whole visitor ids: no link to it, nor its address, for anyone else.
+    expect(await page.getByRole('link', { name: /Temporal/ }).count()).toBe(0);
+    expect(await page.content()).not.toContain('/namespaces/');
     await page.goto(`${web}/sign-in?token=${encodeURIComponent(token)}`);
     await page.waitForURL(`${web}/dashboard`);
+    expect(await page.getByTestId('temporal-link').getAttribute('href')).toMatch(/\/namespaces\/[^/]+\/workflows$/);
     await page.getByTestId('replay-pause').click();
     await page.locator('[data-testid="replay-state"]', { hasText: 'paused' }).waitFor({ timeout: 15_000 });
     // Clicks already on their way are still counted; then nothing changes.
@@ -131,8 +135,10 @@ describe('the shop and the dashboard in a browser', () => {
     }
     await reader.cancel();
     const line = text.split('\n').find((l) => l.startsWith('data: '))!;
-    const offer = parseOffer(line.slice('data: '.length));
-    expect(offer.ok && offer.value).toMatchObject({ userId, offerId: 'offer2' });
+    // The offer as on special-offers, with what it gives and its rule in words.
+    const shown = parseShopOffer(line.slice('data: '.length));
+    expect(shown.ok && shown.value.offer).toMatchObject({ userId, offerId: 'offer2' });
+    expect(shown.ok && shown.value.definition).toMatchObject({ discountPercent: 25, categories: ['clothing', 'shoes'] });
 
     const aggregates = await fetch(`${web}/api/aggregates`);
     expect(aggregates.status).toBe(200);

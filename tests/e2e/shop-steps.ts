@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { Product } from '../../lib/schema';
+import { VISITOR_COOKIE } from '../../lib/web/access';
 
 export const web = inject('webUrl');
 
@@ -20,20 +21,26 @@ export async function shopperPage(browser: Browser, viewport: { width: number; h
   return (await browser.newContext({ viewport, userAgent })).newPage();
 }
 
-/** A visitor picks a ready-made identity on the start page and enters the shop; returns the visitor's id. */
+/** A visitor picks a ready-made identity on the start page, which enters the shop as a new visitor; returns the visitor's id. */
 export async function enterShop(page: Page, preset: string): Promise<string> {
   await page.goto(`${web}/`);
   await page.locator('form[data-interactive="true"]').waitFor();
   const previous = (await page.getByTestId('visitor-id').textContent())!.trim();
-  // A preset asks the server for a new visitor id: the page shows it once the answer is in.
+  // A preset asks the server for a new visitor id, then goes into the shop.
   await page.getByRole('button', { name: preset, exact: true }).click();
-  await page.getByTestId('visitor-id').filter({ hasNotText: previous }).waitFor();
-  const userId = (await page.getByTestId('visitor-id').textContent())!.trim();
-  await page.getByRole('button', { name: 'Enter the shop' }).click();
   await page.waitForURL(`${web}/shop`);
   await expect(page.getByTestId('visitor-badge').textContent()).resolves.toContain(preset.toLowerCase());
   await page.locator('[data-testid="offers-connection"][data-connected="true"]').waitFor();
+  const userId = await visitorIdOf(page);
+  expect(userId).not.toBe(previous);
   return userId;
+}
+
+/** The visitor id of the page's browser: that of its signed cookie (`<id>.<signature>`). */
+export async function visitorIdOf(page: Page): Promise<string> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === VISITOR_COOKIE)?.value;
+  if (!cookie) throw new Error('no visitor cookie');
+  return cookie.slice(0, cookie.lastIndexOf('.'));
 }
 
 /** Views a product by clicking through the shop, as a person would, until its click is on click-data. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayProgress } from '../../lib/replay/click-replay';
-import { clocksText, durationText, paceMarkers, paceText, percentText, spanText, upliftText } from '../../lib/web/dashboard-text';
+import { clocksText, durationText, logDurationText, paceMarkers, paceText, percentText, spanText, upliftText } from '../../lib/web/dashboard-text';
 
 const progress = (over: Partial<ReplayProgress>): ReplayProgress => ({
   file: 'data/clicks.csv',
@@ -68,6 +68,36 @@ describe('dashboard text', () => {
       { index: 3, label: '50 clicks/s' },
     ]);
     expect(paceMarkers([], 60_000, changes)).toEqual([]);
+  });
+
+  it('makes changes close together one marker, at the last of them, with the pace they ended at', () => {
+    const t = 1_780_315_200_000;
+    const minutes = [0, 1, 2, 3, 4, 5, 6].map((i) => t + i * 60_000);
+    const changes = [
+      { at: t + 60_000, pace: { mode: 'original' as const, speed: 60 } },
+      { at: t + 60_500, pace: { mode: 'original' as const, speed: 600 } },
+      { at: t + 2 * 60_000, pace: { mode: 'original' as const, speed: 3600 } },
+      { at: t + 6 * 60_000, pace: { mode: 'max' as const } },
+    ];
+    expect(paceMarkers(minutes, 60_000, changes)).toEqual([
+      { index: 2, label: '→ 3,600×' },
+      { index: 6, label: 'max' },
+    ]);
+  });
+});
+
+describe('logDurationText', () => {
+  const replay = (pace: ReplayProgress['pace']) => ({ pace }) as ReplayProgress;
+
+  it('gives a duration in the log\'s time at an original pace, with the replay clock\'s beside it', () => {
+    expect(logDurationText(2_000, replay({ mode: 'original', speed: 60 }))).toEqual({ text: '2 min', clock: 'log time: 2 s on the replay clock at 60×' });
+    expect(logDurationText(90_000, replay({ mode: 'original', speed: 1 }))).toEqual({ text: '1 min 30 s', clock: 'log time' });
+  });
+
+  it('says the replay clock is all there is at a fixed rate, and the shop\'s time without a replay', () => {
+    expect(logDurationText(2_000, replay({ mode: 'fixed', rate: 40 })).text).toBe('2 s');
+    expect(logDurationText(2_000, replay({ mode: 'max' })).clock).toMatch(/^replay clock/);
+    expect(logDurationText(2_000, null)).toEqual({ text: '2 s', clock: 'the shop’s own time' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelSteps, newestNearMisses, RUNNING_VISITORS_QUERY, visitorsInStateQuery, type OfferFunnel } from '../../lib/offers/funnel';
+import { funnelBase, funnelSteps, newestNearMisses, RUNNING_VISITORS_QUERY, visitorsInStateQuery, type OfferFunnel } from '../../lib/offers/funnel';
 import { isOneStepShort, type NearMiss } from '../../lib/offers/near-miss';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import { parseOfferRules } from '../../lib/offers/rule-validation';
@@ -22,6 +22,7 @@ const HESITANT: OfferRules = {
     { from: 'handbags_visited', to: 'offer', category: 'shoes' },
   ],
   offerByGender: { F: 'offer-shoes' },
+  offers: { 'offer-shoes': { title: 'Take your time', copy: 'Any pair in the shop.', discountPercent: 10, categories: ['shoes'] } },
   absences: [{ from: 'shoes_visited', to: 'hesitated', minutes: 10 }],
 };
 
@@ -79,5 +80,14 @@ describe('the offer funnel', () => {
     const funnel: OfferFunnel = { rules: OFFER_RULES.name, steps: [], running: 3, nearMisses: { windowMinutes: 60, count: 1, latest: [miss] } };
     expect(feedFunnel(funnel, 'public').nearMisses.latest).toEqual([{ ...miss, userId: '5F2D1E7A', clickId: '' }]);
     expect(feedFunnel(funnel, 'operator').nearMisses.latest).toEqual([miss]);
+  });
+});
+
+describe('the funnel base', () => {
+  it('counts the running visitors, those on no step, and the offers sent', () => {
+    const steps = funnelSteps(OFFER_RULES).map((s, i) => ({ ...s, visitors: [7, 3][i]! }));
+    expect(funnelBase({ running: 25, steps }, 4)).toEqual({ running: 25, atStart: 15, offered: 4 });
+    // Counts a moment apart: never a negative number at the start.
+    expect(funnelBase({ running: 9, steps }, null)).toEqual({ running: 9, atStart: 0, offered: null });
   });
 });

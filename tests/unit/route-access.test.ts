@@ -48,6 +48,13 @@ describe('who may call each route', () => {
     for (const id of ['/', '/shop', '/dashboard', '/api/clicks', '/api/health']) expect(requiredCaller(id, 'GET')).toBe('anyone');
   });
 
+  it('lets anyone sign in, by the link (GET) or the sign-in form of an operator page (POST), and sign out', () => {
+    for (const method of ['GET', 'HEAD', 'POST']) expect(requiredCaller('/sign-in', method), `${method} /sign-in`).toBe('anyone');
+    expect(requiredCaller('/sign-out', 'POST')).toBe('anyone');
+    // An endpoint: a wrong token is answered by the handler (back to the form, or JSON), not by a page's 401.
+    expect(isPageRoute('/sign-in')).toBe(false);
+  });
+
   it("has every operator route's handler refuse by itself too", () => {
     const operatorRoutes = [...routes].filter(([id]) => METHODS.some((m) => requiredCaller(id, m) === 'operator'));
     expect(operatorRoutes.length).toBeGreaterThanOrEqual(6);

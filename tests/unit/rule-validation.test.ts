@@ -205,11 +205,12 @@ describe('parseOfferRules', () => {
   });
 
   it('accepts an offer for one gender only', () => {
-    expect(value(withRules({ offerByGender: { F: 'offer_2-b' } })).offerByGender).toEqual({ F: 'offer_2-b' });
+    const offers = { 'offer_2-b': OFFER_RULES.offers!.offer2 };
+    expect(value(withRules({ offerByGender: { F: 'offer_2-b' }, offers })).offerByGender).toEqual({ F: 'offer_2-b' });
   });
 
   it('keeps the optional top-level fields out when they are absent', () => {
-    expect(Object.keys(value(OFFER_RULES))).toEqual(['name', 'initialState', 'offerState', 'windowMinutes', 'transitions', 'offerByGender']);
+    expect(Object.keys(value(OFFER_RULES))).toEqual(['name', 'initialState', 'offerState', 'windowMinutes', 'transitions', 'offerByGender', 'offers']);
   });
 
   it('names only the first problem', () => {
@@ -243,6 +244,7 @@ const FULL_RULES: OfferRules = {
     { from: 'clothes2', to: 'done', category: 'shoes', product: 'same-as-first', productStep: 'shoes', withinMinutes: 60 },
   ],
   offerByGender: { M: 'offer1', F: 'offer2' },
+  offers: OFFER_RULES.offers!,
   otherClicks: 'ignore',
   resets: [{ from: 'clothes', category: 'books' }],
   absences: [

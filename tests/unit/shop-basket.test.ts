@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addToBasket, MAX_BASKET_LINES, MAX_QUANTITY, priceBasket, type PricedLine } from '../../lib/shop/basket';
+import { offerDefinition, OFFER_RULES, type OfferDefinition } from '../../lib/offers/offer-rules';
+import { addToBasket, MAX_BASKET_LINES, MAX_QUANTITY, offerPrice, priceBasket, setQuantity, type PricedLine, type TakenOffer } from '../../lib/shop/basket';
 
 const catalogue = new Map<string, PricedLine['product']>([
   ['S1', { id: 'S1', title: 'Trail shoe', category: 'shoes', priceCents: 8_999 }],
   ['C1', { id: 'C1', title: 'Linen shirt', category: 'clothing', priceCents: 3_450 }],
   ['B1', { id: 'B1', title: 'Atlas', category: 'books', priceCents: 1_999 }],
 ]);
+
+const taken = (offerId: string): TakenOffer => ({ offerId, definition: offerDefinition(OFFER_RULES, offerId)! });
+const books: TakenOffer = { offerId: 'offer-books', definition: { title: 'For readers', copy: 'Any book.', discountPercent: 15, categories: ['books'] } satisfies OfferDefinition };
 
 describe('the basket', () => {
   it('adds a product once per click, within the bounds', () => {
@@ -20,31 +24,41 @@ describe('the basket', () => {
     expect(addToBasket(full, 'S1')).toEqual(full);
   });
 
-  it('gives the taken offer\'s discount on the lines of its categories only (worked by hand)', () => {
-    const lines = [{ productId: 'S1', quantity: 2 }, { productId: 'C1', quantity: 1 }, { productId: 'B1', quantity: 1 }];
-    const basket = priceBasket(lines, catalogue, 'offer1');
-    // Shoes 2 × 89.99 + shirt 34.50 = 214.48 discounted by 20%: 42.896, 42.90; the book is not.
-    expect(basket).toMatchObject({ items: 4, subtotalCents: 23_447, discount: { offerId: 'offer1', label: "20% off men's shoes and jackets", cents: 4_290 }, totalCents: 19_157 });
-    expect(basket.lines.map((l) => [l.product.id, l.totalCents, l.discounted])).toEqual([
-      ['S1', 17_998, true],
-      ['C1', 3_450, true],
-      ['B1', 1_999, false],
-    ]);
+  it('sets a quantity within the bounds, removes a line at 0, and adds no product that is not in it', () => {
+    const lines = [{ productId: 'S1', quantity: 2 }, { productId: 'B1', quantity: 1 }];
+    expect(setQuantity(lines, 'S1', 5)).toEqual([{ productId: 'S1', quantity: 5 }, { productId: 'B1', quantity: 1 }]);
+    expect(setQuantity(lines, 'S1', 500)[0]).toEqual({ productId: 'S1', quantity: MAX_QUANTITY });
+    expect(setQuantity(lines, 'S1', 2.7)[0]).toEqual({ productId: 'S1', quantity: 2 });
+    expect(setQuantity(lines, 'S1', 0)).toEqual([{ productId: 'B1', quantity: 1 }]);
+    expect(setQuantity(lines, 'B1', Number.NaN)).toEqual([{ productId: 'S1', quantity: 2 }]);
+    expect(setQuantity(lines, 'C1', 3)).toEqual(lines);
   });
 
-  it('rounds the discount to the nearest cent once, over the lines it covers', () => {
+  it("gives the taken offer's discount on the lines of its categories only, per item (worked by hand)", () => {
+    const lines = [{ productId: 'S1', quantity: 2 }, { productId: 'C1', quantity: 1 }, { productId: 'B1', quantity: 1 }];
+    const basket = priceBasket(lines, catalogue, taken('offer1'));
+    // 20% of 89.99 is 17.998: 18.00 off each shoe, 36.00 for two; of 34.50, 6.90; the book is not covered.
+    expect(basket).toMatchObject({ items: 4, subtotalCents: 23_447, discount: { offerId: 'offer1', label: '20% off clothing and shoes', cents: 4_290 }, totalCents: 19_157 });
+    expect(basket.lines.map((l) => [l.product.id, l.totalCents, l.discountCents])).toEqual([
+      ['S1', 17_998, 3_600],
+      ['C1', 3_450, 690],
+      ['B1', 1_999, 0],
+    ]);
+    expect(offerPrice(catalogue.get('S1')!, taken('offer1').definition)).toBe(7_199);
+    expect(offerPrice(catalogue.get('B1')!, taken('offer1').definition)).toBeNull();
+  });
+
+  it('rounds each item to the nearest cent, so the product page, the line and the total agree', () => {
     // 25% of 89.99 is 22.4975: 22.50 off; the book adds 19.99 at full price.
-    const basket = priceBasket([{ productId: 'S1', quantity: 1 }, { productId: 'B1', quantity: 1 }], catalogue, 'offer2');
-    expect(basket).toMatchObject({ subtotalCents: 10_998, discount: { label: "25% off women's shoes and dresses", cents: 2_250 }, totalCents: 8_748 });
+    const basket = priceBasket([{ productId: 'S1', quantity: 3 }, { productId: 'B1', quantity: 1 }], catalogue, taken('offer2'));
+    expect(basket).toMatchObject({ subtotalCents: 28_996, discount: { label: '25% off clothing and shoes', cents: 3 * 2_250 }, totalCents: 28_996 - 6_750 });
+    expect(basket.lines[0]!.totalCents - basket.lines[0]!.discountCents).toBe(3 * offerPrice(catalogue.get('S1')!, taken('offer2').definition)!);
   });
 
   it('has no discount without a taken offer or a line it covers, and leaves out products the shop no longer has', () => {
     expect(priceBasket([{ productId: 'S1', quantity: 1 }], catalogue, null)).toMatchObject({ discount: null, totalCents: 8_999 });
-    expect(priceBasket([{ productId: 'B1', quantity: 1 }], catalogue, 'offer2')).toMatchObject({ discount: null, totalCents: 1_999 });
+    expect(priceBasket([{ productId: 'B1', quantity: 1 }], catalogue, taken('offer2'))).toMatchObject({ discount: null, totalCents: 1_999 });
     expect(priceBasket([{ productId: 'GONE', quantity: 3 }, { productId: 'B1', quantity: 1 }], catalogue, null)).toMatchObject({ items: 1, subtotalCents: 1_999 });
-  });
-
-  it('gives an offer it has no words for 10% on everything', () => {
-    expect(priceBasket([{ productId: 'B1', quantity: 1 }], catalogue, 'offer-games')).toMatchObject({ discount: { cents: 200 }, totalCents: 1_799 });
+    expect(priceBasket([{ productId: 'S1', quantity: 1 }, { productId: 'B1', quantity: 1 }], catalogue, books)).toMatchObject({ discount: { label: '15% off books', cents: 300 }, totalCents: 10_698 });
   });
 });

@@ -148,6 +148,17 @@ describe('the dashboard feed in parts', () => {
     expect(laggard).toEqual(lastFeed);
   });
 
+  it('never paints older figures over newer ones: a stream that opens with a feed saved before the first paint', () => {
+    const firstPaint = feedAt(5);
+    expect(applyDashboardFrame(firstPaint, { part: 'feed', value: feedAt(3) })).toBe(firstPaint);
+    expect(applyDashboardFrame(firstPaint, { part: 'aggregates', value: aggregates(4) })).toBe(firstPaint);
+    expect(applyDashboardFrame(firstPaint, { part: 'aggregates.asOf', value: 4_000 })).toBe(firstPaint);
+    expect(applyDashboardFrame(firstPaint, { part: 'feed', value: feedAt(6) })).toEqual(feedAt(6));
+    expect(applyDashboardFrame(firstPaint, { part: 'aggregates.asOf', value: 6_000 }).aggregates?.asOf).toBe(6_000);
+    // Figures that vanish are no older figures: the page says it waits for them.
+    expect(applyDashboardFrame(firstPaint, { part: 'aggregates', value: null }).aggregates).toBeNull();
+  });
+
   it('ignores a panel it has no aggregates for, and parts it does not know', () => {
     const empty: DashboardFeed = { aggregates: null, stateMachineLog: [], replay: null };
     expect(applyDashboardFrame(null, { part: 'aggregates.asOf', value: 5 })).toEqual(empty);
@@ -199,5 +210,13 @@ describe('the dashboard feed per audience', () => {
     frames.update(storedAt(3), ['public']);
     expect(frames.current('operator')).toBeUndefined();
     expect(frames.update(storedAt(3), ['operator']).get('operator')!.map((f) => frameOf(f.bytes).part)).toEqual(['feed']);
+  });
+
+  it('forgets the feed of an audience its last viewer left, so the next viewer never starts from a stale one', () => {
+    const frames = new AudienceFrames();
+    frames.update(storedAt(1), ['public']);
+    frames.forget('public');
+    expect(frames.current('public')).toBeUndefined();
+    expect(frames.update(storedAt(9), ['public']).get('public')!.map((f) => frameOf(f.bytes))).toMatchObject([{ part: 'feed', value: { aggregates: { asOf: 9_000 } } }]);
   });
 });

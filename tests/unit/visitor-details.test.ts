@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { distinctClicks } from '../../clients/visitor-clicks';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import type { VisitorView } from '../../lib/offers/visitor-offers';
-import type { EnrichedClick } from '../../lib/schema';
-import { currentRuleState, ruleSteps, temporalWorkflowUrl, transitionCondition, unknownVisitorMessage, visitorPageRefusal, type VisitorDetails, type WorkflowStanding } from '../../lib/web/visitor-details';
+import type { EnrichedClick, Offer } from '../../lib/schema';
+import {
+  CLICK_KIND_WORDS,
+  currentRuleState,
+  offerOutcome,
+  ruleSteps,
+  temporalWorkflowUrl,
+  transitionCondition,
+  unknownVisitorMessage,
+  visitorDemographics,
+  visitorOffers,
+  visitorPageRefusal,
+  type VisitorDetails,
+  type WorkflowStanding,
+} from '../../lib/web/visitor-details';
 
 const VISITOR = '5F2D9C1A-0B3E-4C6D-8E7F-9A0B1C2D3E4F';
 
@@ -73,5 +86,41 @@ describe("a visitor's page", () => {
 
   it("links the workflow's page in the Temporal UI, its id escaped", () => {
     expect(temporalWorkflowUrl('http://127.0.0.1:8233/', 'default', 'visitor-offers-a:b')).toBe('http://127.0.0.1:8233/namespaces/default/workflows/visitor-offers-a%3Ab');
+  });
+});
+
+describe("a visitor's page: demographics, what each click was, and each offer's outcome", () => {
+  const at = (clickId: string, timestamp: number, more: Partial<EnrichedClick> = {}): EnrichedClick => ({ ...click(clickId, timestamp), ...more });
+  const offer = (offerId: string, timestamp: number): Offer => ({ userId: VISITOR, offerId, reason: 'r', clickIds: [`c${timestamp}`], timestamp, rules: { name: 'rules', version: 2 } });
+
+  it('reads who they are from their newest click', () => {
+    expect(visitorDemographics([at('c2', 2, { gender: 'F', age: 30, birthDate: '1995-03-02' }), at('c1', 1, { gender: 'U', age: null })])).toEqual({ text: 'woman, 30', birthDate: '1995-03-02', asOf: 2 });
+    expect(visitorDemographics([at('c1', 1, { gender: 'U', age: null })])?.text).toBe('gender unknown, age unknown');
+    expect(visitorDemographics([])).toBeNull();
+  });
+
+  it('names every kind of click', () => {
+    expect(CLICK_KIND_WORDS).toEqual({ view: 'viewed', basket: 'put in basket', buy: 'bought', 'offer-taken': 'took an offer', 'offer-dismissed': 'dismissed an offer' });
+  });
+
+  it("finds each offer's answer and the purchases after it, up to the next offer", () => {
+    // Newest first, as the visitor's list holds them.
+    const clicks = [
+      at('b2', 90, { kind: 'buy' }),
+      at('d2', 80, { kind: 'offer-dismissed', offerId: 'offer1' }),
+      at('b1', 40, { kind: 'buy' }),
+      at('b0', 35, { kind: 'buy' }),
+      at('t1', 20, { kind: 'offer-taken', offerId: 'offer1' }),
+      at('t0', 15, { kind: 'offer-taken', offerId: 'other' }),
+      at('v1', 10),
+    ];
+    const offers = visitorOffers([offer('offer1', 10), offer('offer1', 70), offer('offer1', 95)], clicks, (o) => (o.offerId === 'offer1' ? '20% off clothing and shoes' : null));
+    expect(offers.map((o) => [o.offer.timestamp, o.gives, o.outcome])).toEqual([
+      [95, '20% off clothing and shoes', { answer: null, bought: 0, text: 'no answer in their recent clicks' }],
+      [70, '20% off clothing and shoes', { answer: 'dismissed', bought: 1, text: 'dismissed, then bought 1 item' }],
+      [10, '20% off clothing and shoes', { answer: 'taken', bought: 2, text: 'taken, then bought 2 items' }],
+    ]);
+    expect(offerOutcome(offer('offer1', 100), [at('b', 120, { kind: 'buy' })]).text).toBe('no answer, then bought 1 item');
+    expect(offerOutcome(offer('offer1', 100), [at('t', 120, { kind: 'offer-taken', offerId: 'offer1' })]).text).toBe('taken, nothing bought since');
   });
 });

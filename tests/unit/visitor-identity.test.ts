@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProfile, parseVisitorProfile, profileClickFields, shopReturnPath } from '../../lib/web/visitor-identity';
+import { describeProfile, parseVisitorProfile, profileClickFields, returnPath, shopReturnPath } from '../../lib/web/visitor-identity';
 
 describe('the visitor profile kept in the browser', () => {
   it('keeps a visitor who prefers not to say their gender or age', () => {
@@ -32,6 +32,16 @@ describe('the way back into the shop after choosing an identity', () => {
   it('never leaves the shop: other sites, protocol-relative and backslash paths, other pages go to /shop', () => {
     for (const next of ['https://evil.example/shop', '//evil.example/shop', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', '/dashboard', '/shopping', '/shop/../dashboard', '', 'shop']) {
       expect(shopReturnPath(next), next).toBe('/shop');
+    }
+  });
+});
+
+describe('the way back to an operator page after signing in', () => {
+  it('returns to a dashboard page with its query, and nowhere else', () => {
+    expect(returnPath('/dashboard/rules?before=40', '/dashboard')).toBe('/dashboard/rules?before=40');
+    expect(returnPath('/dashboard/visitors/5F2D', '/dashboard')).toBe('/dashboard/visitors/5F2D');
+    for (const next of [null, 'https://evil.example/dashboard', '//evil.example/dashboard', '/shop', '/dashboards', '/dashboard/../api/replay', '\\\\evil']) {
+      expect(returnPath(next, '/dashboard'), String(next)).toBe('/dashboard');
     }
   });
 });

@@ -51,7 +51,11 @@ export class DashboardHub {
     const current = this.frames.current(audience);
     if (current) listener(current);
     else void this.refresh();
-    return remove;
+    return () => {
+      remove();
+      // The last viewer of the audience left: the next one starts from a feed read then, not from this one's.
+      if (!this.subscribers.has(audience)) this.frames.forget(audience);
+    };
   }
 
   /** The current feed as `audience` sees it (for the first page load), read at most once a second for every page opened meanwhile. */

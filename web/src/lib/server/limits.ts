@@ -13,7 +13,7 @@ const MAX_TRACKED = 50_000;
 const clicksByVisitor = new TokenBuckets(config.web.clicksPerVisitor, MAX_TRACKED);
 const clicksByAddress = new TokenBuckets(config.web.clicksPerAddress, MAX_TRACKED);
 const newVisitorsByAddress = new TokenBuckets(config.web.newVisitorsPerAddress, MAX_TRACKED);
-/** Wrong tokens and sign-in cookies an address may present: 30 at once, then one every 2 s. */
+/** Wrong tokens (a bearer, or sent to /sign-in) and sign-in cookies an address may present: 30 at once, then one every 2 s. */
 const badCredentialsByAddress = new TokenBuckets({ perSecond: 0.5, burst: 30 }, MAX_TRACKED);
 
 export type Refusal = 'clicksPerVisitor' | 'clicksPerAddress' | 'newVisitors' | 'streamsPerAddress' | 'streamsBehind' | 'backtests' | 'badCredentials';

@@ -1,11 +1,13 @@
 /**
  * One `special-offers` consumer per server process, fanning each offer out to the open offer
- * streams of its visitor, as one frame encoded once. It starts from the latest offset: a visitor
- * sees offers made while their page is open, not old ones.
+ * streams of its visitor, as one frame encoded once, with what the offer gives (`describe`: from
+ * the rule set version that made it). It starts from the latest offset: a visitor sees offers made
+ * while their page is open, not old ones.
  */
 import type { Consumer, Kafka } from 'kafkajs';
 import { withinDeadline } from '$shared/lib/deadline';
-import { parseOffer } from '$shared/lib/schema';
+import { parseOffer, type Offer } from '$shared/lib/schema';
+import type { ShopOffer } from '$shared/lib/web/shop-offer';
 import { KeyedSubscribers } from '$shared/lib/web/subscribers';
 import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
 import { contextOfHeaders, inSpan, SpanKind } from '$shared/clients/tracing';
@@ -21,6 +23,7 @@ export class OffersHub {
     private readonly kafka: () => Kafka,
     private readonly topic: string,
     readonly groupId: string,
+    private readonly describe: (offer: Offer) => Promise<ShopOffer | null>,
   ) {}
 
   /** Connects and resolves once the group is joined, so offers sent from now on reach subscribers. */
@@ -45,10 +48,13 @@ export class OffersHub {
     await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);
   }
 
-  private fanOut(value: Buffer | null): void {
+  private async fanOut(value: Buffer | null): Promise<void> {
     const parsed = parseOffer(value?.toString() ?? '');
-    // Most offers go to replayed visitors with no open page: only encode the ones someone waits for.
-    if (parsed.ok && this.subscribers.has(parsed.value.userId)) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, parsed.value));
+    // Most offers go to replayed visitors with no open page: only describe and encode the ones someone waits for.
+    if (!parsed.ok || !this.subscribers.has(parsed.value.userId)) return;
+    // An offer whose rule set defines no such offer (one published before offers were data) is not shown: the shop could not say what it gives.
+    const shown = await this.describe(parsed.value);
+    if (shown) this.subscribers.publish(parsed.value.userId, sseFrame(`offer-${++this.sent}`, shown));
   }
 
   subscribe(userId: string, listener: (frame: SseFrame) => void): () => void {

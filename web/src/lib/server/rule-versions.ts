@@ -1,9 +1,10 @@
 /**
  * The offer rules as `GET /api/rules` and the rules editor show them: the current version and a
- * page of the version list, read from Temporal at most once a second per page for every caller.
+ * page of the version list, read from Temporal at most once a second per page for every caller;
+ * and any version's rules, which never change once published, kept once read.
  */
-import { currentRuleSet, ruleSetVersionsPage } from '$shared/clients/offer-rules';
-import { OFFER_RULES } from '$shared/lib/offers/offer-rules';
+import { currentRuleSet, ruleSetVersion, ruleSetVersionsPage } from '$shared/clients/offer-rules';
+import { OFFER_RULES, type OfferRules } from '$shared/lib/offers/offer-rules';
 import type { RuleSetVersion, RuleVersionsPage, RuleVersionsPageRequest } from '$shared/lib/offers/rule-sets';
 import { config, temporalClient } from './services';
 import { SharedReads } from './shared-reads';
@@ -27,3 +28,23 @@ export const rulesPage = (request: RuleVersionsPageRequest): Promise<RulesPage> 
 
 /** After a publication or rollback through this server, its next page is read afresh. */
 export const forgetRulesPages = (): void => pages.clear();
+
+/** Versions whose rules are kept: those of the offers and version lists being shown. */
+const KEPT_VERSIONS = 128;
+
+const versions = new SharedReads<OfferRules>(
+  async (key) => {
+    const found = await ruleSetVersion(await temporalClient(), config.temporal, Number(key));
+    // Not kept: a version this server cannot read yet may be readable on the next ask.
+    if (!found) throw new Error(`no rule set version ${key}`);
+    return found.rules;
+  },
+  // The editor's page reads a page of versions (up to 100) and the one before each at once; each is read once, then kept.
+  { freshMs: Infinity, maxKeys: KEPT_VERSIONS, maxReading: KEPT_VERSIONS },
+);
+
+/** The rules of a published version (0: the built-in rules, which offers made before rule sets were versioned ran); null when Temporal does not have it or does not answer. */
+export async function rulesOfVersion(version: number): Promise<OfferRules | null> {
+  if (version === 0) return OFFER_RULES;
+  return versions.get(String(version)).catch(() => null);
+}

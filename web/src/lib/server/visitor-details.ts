@@ -6,8 +6,11 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { recentVisitorClicks } from '$shared/clients/visitor-clicks';
 import { visitorSessions } from '$shared/lib/aggregation/visitor-sessions';
 import { visitorOfferWorkflowId, visitorStateQuery } from '$shared/lib/offers/messages';
-import { currentRuleState, ruleSteps, temporalWorkflowUrl, type VisitorDetails, type WorkflowStanding } from '$shared/lib/web/visitor-details';
+import { offerWords } from '$shared/lib/offers/offer-copy';
+import { offerDefinition, type OfferRules } from '$shared/lib/offers/offer-rules';
+import { currentRuleState, ruleSteps, temporalWorkflowUrl, visitorDemographics, visitorOffers, type VisitorDetails, type WorkflowStanding } from '$shared/lib/web/visitor-details';
 import { currentRules } from './current-rules';
+import { rulesOfVersion } from './rule-versions';
 import { config, redisClient, temporalClient } from './services';
 
 /** Long enough for a query that replays a closed workflow's history; short enough for the page to answer when no worker does. */
@@ -48,6 +51,10 @@ export async function visitorDetails(userId: string): Promise<VisitorDetails> {
   ]);
   const rules = await currentRules();
   const current = currentRuleState(rules, workflow);
+  const sent = workflow.kind === 'found' ? (workflow.view?.offersSent ?? []) : [];
+  // The few versions their offers came from, each read once (and kept: a version never changes).
+  const versions = [...new Set(sent.map((o) => o.rules?.version ?? 0))];
+  const byVersion = new Map<number, OfferRules | null>(await Promise.all(versions.map(async (v) => [v, await rulesOfVersion(v)] as const)));
   return {
     userId,
     workflowId,
@@ -55,6 +62,12 @@ export async function visitorDetails(userId: string): Promise<VisitorDetails> {
     clicks: clicks.list,
     clicksError: clicks.error,
     sessions: visitorSessions(clicks.list),
+    demographics: visitorDemographics(clicks.list),
+    offers: visitorOffers(sent, clicks.list, (offer) => {
+      const version = byVersion.get(offer.rules?.version ?? 0);
+      const definition = version ? offerDefinition(version, offer.offerId) : null;
+      return definition && offerWords(definition).summary;
+    }),
     workflow,
     rules: {
       name: rules.name,

@@ -24,7 +24,8 @@ export const load: PageServerLoad = async ({ locals }) => {
     currentRules(),
   ]);
   return {
-    temporalUi: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`,
+    // The Temporal UI shows every visitor's id and clicks whole: its address is the operator's only.
+    temporalUi: locals.operator ? `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows` : null,
     replayWorkflowId: config.temporal.replayWorkflowId,
     feed,
     uplift,

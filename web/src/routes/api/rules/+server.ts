@@ -1,11 +1,12 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { publishRuleSet, rollbackRuleSet } from '$shared/clients/offer-rules';
 import { RuleSetRequestError } from '$shared/lib/offers/rule-sets';
+import { undefinedOfferReason } from '$shared/lib/offers/rule-validation';
 import { MAX_RULES_REQUEST_BYTES, parseRulesPageQuery, parseRulesRequest, RULES_REQUEST_FIELDS } from '$shared/lib/web/rules-request';
 import { operatorRefusal } from '$lib/server/access';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';
-import { forgetRulesPages, rulesPage } from '$lib/server/rule-versions';
+import { forgetRulesPages, rulesOfVersion, rulesPage } from '$lib/server/rule-versions';
 import { config, temporalClient } from '$lib/server/services';
 
 /**
@@ -33,6 +34,12 @@ export const PUT: RequestHandler = async ({ request, locals }) => {
   const parsed = parseRulesRequest(body.value);
   if (!parsed.ok) return json({ error: parsed.reason }, { status: 400 });
   const { action, ...args } = parsed.value;
+  if ('version' in args) {
+    // A version from before offers were data may name one without a definition: the shop could not show it.
+    const target = await rulesOfVersion(args.version);
+    const undefinedOffer = target && undefinedOfferReason(target);
+    if (undefinedOffer) return json({ error: `version ${args.version}: ${undefinedOffer}` }, { status: 400 });
+  }
   try {
     const client = await temporalClient();
     const published = 'rules' in args ? await publishRuleSet(client, config.temporal, args) : await rollbackRuleSet(client, config.temporal, args);
