@@ -1,6 +1,6 @@
 /**
  * The same bare read as `rawConsume`, with another pure-JavaScript Kafka client
- * (@platformatic/kafka): does the ceiling move with the client? (README, "Benchmark").
+ * (@platformatic/kafka): does the ceiling move with the client? (docs/benchmarks.md, "The Kafka client").
  */
 import { randomUUID } from 'node:crypto';
 import { Consumer, FetchIsolationLevels } from '@platformatic/kafka';

@@ -1,6 +1,6 @@
 /**
  * `make bench`: throughput and latency of the pipeline on the real local stack, each stage as a
- * ratio to what the same client does with no work (see README, "Benchmark"). Progress goes to
+ * ratio to what the same client does with no work (see docs/benchmarks.md). Progress goes to
  * stdout as `[bench]` lines; the last line is the results as one JSON object, also written to
  * bench/results/latest.json.
  */

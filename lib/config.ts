@@ -1,8 +1,8 @@
 /**
  * The one typed configuration of clickstream. Every setting is an env var with a default;
  * `loadConfig` validates them all and throws a `ConfigError` naming each invalid one, so a bad
- * deployment fails at start instead of at the first message. The README lists the same table
- * (`npm run config -- --markdown` prints it from the definitions below).
+ * deployment fails at start instead of at the first message. docs/configuration.md lists the same table
+ * (`npx tsx scripts/config.ts --markdown` prints it from the definitions below).
  */
 
 export type Env = Record<string, string | undefined>;
@@ -172,7 +172,7 @@ const S = {
 
   allowedLatenessS: setting('ALLOWED_LATENESS_S', '300', 'How long after its minute ends a click still counts in the dashboard\'s windows (event time, by the partition\'s newest click). A later one is counted as a late event only, never folded into a closed window.', integer(0, 30 * 60)),
   visitorIdleMinutes: setting('VISITOR_IDLE_MINUTES', '30', 'A visitor\'s offer workflow completes after this many minutes without clicks; the next click starts it again.', integer(1, 7 * 24 * 60)),
-  offerStateSearchAttribute: setting('OFFER_STATE_SEARCH_ATTRIBUTE', 'OfferState', 'Keyword search attribute each visitor workflow keeps its offer state in: the dashboard\'s funnel counts by it, and the Temporal UI lists e.g. `OfferState="shoes_visited"`. stack/temporal.sh registers it; on another Temporal, register it (README, "The funnel") or set it to `none` for no funnel.', searchAttributeName),
+  offerStateSearchAttribute: setting('OFFER_STATE_SEARCH_ATTRIBUTE', 'OfferState', 'Keyword search attribute each visitor workflow keeps its offer state in: the dashboard\'s funnel counts by it, and the Temporal UI lists e.g. `OfferState="shoes_visited"`. stack/temporal.sh registers it; on another Temporal, register it (docs/offers.md, "The funnel, live") or set it to `none` for no funnel.', searchAttributeName),
 
   webPort: setting('WEB_PORT', '3000', 'Port of the SvelteKit shop and dashboard.', port),
   apiToken: setting('API_TOKEN', null, 'The operator\'s credential: control and admin routes need it, as `Authorization: Bearer <token>` or the cookie its sign-in link sets. When unset, the one in API_TOKEN_FILE.', secret),

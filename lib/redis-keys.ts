@@ -59,7 +59,7 @@ export interface ProductCount {
 }
 
 /**
- * What the dashboard shows (README, "The dashboard": every figure defined). Times are event times
+ * What the dashboard shows (docs/architecture.md, "The dashboard: what each figure counts"). Times are event times
  * in ms since the epoch. Each window is a run of whole minutes (or half hours) ending with the one
  * holding `asOf`; series are zero-filled, oldest first. Human figures leave bot clicks out; late
  * clicks (after their minute closed, plus the allowed lateness) are counted in `lateEvents` only.

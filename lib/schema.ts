@@ -167,7 +167,7 @@ function clickProblems(o: Record<string, unknown>): string[] {
 /*
  * The parsers below build their results field by field, in one fixed order, rather than with
  * object spreads: they run once per message on the hot path, and objects of one shape keep V8's
- * property access and JSON.stringify fast (see README, "Benchmark").
+ * property access and JSON.stringify fast (see docs/benchmarks.md).
  */
 
 /** The fields every click message has, once `clickProblems` found none. */

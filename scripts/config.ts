@@ -1,7 +1,7 @@
 /**
  * Prints the configuration for other tools: `--shell` as `export NAME='value'` lines (the stack
- * scripts eval them, so the shell and TypeScript read one definition), `--markdown` as the README's
- * table. An invalid setting exits 2 with a message naming it.
+ * scripts eval them, so the shell and TypeScript read one definition), `--markdown` as the
+ * table of docs/configuration.md. An invalid setting exits 2 with a message naming it.
  */
 import { ConfigError, describeSettings, resolvedSettings } from '../lib/config';
 

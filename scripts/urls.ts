@@ -13,7 +13,7 @@ clickstream is up.
   Dashboard     ${web}/dashboard
   Operator      ${operator}
                 (signs this browser in to steer the replay; API calls: Authorization: Bearer <the token in ${c.web.apiToken ? 'API_TOKEN' : c.web.apiTokenFile}>)
-  HTTP API      ${web}/api/health  (README, "HTTP API")
+  HTTP API      ${web}/api/health  (docs/http-api.md)
   Temporal UI   ${c.temporal.uiUrl}/namespaces/${c.temporal.namespace}/workflows
   Prometheus    ${c.observability.prometheus.url}/alerts  (queries: docs/observability.md; each process's metrics: make status)
   Kafka         ${c.kafka.brokers.join(',')}  (topics ${Object.values(c.kafka.topics).join(', ')})

@@ -1,6 +1,6 @@
 /**
  * The workflow code, bundled ahead of time. Bundling at each worker start runs webpack inside the
- * worker and leaves its peak resident memory ~100 MB higher for good (README, "Memory"), so the
+ * worker and leaves its peak resident memory ~100 MB higher for good (docs/benchmarks.md, "Memory"), so the
  * bundle is built once per version of the sources, by a short-lived process of its own, and the
  * worker only loads it. Run as a script (`tsx workers/workflow-bundle.ts`), it builds the bundle of
  * the current sources if it is not there yet and prints its path; with `--traced`, the bundle with

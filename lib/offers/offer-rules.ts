@@ -1,7 +1,7 @@
 /**
  * The offer rules as data: which clicks move a visitor's state machine where, and which offer the
  * end state sends. `OFFER_RULES` is the built-in default, version 1 of the published rule sets;
- * operators publish others live (README, "Change the offer live"). A visitor workflow carries its
+ * operators publish others live (docs/offers.md, "Change the offer live"). A visitor workflow carries its
  * rules in its own history, so replays never see a change, and loads a newer version by activity.
  */
 import type { Category, Gender } from '../schema';
