@@ -11,11 +11,11 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { generateClickRows } from '../lib/datagen/clickLog';
-import { csvRow } from '../lib/datagen/csv';
-import { renderProductSvg } from '../lib/datagen/productImage';
-import { generateProducts, PRODUCT_ID_PATTERN } from '../lib/datagen/products';
-import { generateVisitors, visitorJsonLine } from '../lib/datagen/visitors';
+import { generateClickRows } from './datagen/click-log';
+import { csvRow } from './datagen/csv';
+import { renderProductSvg } from './datagen/product-image';
+import { generateProducts, PRODUCT_ID_PATTERN } from './datagen/products';
+import { generateVisitors, visitorJsonLine } from './datagen/visitors';
 import { loadConfig } from '../lib/config';
 import { CLICK_LOG_COLUMNS, type Product, type Visitor } from '../lib/schema';
 

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateClickRows, productPageUrl, type ClickLogRow } from '../../lib/datagen/clickLog';
-import { csvRow } from '../../lib/datagen/csv';
-import { CLICK_LOG_START_MS } from '../../lib/datagen/logPeriod';
-import { generateProducts } from '../../lib/datagen/products';
-import { USER_AGENTS } from '../../lib/datagen/userAgents';
-import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
+import { generateClickRows, productPageUrl, type ClickLogRow } from '../../scripts/datagen/click-log';
+import { csvRow } from '../../scripts/datagen/csv';
+import { CLICK_LOG_START_MS } from '../../scripts/datagen/log-period';
+import { generateProducts } from '../../scripts/datagen/products';
+import { USER_AGENTS } from '../../scripts/datagen/user-agents';
+import { generateVisitors, visitorJsonLine } from '../../scripts/datagen/visitors';
 import { ageAt } from '../../lib/enrichment/age';
 import { mayStartSequence } from '../../lib/offers/feed-filter';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';

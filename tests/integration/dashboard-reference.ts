@@ -4,7 +4,7 @@
  * Every click is on time here: the tests send them in order.
  */
 import { expect } from 'vitest';
-import { USER_AGENTS } from '../../lib/datagen/userAgents';
+import { USER_AGENTS } from '../../scripts/datagen/user-agents';
 import type { DashboardAggregates } from '../../lib/redis-keys';
 import type { ClickEvent, Product } from '../../lib/schema';
 

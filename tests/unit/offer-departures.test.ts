@@ -5,7 +5,7 @@
  * feed's filter and the workflow's class. docs/offers.md, "Where it departs from the original".
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../lib/datagen/prng';
+import { Rng } from '../../scripts/datagen/prng';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { OfferStateMachine, type MachineState, type VisitorClick } from '../../lib/offers/offer-state-machine';
 import { clicksOf, F30, F50, M40, M50, MINUTE, pipelineOffers, T0, UNKNOWN, type Who } from '../offer-pipeline';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { USER_AGENTS } from '../../lib/datagen/userAgents';
+import { USER_AGENTS } from '../../scripts/datagen/user-agents';
 import { cut, parseJsonObjectBody, shown } from '../../lib/web/json-body';
 import { parseReplayCommand } from '../../lib/web/replay-command';
 import { isIpAddress, isUserAgent, isVisitorId } from '../../lib/web/request-fields';

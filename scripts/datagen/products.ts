@@ -1,6 +1,6 @@
 /** The shop's product catalogue, composed from the word lists in catalog.ts. */
-import { CATEGORIES, type Category, type Product } from '../schema';
-import { BRANDS, CATALOG, CLOSINGS } from './catalog';
+import { CATEGORIES, type Category, type Product } from '../../lib/schema';
+import { BRANDS, CATALOG, CLOSINGS } from './catalogue';
 import { Rng } from './prng';
 
 export const PRODUCT_ID_PATTERN = /^[A-Z]{2}\d{8}$/;

@@ -2,10 +2,10 @@
  * Who is behind each session of the log: registered visitors and some visitors absent from
  * users.json, each with a stable device and address that only now and then change.
  */
-import type { Visitor } from '../schema';
-import { blocksOf, randomIpIn, VisitorIpSampler, type CountryCode } from './ipBlocks';
+import type { Visitor } from '../../lib/schema';
+import { blocksOf, randomIpIn, VisitorIpSampler, type CountryCode } from './ip-blocks';
 import { type Rng, WeightedTable } from './prng';
-import { UserAgentSampler, type UserAgent } from './userAgents';
+import { UserAgentSampler, type UserAgent } from './user-agents';
 
 /** Chance that a person's session comes from another address (another network, a new lease). */
 const NEW_IP_RATE = 0.06;

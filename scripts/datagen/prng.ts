@@ -4,7 +4,7 @@
  * core is exact 32-bit integer arithmetic (no Math.random), and the few floating-point helpers
  * use Math.log/cos/sqrt, which V8 computes identically everywhere.
  */
-import { fnv1a } from '../fnv1a';
+import { fnv1a } from '../../lib/fnv1a';
 
 /** splitmix32: spreads a seed over the whole state so nearby seeds give unrelated streams. */
 function splitmix32(state: number): () => number {

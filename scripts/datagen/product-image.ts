@@ -4,9 +4,9 @@
  * products look alike. No text: the shop prints the title next to the picture. Pure string
  * building, so pictures are reproducible.
  */
-import type { Category, Product } from '../schema';
-import { CATALOG } from './catalog';
-import { fnv1a } from '../fnv1a';
+import type { Category, Product } from '../../lib/schema';
+import { CATALOG } from './catalogue';
+import { fnv1a } from '../../lib/fnv1a';
 
 /** The colours one picture is drawn in; `fill` is the main colour or its fabric pattern. */
 interface Colours {

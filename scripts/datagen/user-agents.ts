@@ -1,5 +1,5 @@
 /** The user agents of the generated log: browsers of 2026, crawlers and a few scripts. */
-import type { DeviceType } from '../schema';
+import type { DeviceType } from '../../lib/schema';
 import { type Rng, WeightedTable } from './prng';
 
 /** Share of visitors per device type, in percent. */

@@ -1,5 +1,5 @@
 /** Which product pages a session views: a few best-sellers, a long tail, browsing within a category. */
-import type { Category, Product } from '../schema';
+import type { Category, Product } from '../../lib/schema';
 import { type Rng, WeightedTable, zipfTable } from './prng';
 
 const POPULARITY_EXPONENT = 0.8;

@@ -6,13 +6,13 @@
  * a session that runs past its hour is carried over, so each hour is sorted and emitted as soon as
  * no later session can reach back into it.
  */
-import { CLICK_LOG_COLUMNS, PRODUCT_URL_PREFIX, type Product, type Visitor } from '../schema';
-import { CLICK_LOG_END_MS, CLICK_LOG_START_MS } from './logPeriod';
+import { CLICK_LOG_COLUMNS, PRODUCT_URL_PREFIX, type Product, type Visitor } from '../../lib/schema';
+import { CLICK_LOG_END_MS, CLICK_LOG_START_MS } from './log-period';
 import { Rng } from './prng';
-import { ProductBrowser } from './productBrowser';
+import { ProductBrowser } from './product-browser';
 import { randomProductId } from './products';
 import { hourlyQuotas } from './rhythm';
-import { VisitorPool, type SessionVisitor } from './visitorPool';
+import { VisitorPool, type SessionVisitor } from './visitor-pool';
 
 /** About 30 broken rows in the default 600,000: enough to exercise every rejection path. */
 export const DEFAULT_MALFORMED_RATE = 1 / 20_000;

@@ -2,7 +2,7 @@
  * Word lists the product generator composes titles and descriptions from, and how many products
  * each category gets. The counts follow the original shop: bags, shoes and clothes dominate.
  */
-import type { Category } from '../schema';
+import type { Category } from '../../lib/schema';
 
 export interface CategoryCatalog {
   count: number;

@@ -1,6 +1,6 @@
 /** The shop's registered visitors (users.json): demographics with gaps, as in the original. */
-import type { Gender, Visitor } from '../schema';
-import { CLICK_LOG_START_MS } from './logPeriod';
+import type { Gender, Visitor } from '../../lib/schema';
+import { CLICK_LOG_START_MS } from './log-period';
 import { Rng, weightedPick } from './prng';
 
 export const GENDER_MISSING_RATE = 0.08;

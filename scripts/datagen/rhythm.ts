@@ -1,5 +1,5 @@
 /** How the log's rows spread over its hours: quiet nights, a lunch bump, an evening peak. */
-import { CLICK_LOG_DAYS, CLICK_LOG_START_MS } from './logPeriod';
+import { CLICK_LOG_DAYS, CLICK_LOG_START_MS } from './log-period';
 import type { Rng } from './prng';
 
 /** Relative traffic per hour of the day (UTC). */
