@@ -9,7 +9,10 @@ const layer = (files, blockedFolders, blockedPackages = []) => ({
       'error',
       {
         paths: blockedPackages.map((name) => ({ name, message: `${files[0]} must not do this kind of I/O.` })),
-        patterns: [{ group: blockedFolders.map((f) => `**/${f}/**`), message: `${files[0]} imports only the layers below it.` }],
+        patterns: [
+          ...(blockedFolders.length ? [{ group: blockedFolders.map((f) => `**/${f}/**`), message: `${files[0]} imports only the layers below it.` }] : []),
+          { group: ['**/streams/testing/**'], message: 'clients/streams/testing/ holds test doubles: only tests and bench import it.' },
+        ],
       },
     ],
   },
@@ -28,5 +31,6 @@ export default tseslint.config(
   // The web app uses lib/ and clients/, never the worker side; its browser code only lib/.
   layer(['web/src/**/*.ts'], ['activities', 'workflows', 'workers', 'scripts']),
   layer(['web/src/lib/*.ts', 'web/src/lib/components/**/*.ts'], ['clients', 'activities', 'workflows', 'workers', 'scripts'], [...IO, '@temporalio/client', '@temporalio/worker']),
+  layer(['workers/**/*.ts', 'scripts/**/*.ts'], []),
   { files: ['web/*.js'], languageOptions: { globals: { URL: 'readonly' } } },
 );

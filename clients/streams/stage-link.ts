@@ -1,7 +1,7 @@
 /**
  * The runtime's view of the broker, narrow enough to have several implementations: kafkajs
  * (kafka-link.ts), @platformatic/kafka (platformatic-link.ts) and an in-memory broker for fast
- * tests (memory-link.ts).
+ * tests (testing/memory-link.ts).
  */
 import type { OutgoingTopicMessages } from '../../lib/produce-requests';
 import type { OutputMessage, StageRecord } from './processor';

@@ -5,8 +5,8 @@
  */
 import type { Counter, Gauge } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ProcessorFactory } from '../../clients/streams/stage-test-driver';
-import { StageTestDriver } from '../../clients/streams/stage-test-driver';
+import type { ProcessorFactory } from '../../clients/streams/testing/stage-test-driver';
+import { StageTestDriver } from '../../clients/streams/testing/stage-test-driver';
 import { boundedReason, stageMetrics } from '../../clients/streams/stage-metrics';
 import { MAX_REASONS_PER_STAGE, reasonLabel } from '../../lib/metrics';
 import type { StageSpec } from '../../lib/topology';

@@ -1,6 +1,6 @@
 /**
  * The real enrichment, aggregation and detection processors on the stage runtime and the in-memory broker
- * (clients/streams/stage-test-driver.ts), across a worker killed mid-batch: exact totals.
+ * (clients/streams/testing/stage-test-driver.ts), across a worker killed mid-batch: exact totals.
  */
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +9,7 @@ import { aggregationProcessor } from '../../activities/aggregation/run-aggregati
 import { detectionProcessor, RULES_REFRESH_MS, type DetectionFeedTotals } from '../../activities/detection/run-detection-feed';
 import { enrichmentProcessor } from '../../activities/enrichment/run-enrichment';
 import type { Processor } from '../../clients/streams/processor';
-import { StageTestDriver } from '../../clients/streams/stage-test-driver';
+import { StageTestDriver } from '../../clients/streams/testing/stage-test-driver';
 import { mergePartials } from '../../lib/aggregation/merge';
 import { PartitionAggregates } from '../../lib/aggregation/partition-aggregates';
 import { loadConfig } from '../../lib/config';

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Processor, ProcessContext, StageRecord } from '../../clients/streams/processor';
-import { StageTestDriver, type ProcessorFactory } from '../../clients/streams/stage-test-driver';
+import { StageTestDriver, type ProcessorFactory } from '../../clients/streams/testing/stage-test-driver';
 import type { StageSpec } from '../../lib/topology';
 
 beforeEach(() => {

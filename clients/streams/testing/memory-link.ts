@@ -10,11 +10,11 @@
  * partition written; offsets commit without generation checks inside transactions (as kafkajs'
  * sendOffsets does), and with a membership check outside them.
  */
-import { fnv1a } from '../../lib/fnv1a';
-import type { StageSpec } from '../../lib/topology';
-import type { OutputMessage, StageRecord } from './processor';
-import type { StoreBackend } from './state-store';
-import { logEndKey, type BatchControl, type ConsumeOptions, type FetchedBatch, type ProduceRequests, type StageLink, type TransactionalProducer } from './stage-link';
+import { fnv1a } from '../../../lib/fnv1a';
+import type { StageSpec } from '../../../lib/topology';
+import type { OutputMessage, StageRecord } from '../processor';
+import type { StoreBackend } from '../state-store';
+import { logEndKey, type BatchControl, type ConsumeOptions, type FetchedBatch, type ProduceRequests, type StageLink, type TransactionalProducer } from '../stage-link';
 
 /** Captured before a test installs fake timers: settling waits for a real turn of the event loop. */
 const realSetImmediate = globalThis.setImmediate;

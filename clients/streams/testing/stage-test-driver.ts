@@ -15,11 +15,11 @@
  * heartbeats no more but what it has in flight goes on, a zombie; `expireSessions` then moves its
  * partitions. Timers are the runtime's own: tests that need them use fake timers.
  */
-import type { ConsumerRun } from '../../lib/consumer-run';
-import type { StageSpec } from '../../lib/topology';
+import type { ConsumerRun } from '../../../lib/consumer-run';
+import type { StageSpec } from '../../../lib/topology';
 import { MemoryBroker, MemoryStageLink, MemoryStoreBackend, nextTurn, type ReadRecord } from './memory-link';
-import type { Processor } from './processor';
-import { runStage } from './stage-runtime';
+import type { Processor } from '../processor';
+import { runStage } from '../stage-runtime';
 
 export interface DriverOptions {
   stage: StageSpec;
