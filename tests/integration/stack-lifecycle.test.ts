@@ -30,11 +30,12 @@ interface Health {
 }
 
 /** Every service and worker that `make status` reports, by name. */
-function status(): Record<string, Health> {
+/** `make status`: each service, the web and each worker by name, and every process's metrics endpoint. */
+function status(): { health: Record<string, Health>; metrics: (Health & { job: string })[] } {
   const r = make('status');
   expect(r.code).toBe(0);
-  const { workers, ...services } = JSON.parse(r.out) as Record<string, Health> & { workers: Record<string, Health> };
-  return { ...services, ...Object.fromEntries(Object.entries(workers).map(([k, v]) => [`worker ${k}`, v])) };
+  const { workers, metrics, ...services } = JSON.parse(r.out) as Record<string, Health> & { workers: Record<string, Health>; metrics: (Health & { job: string })[] };
+  return { health: { ...services, ...Object.fromEntries(Object.entries(workers).map(([k, v]) => [`worker ${k}`, v])) }, metrics };
 }
 
 describe('the local stack', () => {
@@ -50,13 +51,16 @@ describe('the local stack', () => {
       expect(up.out).toContain('Temporal UI');
       expect(up.out).toContain('Shop          http://127.0.0.1:13000/');
       // Consumers show up once their activities run and heartbeat, a few seconds after `make up`.
-      let running = status();
-      for (let i = 0; i < 15 && Object.values(running).some((s) => !s.up); i++) {
+      let { health: running, metrics } = status();
+      for (let i = 0; i < 15 && [...Object.values(running), ...metrics].some((s) => !s.up); i++) {
         await new Promise((r) => setTimeout(r, 2_000));
-        running = status();
+        ({ health: running, metrics } = status());
       }
-      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'web', 'worker orchestrator', 'worker visitors', 'worker enrichment', 'worker aggregation', 'worker detection']);
+      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'web', 'prometheus', 'worker orchestrator', 'worker visitors', 'worker enrichment', 'worker aggregation', 'worker detection']);
       expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
+      // Every process answers on its metrics port: the web and the four workers at least.
+      expect(metrics.length).toBeGreaterThanOrEqual(5);
+      expect(metrics.filter((m) => !m.up)).toEqual([]);
 
       const again = make('stack');
       expect(again.code, again.out).toBe(0);
@@ -66,7 +70,7 @@ describe('the local stack', () => {
 
       const down = make('down');
       expect(down.code, down.out).toBe(0);
-      const after = status();
+      const { health: after } = status();
       expect(Object.values(after).some((s) => s.up)).toBe(false);
       expect(after.redis?.reason).toMatch(/ECONNREFUSED/);
     }

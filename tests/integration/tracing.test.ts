@@ -17,6 +17,7 @@ import { connectTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
 import type { ConsumerKind } from '../../lib/consumer-kinds';
 import type { Offer } from '../../lib/schema';
+import type { ShopOffer } from '../../lib/web/shop-offer';
 import { printWorkerOutput } from '../chaos/private-stack';
 import { pipelineProcesses, removePipeline, startConsumers, writeDataSet } from '../chaos/private-pipeline';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
@@ -65,8 +66,9 @@ async function firstOffer(body: ReadableStream<Uint8Array>): Promise<Offer> {
     text += decoder.decode(chunk, { stream: true });
     for (const line of text.split('\n')) {
       if (!line.startsWith('data: ')) continue;
-      const data = JSON.parse(line.slice(6)) as Partial<Offer>;
-      if (data.offerId) return data as Offer;
+      // The shop's frame: the offer with its definition (lib/web/shop-offer.ts).
+      const data = JSON.parse(line.slice(6)) as Partial<ShopOffer>;
+      if (data.offer?.offerId) return data.offer;
     }
   }
   throw new Error(`the offer stream ended without an offer:\n${text}`);
