@@ -129,7 +129,8 @@ describe('the dashboard, live or saying it is not', () => {
     // 40 clicks a second is none of the menu's choices: the menu names it as it is.
     expect(await speed.locator('option:checked').textContent()).toBe('40 rows/s');
     const checked = async () => (await speed.locator('option:checked').textContent())?.trim();
-    await speed.selectOption({ label: '600x' });
+    // A slow pace: a fast one would flood the shared system with new visitors for the files after this one.
+    await speed.selectOption({ label: '5 clicks/s' });
     const restore = () =>
       fetch(`${web}/api/replay`, {
         method: 'POST',
@@ -137,8 +138,8 @@ describe('the dashboard, live or saying it is not', () => {
         body: JSON.stringify({ action: 'speed', pace: { mode: 'fixed', rate: 40 } }),
       });
     try {
-      await eventually('the replay at 600x', async () => ((await textOf(page, 'replay')).includes("the log's timing at 600x") ? true : undefined), 30_000);
-      expect(await checked()).toBe('600x');
+      await eventually('the replay at 5 clicks/s', async () => ((await textOf(page, 'replay')).includes('replayed at 5 clicks/s') ? true : undefined), 30_000);
+      expect(await checked()).toBe('5 clicks/s');
     } finally {
       expect((await restore()).status).toBeLessThan(300);
     }
