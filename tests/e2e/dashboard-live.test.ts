@@ -138,7 +138,7 @@ describe('the dashboard, live or saying it is not', () => {
         body: JSON.stringify({ action: 'speed', pace: { mode: 'fixed', rate: 40 } }),
       });
     try {
-      await eventually('the replay at 5 clicks/s', async () => ((await textOf(page, 'replay')).includes('replayed at 5 clicks/s') ? true : undefined), 30_000);
+      await eventually('the replay at 5 clicks/s', async () => ((await textOf(page, 'replay')).includes('5 rows/s') ? true : undefined), 30_000);
       expect(await checked()).toBe('5 clicks/s');
     } finally {
       expect((await restore()).status).toBeLessThan(300);
