@@ -130,7 +130,7 @@ describe('the web app against outsiders', () => {
       }
     }
     const operatorRoutes = routeFolders().filter((r) => ['GET', 'POST', 'PUT'].some((m) => requiredCaller(r.id, m) === 'operator'));
-    expect(operatorRoutes.map((r) => r.id).sort()).toEqual(['/api/replay', '/api/rules', '/api/rules/backtest', '/api/visitors/[id]', '/dashboard/rules', '/dashboard/visitors/[id]']);
+    expect(operatorRoutes.map((r) => r.id).sort()).toEqual(['/api/alerts', '/api/replay', '/api/rules', '/api/rules/backtest', '/api/visitors/[id]', '/dashboard/rules', '/dashboard/visitors/[id]']);
 
     const statuses = new Map<string, number>();
     const passed: string[] = [];
