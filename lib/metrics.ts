@@ -19,6 +19,7 @@ export const STAGE_METRICS = {
   crashes: 'clickstream_stage_crashes_total',
   watchdogRestarts: 'clickstream_stage_watchdog_restarts_total',
   assignedPartitions: 'clickstream_stage_assigned_partitions',
+  rejoining: 'clickstream_stage_rejoining',
   lag: 'clickstream_stage_consumer_lag',
   lagCheckedAt: 'clickstream_stage_lag_checked_timestamp_seconds',
   restoreSeconds: 'clickstream_stage_restore_duration_seconds',

@@ -42,6 +42,9 @@ export async function observe(config: Config, job: string): Promise<Observed> {
   return { metrics, tracing };
 }
 
+/** How long a stopped process may take to end by itself before it exits. */
+const EXIT_AFTER_STOP_MS = 2_000;
+
 /**
  * Runs a process's Temporal Workers, on one connection, until SIGTERM/SIGINT, then lets them cancel
  * their activities (consumers commit, flush and close) before the process exits. Logs `[ready]`
@@ -92,6 +95,12 @@ export async function runWorkers(
     await tracing?.shutdown();
     await metrics.close();
     log('INFO', `[stopped] ${name}`);
+    // A consumer the watchdog gave up on (or a stop step that ran out of time) can leave kafkajs'
+    // sockets and retry timers behind, which would keep the process alive after its stop.
+    setTimeout(() => {
+      log('WARN', `${name}: handles still open ${EXIT_AFTER_STOP_MS} ms after the stop; exiting`);
+      process.exit();
+    }, EXIT_AFTER_STOP_MS).unref();
   }
 }
 

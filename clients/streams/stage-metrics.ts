@@ -21,6 +21,7 @@ export const stageMetrics = {
   crashes: new Counter({ name: M.crashes, help: 'Crashes of a stage\'s consumer, restarted or not.', labelNames: ['stage'] }),
   watchdogRestarts: new Counter({ name: M.watchdogRestarts, help: 'Restarts of a stage\'s consumer by the link\'s watchdog (a consumer gone silent).', labelNames: ['stage'] }),
   assignedPartitions: new Gauge({ name: M.assignedPartitions, help: 'Input partitions a stage\'s worker holds.', labelNames: ['stage'] }),
+  rejoining: new Gauge({ name: M.rejoining, help: '1 from the watchdog giving up a silent consumer\'s partitions until the worker joins its group again: it holds none meanwhile, yet is not idle.', labelNames: ['stage'] }),
   lag: new Gauge({ name: M.lag, help: 'Records of a held partition not yet processed: the input log\'s end minus the stage\'s position (a transactional input\'s last commit marker counts one).', labelNames: stagePartition }),
   lagCheckedAt: new Gauge({ name: M.lagCheckedAt, help: 'When the stage last learnt its input\'s log ends (Unix seconds): a stale value means the broker does not answer.', labelNames: ['stage'] }),
   restoreSeconds: new Histogram({ name: M.restoreSeconds, help: 'Time to restore a claimed partition\'s state store from its changelog.', labelNames: ['stage'], buckets: DURATION_BUCKETS }),

@@ -30,6 +30,11 @@ const REPORT_EVERY_MS = 2_000;
 const WATCHDOG_CHECK_MS = 1_000;
 /** Tearing down a stuck consumer may hang on the same dead broker: its successor joins after this long anyway. */
 const TEARDOWN_TIMEOUT_MS = 5_000;
+/**
+ * At the stage's stop, stopping and closing the consumer each get this long: a broker that moved or
+ * went away can keep kafkajs asking it, and the worker must still end within its shutdown time.
+ */
+const STOP_STEP_MS = 10_000;
 /** How often the stage asks for its input's log ends, for its lag; an answer later than this is given up. */
 const LAG_CHECK_MS = 5_000;
 
@@ -137,14 +142,15 @@ class StageRuntime {
     clearInterval(ticker);
     // Progress a processor reported after its batches returned would otherwise wait for a timer.
     await attempt(() => Promise.all([...this.tasks.values()].map((t) => t.flushProgress())));
-    await attempt(() => link.stopConsuming());
+    await attempt(() => withinDeadline(link.stopConsuming(), STOP_STEP_MS, `${this.stage.kind} consumer did not stop within ${STOP_STEP_MS} ms`));
     // The last commits show: one more punctuation with the partitions still held.
     if (punctuation) await attempt(async () => (await tick, await punctuation.run(this.owned(true))));
     await attempt(() => this.closeTasks());
-    await attempt(() => link.close());
+    await attempt(() => withinDeadline(link.close(), STOP_STEP_MS, `${this.stage.kind} link did not close within ${STOP_STEP_MS} ms`));
     if (this.backend) await attempt(() => this.backend!.close());
     this.report();
     stageMetrics.assignedPartitions.set({ stage: this.stage.kind }, 0);
+    stageMetrics.rejoining.set({ stage: this.stage.kind }, 0);
     run.log.info(`${this.stage.kind} stopped`, { worker: this.o.worker, failed: errors.length > 0 });
     if (errors.length > 0) throw errors[0];
   }
@@ -190,6 +196,7 @@ class StageRuntime {
     const rejoined = memberId !== this.memberId;
     this.memberId = memberId;
     this.confirmedAt = Date.now();
+    stageMetrics.rejoining.set({ stage: this.stage.kind }, 0);
     const lost = [...this.tasks.keys()].filter((p) => rejoined || !assigned.has(p));
     for (const partition of lost) this.drop(partition);
     for (const partition of assigned) {
@@ -249,6 +256,7 @@ class StageRuntime {
     this.counters.watchdogRestarts += 1;
     run.log.warn(`${this.stage.kind} consumer replaced by the watchdog`, { reason, watchdogRestarts: this.counters.watchdogRestarts });
     for (const partition of [...this.tasks.keys()]) this.drop(partition);
+    stageMetrics.rejoining.set({ stage: this.stage.kind }, 1);
     this.memberId = null;
     try {
       await withinDeadline(link.stopConsuming(), TEARDOWN_TIMEOUT_MS, `did not stop within ${TEARDOWN_TIMEOUT_MS} ms`).catch((err: Error) =>

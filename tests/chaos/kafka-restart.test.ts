@@ -18,7 +18,7 @@ import { replayProgressQuery } from '../../lib/replay/messages';
 import type { ClickEvent, DeadLetterRecord, EnrichedClick } from '../../lib/schema';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { clicksInWindow, deviceOfClick } from '../integration/dashboard-reference';
-import { eventually, ingestDataDir, isolatedEnv } from '../integration/pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv, stopAll } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
 import { startConsumers, writeDataSet } from './private-pipeline';
 import { alive, pipelineWorkers, printWorkerOutput, PrivateStack } from './private-stack';
@@ -80,10 +80,13 @@ describe('a Kafka broker restart mid-replay', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    redis.disconnect();
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await stopAll(workers);
+    } finally {
+      redis.disconnect();
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('loses and doubles nothing, and resumes without any worker restarted', async () => {

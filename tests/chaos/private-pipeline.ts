@@ -17,7 +17,7 @@ import { generateVisitors, visitorJsonLine } from '../../scripts/datagen/visitor
 import { CLICK_LOG_COLUMNS, type Product, type Visitor } from '../../lib/schema';
 import { topology, topologyTopics } from '../../lib/topology';
 import { streamConsumersWorkflow } from '../../workflows/stream-consumers.workflow';
-import { WorkerProcess } from '../integration/pipeline-support';
+import { stopAll, WorkerProcess } from '../integration/pipeline-support';
 import { uniqueName } from '../integration/support';
 
 /**
@@ -140,7 +140,7 @@ export async function removePipeline(client: Client, kafka: Kafka, config: Confi
 export async function closePipeline(p: { client: Client; kafka: Kafka; config: Config; redis: Redis; producer: Producer; workers: WorkerProcess[]; readers: TopicReader[] }): Promise<void> {
   await Promise.all(p.readers.map((r) => r.stop()));
   await removePipeline(p.client, p.kafka, p.config, p.redis);
-  await Promise.all(p.workers.map((w) => w.stop()));
+  await stopAll(p.workers);
   await p.producer.disconnect();
   await p.client.connection.close();
   p.redis.disconnect();

@@ -18,7 +18,7 @@ import { visitorOfferWorkflowId, visitorStateQuery } from '../../lib/offers/mess
 import { replayProgressQuery } from '../../lib/replay/messages';
 import { parseOffer, type EnrichedClick, type Gender, type Offer } from '../../lib/schema';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
-import { eventually, ingestDataDir, isolatedEnv } from '../integration/pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv, stopAll } from '../integration/pipeline-support';
 import { scriptedClick, uniqueName } from '../integration/support';
 import { startConsumers, writeDataSet } from './private-pipeline';
 import { alive, pipelineWorkers, printWorkerOutput, PrivateStack } from './private-stack';
@@ -70,10 +70,13 @@ describe('a Temporal server restart', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await Promise.all([producer.disconnect(), offerReader.disconnect()]);
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await stopAll(workers);
+    } finally {
+      await Promise.all([producer.disconnect(), offerReader.disconnect()]);
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('resumes the replay, the consumers and the visitor workflows; one offer, not two', async () => {

@@ -33,7 +33,7 @@ import { replayClickId } from '../../lib/replay/chunk';
 import { CLICK_LOG_COLUMNS, type ClickEvent, type DeadLetterRecord, type EnrichedClick, type Gender, type Offer, type Product, type Visitor } from '../../lib/schema';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
-import { eventually, ingestDataDir, isolatedEnv } from '../integration/pipeline-support';
+import { eventually, ingestDataDir, isolatedEnv, stopAll } from '../integration/pipeline-support';
 import { expectDashboardOf } from './pipeline-checks';
 import { consumerAttempts, pipelineProcesses, removePipeline, startConsumers, TopicReader } from './private-pipeline';
 
@@ -116,7 +116,7 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
+    await stopAll(workers);
     await Promise.all(Object.values(readers).map((r) => r.stop()));
     await removePipeline(client, kafka, config, redis);
     await client.connection.close();

@@ -5,6 +5,9 @@ import type { Client } from '@temporalio/client';
 import type { IngestionReport } from '../../lib/ingestion/ingestion-progress';
 import { ingestDataWorkflow } from '../../workflows/ingest-data.workflow';
 
+/** A worker's Temporal Workers get 30 s to end their activities (shutdownForceTime), then it closes its clients. */
+const STOP_DEADLINE_MS = 60_000;
+
 /**
  * A process of the project, started with its own environment: a worker (`workers/*.ts`, run by
  * tsx) or, with `command` `node`, the built web app.
@@ -56,9 +59,20 @@ export class WorkerProcess {
     return this.signal('SIGKILL', true);
   }
 
-  /** SIGTERM, the graceful stop (tsx passes it on to the worker); resolves when the process has exited. */
-  stop(): Promise<void> {
-    return this.signal('SIGTERM', false);
+  /**
+   * SIGTERM, the graceful stop (tsx passes it on to the worker); resolves when the process has
+   * exited. One still running after `deadlineMs` is a defect: it is SIGKILLed, so it frees its
+   * ports for the next test, and the stop fails with what it printed last.
+   */
+  async stop(deadlineMs = STOP_DEADLINE_MS): Promise<void> {
+    const exited = this.signal('SIGTERM', false);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deadlineMs)));
+    const outcome = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return;
+    await this.kill();
+    throw new Error(`${this.name} did not exit within ${deadlineMs} ms of SIGTERM and was killed; its last lines:\n${this.output.trimEnd().split('\n').slice(-40).join('\n')}`);
   }
 
   private signal(signal: NodeJS.Signals, wholeGroup: boolean): Promise<void> {
@@ -70,6 +84,12 @@ export class WorkerProcess {
       else child.kill(signal);
     });
   }
+}
+
+/** Stops every process, each within its deadline; fails afterwards with the first that had to be killed. */
+export async function stopAll(processes: WorkerProcess[]): Promise<void> {
+  const failed = (await Promise.allSettled(processes.map((p) => p.stop()))).find((o) => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

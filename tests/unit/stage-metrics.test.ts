@@ -1,30 +1,18 @@
 /**
  * What the stage runtime counts (clients/streams/stage-metrics.ts), on the in-memory broker with
  * fake timers: records in, out and dead-lettered with bounded reasons, transactions committed and
- * aborted (a fenced zombie), commits, rebalances, assigned partitions and lag.
+ * aborted (a fenced zombie), commits, rebalances, assigned partitions, a worker rejoining, and lag.
  */
 import type { Counter, Gauge } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ProcessorFactory } from '../../clients/streams/testing/stage-test-driver';
-import { StageTestDriver } from '../../clients/streams/testing/stage-test-driver';
+import { StageTestDriver, testStage, type ProcessorFactory } from '../../clients/streams/testing/stage-test-driver';
 import { boundedReason, stageMetrics } from '../../clients/streams/stage-metrics';
 import { MAX_REASONS_PER_STAGE, reasonLabel } from '../../lib/metrics';
-import type { StageSpec } from '../../lib/topology';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
 
-const stage: StageSpec = {
-  kind: 'enrichment',
-  summary: 'copies each record',
-  input: 'in',
-  outputs: ['out', 'dead'],
-  effects: [],
-  guarantee: 'exactly-once',
-  groupId: 'g',
-  transactionalIdPrefix: 'g',
-  store: null,
-};
+const stage = testStage({ kind: 'enrichment', summary: 'copies each record', store: null });
 
 /** One output per record; values starting with "bad" are dead letters with an id in the reason. `hold` keeps a worker's batch open after its work. */
 function copying(hold?: { worker: string; gate: Promise<void>; reached: () => void }): ProcessorFactory {
@@ -104,6 +92,31 @@ describe('stage metrics', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(await values(stageMetrics.lag)).toEqual({ 'enrichment/0': 4 });
     expect((await stageMetrics.lagCheckedAt.get()).values[0]!.value).toBeGreaterThan(checked);
+    await driver.close();
+  });
+
+  it('a consumer the watchdog gave up is rejoining, holding nothing, until it joins again', async () => {
+    const driver = new StageTestDriver(copying(), { stage, partitions: 2, sessionTimeoutMs: 10_000 });
+    const a = await driver.startWorker('A');
+    await driver.pump();
+    expect(await values(stageMetrics.assignedPartitions)).toEqual({ enrichment: 2 });
+    expect(await values(stageMetrics.rejoining)).toEqual({});
+
+    // Stuck, and its cluster gone: the watchdog drops the partitions, and the new consumer cannot join.
+    a.link.stalled = true;
+    a.link.unreachable = true;
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(await values(stageMetrics.assignedPartitions)).toEqual({});
+    expect(await values(stageMetrics.rejoining)).toEqual({ enrichment: 1 });
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(await values(stageMetrics.rejoining)).toEqual({ enrichment: 1 });
+
+    // The cluster answers again: the next try joins, and the worker holds its partitions.
+    a.link.unreachable = false;
+    await vi.advanceTimersByTimeAsync(11_000);
+    await driver.pump();
+    expect(await values(stageMetrics.assignedPartitions)).toEqual({ enrichment: 2 });
+    expect(await values(stageMetrics.rejoining)).toEqual({});
     await driver.close();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Processor, ProcessContext, StageRecord } from '../../clients/streams/processor';
-import { StageTestDriver, type ProcessorFactory } from '../../clients/streams/testing/stage-test-driver';
+import { StageTestDriver, TEST_CHANGELOG, testStage, type ProcessorFactory } from '../../clients/streams/testing/stage-test-driver';
 import type { StageSpec } from '../../lib/topology';
 
 beforeEach(() => {
@@ -15,23 +15,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-const CHANGELOG = 'g-in-changelog';
-
-function stage(over: Partial<StageSpec> = {}): StageSpec {
-  return {
-    kind: 'aggregation',
-    summary: 'counts each key',
-    input: 'in',
-    outputs: ['out', 'dead'],
-    effects: [],
-    guarantee: 'exactly-once',
-    groupId: 'g',
-    transactionalIdPrefix: 'g',
-    store: { name: 'counts', changelog: CHANGELOG, dir: '/nowhere' },
-    ...over,
-  };
-}
 
 /** Gates a test arms to hold a worker's batch inside `process`, after its work, before it returns. */
 class Gates {
@@ -125,7 +108,7 @@ const total = (states: Map<string, string>[]) => states.reduce((sum, s) => sum +
  */
 async function zombieAfterTakeOver() {
   const probe = newProbe();
-  const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 1, maxBatch: 3 });
+  const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1, maxBatch: 3 });
   await driver.startWorker('A');
   await driver.startWorker('B');
   driver.pipeInput('in', records(6));
@@ -141,7 +124,7 @@ async function zombieAfterTakeOver() {
 describe('exactly-once', () => {
   it('a worker killed mid-batch: the other takes over, every input counted and output exactly once', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2, maxBatch: 3 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2, maxBatch: 3 });
     await driver.startWorker('A');
     await driver.startWorker('B');
     expect(probe.events).toEqual(['A open 0', 'A open 1', 'A close 1', 'B open 1']);
@@ -166,7 +149,7 @@ describe('exactly-once', () => {
       { k1: '2', k3: '2', k0: '2', k2: '2', k4: '2' },
     ]);
     // B took partition 0 from A's last commit: it replayed the 3 changelog records of A's one batch.
-    expect(driver.worker('B').link.changelogReads.filter((r) => r.partition === 0)).toEqual([{ topic: CHANGELOG, partition: 0, from: 0n, end: 4n, records: 3 }]);
+    expect(driver.worker('B').link.changelogReads.filter((r) => r.partition === 0)).toEqual([{ topic: TEST_CHANGELOG, partition: 0, from: 0n, end: 4n, records: 3 }]);
     expect(Object.fromEntries(await driver.worker('B').store.reopen().load(0))).toEqual(Object.fromEntries(state[0]!));
     await driver.close();
   });
@@ -189,7 +172,7 @@ describe('exactly-once', () => {
 
   it('a fence aborts the transaction the old owner left open', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 1, maxBatch: 3 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1, maxBatch: 3 });
     await driver.startWorker('A');
     await driver.startWorker('B');
     driver.pipeInput('in', records(3));
@@ -229,7 +212,7 @@ describe('exactly-once', () => {
 
   it('a failed commit leaves no output and the state as before; the batch is processed again after the re-claim', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 1, maxBatch: 4 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1, maxBatch: 4 });
     const a = await driver.startWorker('A');
     driver.pipeInput('in', records(4, { keys: 2 }));
     await driver.pump();
@@ -263,7 +246,7 @@ describe('exactly-once', () => {
 
   it('skips stale offsets: a batch starting below the committed offset processes only the fresh records', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2, maxBatch: 20 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2, maxBatch: 20 });
     await driver.startWorker('A');
     driver.pipeInput('in', records(10, { partitions: 1 }).map((r) => ({ ...r, partition: 1 })));
     const held = probe.gates.arm('A');
@@ -291,7 +274,7 @@ describe('exactly-once', () => {
 
   it('drops and re-claims every partition when the worker rejoins with a new member id', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2, maxBatch: 10 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2, maxBatch: 10 });
     const a = await driver.startWorker('A');
     driver.pipeInput('in', records(6, { keys: 2, partitions: 2 }));
     await driver.pump();
@@ -318,7 +301,7 @@ describe('exactly-once', () => {
 
   it('dead letters carry the reason and the origin <input>/<partition>@<offset>, in the batch transaction', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 1 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1 });
     await driver.startWorker('A');
     driver.pipeInput('in', [
       { key: 'k0', value: 'v0' },
@@ -338,30 +321,30 @@ describe('exactly-once', () => {
 describe('restore', () => {
   it('a restart with the local store replays the changelog since its checkpoint; a lost store replays all; both reach the same state', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 1, maxBatch: 5 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1, maxBatch: 5 });
     const a = await driver.startWorker('A');
-    expect(a.link.changelogReads).toEqual([{ topic: CHANGELOG, partition: 0, from: 0n, end: 0n, records: 0 }]);
+    expect(a.link.changelogReads).toEqual([{ topic: TEST_CHANGELOG, partition: 0, from: 0n, end: 0n, records: 0 }]);
     driver.pipeInput('in', records(10, { keys: 3 }));
     await driver.pump();
     await driver.stopWorker('A');
     // Two batches of 3 distinct keys each, each closed by a commit marker: A's checkpoint is 7.
-    expect(driver.logEnds(CHANGELOG)).toEqual([8n]);
+    expect(driver.logEnds(TEST_CHANGELOG)).toEqual([8n]);
     expect(await a.store.reopen().checkpoint(0)).toBe(7n);
 
     await driver.startWorker('B', { lostDisk: true });
     driver.pipeInput('in', records(10, { keys: 3, from: 10 }));
     await driver.pump();
     await driver.stopWorker('B');
-    expect(driver.logEnds(CHANGELOG)).toEqual([16n]);
+    expect(driver.logEnds(TEST_CHANGELOG)).toEqual([16n]);
 
     const again = await driver.startWorker('A');
-    expect(again.link.changelogReads).toEqual([{ topic: CHANGELOG, partition: 0, from: 7n, end: 16n, records: 6 }]);
+    expect(again.link.changelogReads).toEqual([{ topic: TEST_CHANGELOG, partition: 0, from: 7n, end: 16n, records: 6 }]);
     const expected = { k0: '7', k1: '7', k2: '6' };
     expect(Object.fromEntries(await again.store.load(0))).toEqual(expected);
     await driver.stopWorker('A');
 
     const c = await driver.startWorker('C', { lostDisk: true });
-    expect(c.link.changelogReads).toEqual([{ topic: CHANGELOG, partition: 0, from: 0n, end: 16n, records: 12 }]);
+    expect(c.link.changelogReads).toEqual([{ topic: TEST_CHANGELOG, partition: 0, from: 0n, end: 16n, records: 12 }]);
     expect(Object.fromEntries(await c.store.load(0))).toEqual(expected);
     expect(Object.fromEntries(driver.changelogState()[0]!)).toEqual(expected);
     await driver.close();
@@ -369,22 +352,22 @@ describe('restore', () => {
 
   it('a checkpoint below the changelog start is unusable: the store restores from scratch', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 1, maxBatch: 5 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1, maxBatch: 5 });
     const a = await driver.startWorker('A');
     driver.pipeInput('in', records(5, { keys: 5 }));
     await driver.pump();
     await driver.stopWorker('A');
     await a.store.reopen().write(0, [{ key: 'stale', value: '1' }], 3n);
-    driver.broker.deleteRecordsBefore(CHANGELOG, 0, 4n);
+    driver.broker.deleteRecordsBefore(TEST_CHANGELOG, 0, 4n);
     const again = await driver.startWorker('A');
-    expect(again.link.changelogReads).toEqual([{ topic: CHANGELOG, partition: 0, from: 4n, end: 6n, records: 1 }]);
+    expect(again.link.changelogReads).toEqual([{ topic: TEST_CHANGELOG, partition: 0, from: 4n, end: 6n, records: 1 }]);
     expect(Object.fromEntries(await again.store.load(0))).toEqual({ k4: '1' });
     await driver.close();
   });
 });
 
 describe('at-least-once', () => {
-  const alo = stage({ guarantee: 'at-least-once', transactionalIdPrefix: null, store: null, outputs: ['dead'] });
+  const alo = testStage({ guarantee: 'at-least-once', transactionalIdPrefix: null, store: null, outputs: ['dead'] });
 
   /** One second of work per record; stops early once the signal aborts; "bad" values are dead-lettered. */
   function slow(probe: Probe): ProcessorFactory {
@@ -468,7 +451,7 @@ describe('at-least-once', () => {
 });
 
 describe('at-least-once, completing later', () => {
-  const alo = stage({ guarantee: 'at-least-once', transactionalIdPrefix: null, store: null, outputs: ['dead'] });
+  const alo = testStage({ guarantee: 'at-least-once', transactionalIdPrefix: null, store: null, outputs: ['dead'] });
 
   /** Returns at once, keeping each batch's records to handle later with the batch's `progress`; "bad" values are dead-lettered. */
   function later(batches: { offsets: number[]; ctx: ProcessContext }[]): ProcessorFactory {
@@ -541,7 +524,7 @@ describe('punctuation', () => {
     const runs: { at: number; owned: number[] }[] = [];
     const start = Date.now();
     const factory: ProcessorFactory = (w) => ({
-      ...counting(stage(), probe)(w),
+      ...counting(testStage(), probe)(w),
       punctuation: {
         everyMs: 1_000,
         async run(owned) {
@@ -550,7 +533,7 @@ describe('punctuation', () => {
         },
       },
     });
-    const driver = new StageTestDriver(factory, { stage: stage(), partitions: 2, sessionTimeoutMs: 10_000 });
+    const driver = new StageTestDriver(factory, { stage: testStage(), partitions: 2, sessionTimeoutMs: 10_000 });
     await driver.startWorker('A');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(runs).toEqual([{ at: 1_000, owned: [0, 1] }]);
@@ -592,7 +575,7 @@ describe('watchdog', () => {
 
   it('replaces a consumer that holds partitions but neither fetches nor heartbeats for a session: it rejoins and commits again, nothing lost or doubled', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2, sessionTimeoutMs: 10_000 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2, sessionTimeoutMs: 10_000 });
     const a = await driver.startWorker('A');
     driver.pipeInput('in', records(10, { partitions: 2 }));
     await driver.pump();
@@ -627,7 +610,7 @@ describe('watchdog', () => {
 
   it('a membership that crashed without a restart is replaced at once: the stage goes on instead of failing', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2 });
     const a = await driver.startWorker('A');
     driver.pipeInput('in', records(6, { partitions: 2 }));
     await driver.pump();
@@ -646,7 +629,7 @@ describe('watchdog', () => {
 
   it('a killed worker\'s partitions move by the session as before; the survivor\'s watchdog stays quiet', async () => {
     const probe = newProbe();
-    const driver = new StageTestDriver(counting(stage(), probe), { stage: stage(), partitions: 2 });
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2 });
     await driver.startWorker('A');
     await driver.startWorker('B');
     driver.killWorker('A');

@@ -368,6 +368,8 @@ export class MemoryStageLink implements StageLink {
    * heartbeats nothing and stays in the group; the next `consume` starts a working one.
    */
   stalled = false;
+  /** The cluster does not answer this worker: `consume` fails, as joining a group then does. */
+  unreachable = false;
   closed = false;
   /** Every batch handed to the runtime, in order. */
   readonly batches: { partition: number; offsets: bigint[]; nextOffset: bigint; memberId: string }[] = [];
@@ -397,6 +399,7 @@ export class MemoryStageLink implements StageLink {
   }
 
   async consume(options: ConsumeOptions): Promise<void> {
+    if (this.unreachable) throw new Error('the cluster does not answer');
     this.stalled = false;
     this.options = options;
     this.consuming = true;

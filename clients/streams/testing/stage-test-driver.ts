@@ -21,6 +21,25 @@ import { MemoryBroker, MemoryStageLink, MemoryStoreBackend, nextTurn, type ReadR
 import type { Processor } from '../processor';
 import { runStage } from '../stage-runtime';
 
+/** The changelog of `testStage()`'s store. */
+export const TEST_CHANGELOG = 'g-in-changelog';
+
+/** A stage spec for tests: an exactly-once aggregation from `in` to `out`, with a store, unless `over` says otherwise. */
+export function testStage(over: Partial<StageSpec> = {}): StageSpec {
+  return {
+    kind: 'aggregation',
+    summary: 'counts each key',
+    input: 'in',
+    outputs: ['out', 'dead'],
+    effects: [],
+    guarantee: 'exactly-once',
+    groupId: 'g',
+    transactionalIdPrefix: 'g',
+    store: { name: 'counts', changelog: TEST_CHANGELOG, dir: '/nowhere' },
+    ...over,
+  };
+}
+
 export interface DriverOptions {
   stage: StageSpec;
   /** Partitions of every topic of the stage (input, outputs, changelog). */
