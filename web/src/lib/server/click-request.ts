@@ -3,9 +3,9 @@
  * turns it into the `ClickEvent` the clicks topic carries: a page view, or what the visitor did
  * with the basket or an offer (`kind`). Pure, so every rule is unit-tested.
  */
-import { CLICK_KINDS, OFFER_ANSWER_KINDS, type ClickEvent, type ClickKind, type Gender } from '../schema';
+import { CLICK_KINDS, OFFER_ANSWER_KINDS, type ClickEvent, type ClickKind, type Gender } from '../../../../lib/schema';
 import { parseJsonObjectBody, shown } from './json-body';
-import { isIpAddress, isUserAgent, isVisitorId } from './request-fields';
+import { isIpAddress, isUserAgent, isVisitorId } from '../request-fields';
 
 /** A click request is a few short fields; anything bigger is a mistake or abuse. */
 export const MAX_CLICK_REQUEST_BYTES = 4 * 1024;

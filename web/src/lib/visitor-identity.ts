@@ -2,7 +2,7 @@
  * The shop's visitor: an id the server issued in a signed cookie (an upper-case GUID, as in the
  * original data) and the demographic the visitor chose, kept in the browser.
  */
-import type { Gender } from '../schema';
+import type { Gender } from '../../../lib/schema';
 
 /** What the visitor chose to tell: "unknown" and null when they preferred not to say. */
 export interface VisitorProfile {
