@@ -5,7 +5,7 @@ import type { ConsumerKind } from '../lib/consumer-kinds';
 import type { FiringAlert, MetricsTargetGroup } from '../lib/metrics';
 import { consumerTaskQueue, WORKFLOW_IDS } from '../lib/task-queues';
 import { topology } from '../lib/topology';
-import { consumerLag } from '../lib/web/consumer-lag';
+import { consumerLag } from './consumer-lag';
 import { livePollers } from '../lib/worker-liveness';
 import { withinDeadline } from '../lib/deadline';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

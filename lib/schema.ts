@@ -67,6 +67,21 @@ export type ClickKind = (typeof CLICK_KINDS)[number];
 /** Kinds that answer an offer, and so name it (`offerId`). */
 export const OFFER_ANSWER_KINDS = ['offer-taken', 'offer-dismissed'] as const satisfies readonly ClickKind[];
 
+/*
+ * A click's field rules, one source for both ways clicks come in: the clicks topic's parser below
+ * and the shop's click API (web/src/lib/server/click-request.ts), which words its refusals its own way.
+ */
+export const isClickKind = (v: unknown): v is ClickKind => (CLICK_KINDS as readonly unknown[]).includes(v);
+export const KIND_RULE = `one of ${CLICK_KINDS.join(', ')}`;
+/** Whether `kind` answers an offer, and so must name it (`offerId`); no other kind may. */
+export const answersOffer = (kind: unknown): boolean => (OFFER_ANSWER_KINDS as readonly unknown[]).includes(kind);
+export const isGender = (v: unknown): v is Gender => v === 'M' || v === 'F';
+/** The oldest age a click may carry; any older is no age at all. */
+export const MAX_AGE = 130;
+/** A visitor's age as a click carries it: whole years, 0 to `MAX_AGE`. */
+export const isAge = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_AGE;
+export const AGE_RULE = `a whole number from 0 to ${MAX_AGE}`;
+
 /** A page view, as every message without a kind is. */
 export const isPageView = (click: { kind?: ClickKind }) => click.kind === undefined || click.kind === 'view';
 
@@ -157,10 +172,10 @@ function clickProblems(o: Record<string, unknown>): string[] {
   if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
   if (o.originalTimestamp !== undefined && typeof o.originalTimestamp !== 'number') problems.push('originalTimestamp must be a number');
   if (o.source !== 'replay' && o.source !== 'shop') problems.push('source must be replay or shop');
-  if (o.kind !== undefined && !(CLICK_KINDS as readonly unknown[]).includes(o.kind)) problems.push(`kind must be one of ${CLICK_KINDS.join(', ')} when given`);
-  const answersOffer = (OFFER_ANSWER_KINDS as readonly unknown[]).includes(o.kind);
-  if (answersOffer && !isText(o.offerId)) problems.push(`offerId must be a non-empty string for kind ${String(o.kind)}`);
-  if (!answersOffer && o.offerId !== undefined) problems.push('offerId is only for offer-taken and offer-dismissed');
+  if (o.kind !== undefined && !isClickKind(o.kind)) problems.push(`kind must be ${KIND_RULE} when given`);
+  const answers = answersOffer(o.kind);
+  if (answers && !isText(o.offerId)) problems.push(`offerId must be a non-empty string for kind ${String(o.kind)}`);
+  if (!answers && o.offerId !== undefined) problems.push('offerId is only for offer-taken and offer-dismissed');
   return problems;
 }
 
@@ -194,14 +209,12 @@ export function parseClickEvent(text: string): Parsed<ClickEvent> {
   if (!parsed.ok) return parsed;
   const o = parsed.value;
   const problems = clickProblems(o);
-  if (o.age !== undefined && o.age !== null && (typeof o.age !== 'number' || !Number.isInteger(o.age) || o.age < 0 || o.age > 130)) {
-    problems.push('age must be a whole number from 0 to 130');
-  }
-  if (o.gender !== undefined && o.gender !== null && o.gender !== 'M' && o.gender !== 'F') problems.push('gender must be M or F');
+  if (o.age !== undefined && o.age !== null && !isAge(o.age)) problems.push(`age must be ${AGE_RULE}`);
+  if (o.gender !== undefined && o.gender !== null && !isGender(o.gender)) problems.push('gender must be M or F');
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
   const click = clickFields(o);
   if (typeof o.age === 'number') click.age = o.age;
-  if (o.gender === 'M' || o.gender === 'F') click.gender = o.gender;
+  if (isGender(o.gender)) click.gender = o.gender;
   return { ok: true, value: click };
 }
 

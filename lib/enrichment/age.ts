@@ -1,3 +1,5 @@
+import { isAge } from '../schema';
+
 /** Whole years from a YYYY-MM-DD birth date to an event time (ms, UTC); null if the date is not valid. */
 export function ageAt(birthDate: string, timestamp: number): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
@@ -7,5 +9,5 @@ export function ageAt(birthDate: string, timestamp: number): number | null {
   let age = at.getUTCFullYear() - year;
   const beforeBirthday = at.getUTCMonth() + 1 < month || (at.getUTCMonth() + 1 === month && at.getUTCDate() < day);
   if (beforeBirthday) age -= 1;
-  return age >= 0 && age <= 130 ? age : null;
+  return isAge(age) ? age : null;
 }

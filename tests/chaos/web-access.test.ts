@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../clients/redis';
 import { DASHBOARD_KEY, type DashboardAggregates } from '../../lib/redis-keys';
 import type { EnrichedClick, Product } from '../../lib/schema';
-import { OPERATOR_COOKIE, VISITOR_COOKIE } from '../../lib/web/access';
+import { OPERATOR_COOKIE, VISITOR_COOKIE } from '../../web/src/lib/server/access-checks';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { requiredCaller } from '../../web/src/lib/server/route-access';
 import { concretePath, pathSpellings, routeFolders } from '../web-routes';

@@ -12,7 +12,7 @@ import { connectTemporal } from '../../clients/temporal';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { BACKTEST_RULES_WORKFLOW } from '../../lib/offers/backtest';
 import type { Product } from '../../lib/schema';
-import { VISITOR_COOKIE } from '../../lib/web/access';
+import { VISITOR_COOKIE } from '../../web/src/lib/server/access-checks';
 import { eventually } from '../integration/pipeline-support';
 import { PrivateWebApp } from './web-support';
 

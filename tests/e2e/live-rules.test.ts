@@ -13,7 +13,7 @@ import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import type { RuleSetSummary, RuleSetVersion } from '../../lib/offers/rule-sets';
 import type { VisitorView } from '../../lib/offers/visitor-offers';
 import type { Offer } from '../../lib/schema';
-import type { VisitorDetails } from '../../lib/web/visitor-details';
+import type { VisitorDetails } from '../../web/src/lib/visitor-page';
 import { eventually } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
 import { inCategory, web } from './shop-steps';

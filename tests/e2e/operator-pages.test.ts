@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { VisitorDetails } from '../../lib/web/visitor-details';
+import type { VisitorDetails } from '../../web/src/lib/visitor-page';
 import { eventually } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
 import { checkPage, operatorPage, type Size, SIZES, textOf } from './page-checks';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CONSUMER_KINDS } from '../../lib/consumer-kinds';
-import { parseShopOffer } from '../../lib/web/shop-offer';
+import { parseShopOffer } from '../../web/src/lib/shop-offer';
 import { eventually } from '../integration/pipeline-support';
 import { collectConsoleErrors, launchChromium } from './browser';
 import { enterShop, inCategory, shopperPage, view, web } from './shop-steps';

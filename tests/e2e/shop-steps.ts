@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { Product } from '../../lib/schema';
-import { VISITOR_COOKIE } from '../../lib/web/access';
+import { VISITOR_COOKIE } from '../../web/src/lib/server/access-checks';
 
 export const web = inject('webUrl');
 

@@ -17,7 +17,7 @@ import { connectTemporal } from '../../clients/temporal';
 import { loadConfig } from '../../lib/config';
 import type { ConsumerKind } from '../../lib/consumer-kinds';
 import type { Offer } from '../../lib/schema';
-import type { ShopOffer } from '../../lib/web/shop-offer';
+import type { ShopOffer } from '../../web/src/lib/shop-offer';
 import { printWorkerOutput } from '../chaos/private-stack';
 import { pipelineProcesses, removePipeline, startConsumers, writeDataSet } from '../chaos/private-pipeline';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
@@ -66,7 +66,7 @@ async function firstOffer(body: ReadableStream<Uint8Array>): Promise<Offer> {
     text += decoder.decode(chunk, { stream: true });
     for (const line of text.split('\n')) {
       if (!line.startsWith('data: ')) continue;
-      // The shop's frame: the offer with its definition (lib/web/shop-offer.ts).
+      // The shop's frame: the offer with its definition (web/src/lib/shop-offer.ts).
       const data = JSON.parse(line.slice(6)) as Partial<ShopOffer>;
       if (data.offer?.offerId) return data.offer;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayProgress } from '../../lib/replay/click-replay';
-import { clocksText, durationText, logDurationText, paceMarkers, paceText, percentText, spanText, upliftText } from '../../lib/web/dashboard-text';
+import { clocksText, durationText, logDurationText, paceMarkers, paceText, percentText, spanText, upliftText } from '../../web/src/lib/dashboard-text';
 
 const progress = (over: Partial<ReplayProgress>): ReplayProgress => ({
   file: 'data/clicks.csv',

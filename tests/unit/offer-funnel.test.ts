@@ -3,7 +3,7 @@ import { funnelBase, funnelSteps, newestNearMisses, RUNNING_VISITORS_QUERY, visi
 import { isOneStepShort, type NearMiss } from '../../lib/offers/near-miss';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
 import { parseOfferRules } from '../../lib/offers/rule-validation';
-import { feedFunnel } from '../../lib/web/public-feed';
+import { feedFunnel } from '../../web/src/lib/server/public-feed';
 import { shoesWithoutClothing } from '../offer-rule-examples';
 
 const USER = '5F2D1E7A-0000-4000-8000-000000000001';

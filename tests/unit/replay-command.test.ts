@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReplayCommand } from '../../lib/web/replay-command';
+import { parseReplayCommand } from '../../web/src/lib/server/replay-command';
 
 /** What POST /api/replay answers 400 with: the parser's reason. */
 const reasonOf = (raw: unknown) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { requiredCaller } from '../../web/src/lib/server/route-access';
-import { parseBacktestRequest } from '../../lib/web/backtest-request';
-import { parseRulesRequest } from '../../lib/web/rules-request';
+import { parseBacktestRequest } from '../../web/src/lib/server/backtest-request';
+import { parseRulesRequest } from '../../web/src/lib/server/rules-request';
 
 describe('PUT /api/rules requests', () => {
   it('publish a valid rule set with a note', () => {

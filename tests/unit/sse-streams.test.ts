@@ -1,11 +1,11 @@
 import { mergePartials } from '../../lib/aggregation/merge';
 import { describe, expect, it } from 'vitest';
 import type { DashboardAggregates } from '../../lib/redis-keys';
-import type { DashboardFeed } from '../../lib/web/dashboard-feed';
-import { applyDashboardFrame, AudienceFrames, DashboardFrames, type DashboardFrame } from '../../lib/web/dashboard-frames';
-import type { StoredFeed } from '../../lib/web/public-feed';
-import { sseFrame, type SseFrame } from '../../lib/web/sse';
-import { SseOutbox } from '../../lib/web/sse-outbox';
+import { applyDashboardFrame } from '../../web/src/lib/dashboard-feed';
+import type { DashboardFeed, DashboardFrame, StoredFeed } from '../../web/src/lib/feed-types';
+import { AudienceFrames, DashboardFrames } from '../../web/src/lib/server/dashboard-frames';
+import { sseFrame, type SseFrame } from '../../web/src/lib/server/sse';
+import { SseOutbox } from '../../web/src/lib/server/sse-outbox';
 
 const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
 const frameOf = (bytes: Uint8Array): DashboardFrame => {

@@ -16,7 +16,7 @@ import {
   visitorPageRefusal,
   type VisitorDetails,
   type WorkflowStanding,
-} from '../../lib/web/visitor-details';
+} from '../../web/src/lib/visitor-page';
 
 const VISITOR = '5F2D9C1A-0B3E-4C6D-8E7F-9A0B1C2D3E4F';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProfile, parseVisitorProfile, profileClickFields, returnPath, shopReturnPath } from '../../lib/web/visitor-identity';
+import { describeProfile, parseVisitorProfile, profileClickFields, returnPath, shopReturnPath } from '../../web/src/lib/visitor-identity';
 
 describe('the visitor profile kept in the browser', () => {
   it('keeps a visitor who prefers not to say their gender or age', () => {

@@ -12,12 +12,12 @@ import {
   operatorCookieValue,
   visitorCookieValue,
   visitorFromCookie,
-} from '../../lib/web/access';
-import { audienceOf, feedAggregates, feedFor, feedTransition } from '../../lib/web/public-feed';
-import { parseVisitorProfile } from '../../lib/web/visitor-identity';
+} from '../../web/src/lib/server/access-checks';
+import { audienceOf, feedAggregates, feedFor, feedTransition } from '../../web/src/lib/server/public-feed';
+import { parseVisitorProfile } from '../../web/src/lib/visitor-identity';
 import type { DashboardAggregates } from '../../lib/redis-keys';
 import type { EnrichedClick } from '../../lib/schema';
-import type { DashboardFeed } from '../../lib/web/dashboard-feed';
+import type { DashboardFeed } from '../../web/src/lib/feed-types';
 
 const SECRET = 'a-token-of-the-operator-0123456789';
 const VISITOR = '5F2D9C1A-8E4B-4C3D-9A7B-1E2F3A4B5C6D';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseClickEvent } from '../../lib/schema';
-import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickEvent } from '../../lib/web/click-request';
+import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickEvent } from '../../web/src/lib/server/click-request';
 
 const JSON_TYPE = 'application/json';
 const body = (o: unknown) => JSON.stringify(o);

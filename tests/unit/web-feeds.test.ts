@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { consumerLag } from '../../lib/web/consumer-lag';
-import { parseStateMachineLog } from '../../lib/web/dashboard-feed';
-import { parseReplayCommand } from '../../lib/web/replay-command';
-import { sseData } from '../../lib/web/sse';
-import { KeyedSubscribers } from '../../lib/web/subscribers';
+import { consumerLag } from '../../clients/consumer-lag';
+import { parseStateMachineLog } from '../../web/src/lib/dashboard-feed';
+import { parseReplayCommand } from '../../web/src/lib/server/replay-command';
+import { sseData } from '../../web/src/lib/server/sse';
+import { KeyedSubscribers } from '../../web/src/lib/server/subscribers';
 
 describe('offer and dashboard fan-out', () => {
   it('delivers to the listeners of a key only, and forgets a key with no listeners', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { USER_AGENTS } from '../../scripts/datagen/user-agents';
-import { cut, parseJsonObjectBody, shown } from '../../lib/web/json-body';
-import { parseReplayCommand } from '../../lib/web/replay-command';
-import { isIpAddress, isUserAgent, isVisitorId } from '../../lib/web/request-fields';
+import { cut, parseJsonObjectBody, shown } from '../../web/src/lib/server/json-body';
+import { parseReplayCommand } from '../../web/src/lib/server/replay-command';
+import { isIpAddress, isUserAgent, isVisitorId } from '../../web/src/lib/request-fields';
 
 const HOSTILE = ['<script>alert(1)</script>', "'; DROP TABLE clicks; --", '{{7*7}}', '../../etc/passwd', 'a\u0000b', 'é'.repeat(20), ''];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SendBatcher } from '../../lib/web/send-batcher';
+import { SendBatcher } from '../../web/src/lib/server/send-batcher';
 
 /** A sender whose sends finish when the test says so, recording each batch. */
 function manualSender() {

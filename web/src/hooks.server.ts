@@ -1,8 +1,8 @@
 import { json, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import type { Server } from 'node:http';
 import { building } from '$app/environment';
-import { cut } from '$shared/lib/web/json-body';
-import { bearerToken, isAllowedHost, isForeignOrigin, isOperatorCookie, isToken, OPERATOR_COOKIE, VISITOR_COOKIE, visitorFromCookie } from '$shared/lib/web/access';
+import { cut } from '$lib/server/json-body';
+import { bearerToken, isAllowedHost, isForeignOrigin, isOperatorCookie, isToken, OPERATOR_COOKIE, VISITOR_COOKIE, visitorFromCookie } from '$lib/server/access-checks';
 import { closeServices, config, dashboardHub, offersHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
 import { closeAllStreams } from '$lib/server/sse-response';

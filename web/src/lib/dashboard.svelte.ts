@@ -4,8 +4,8 @@
  * server-rendered with, so the first paint already shows the current figures, and says whether
  * what it shows is live: a refused or dropped stream leaves figures that no longer move.
  */
-import type { DashboardFeed } from '$shared/lib/web/dashboard-feed';
-import { applyDashboardFrame, type DashboardFrame } from '$shared/lib/web/dashboard-frames';
+import { applyDashboardFrame } from '$lib/dashboard-feed';
+import type { DashboardFeed, DashboardFrame } from '$lib/feed-types';
 
 /** EventSource retries a dropped stream by itself, but not a refused one (`503`, too many open; `429`, too many from this address). */
 export const RETRY_REFUSED_MS = 10_000;

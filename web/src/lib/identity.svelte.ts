@@ -3,7 +3,7 @@
  * chosen age and gender, kept in localStorage so they survive reloads and tabs.
  */
 import { browser } from '$app/environment';
-import { parseVisitorProfile, type VisitorIdentity, type VisitorProfile } from '$shared/lib/web/visitor-identity';
+import { parseVisitorProfile, type VisitorIdentity, type VisitorProfile } from '$lib/visitor-identity';
 
 const STORAGE_KEY = 'clickstream.visitor';
 

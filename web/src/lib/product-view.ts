@@ -5,7 +5,7 @@
  * looked at.
  */
 import { browser } from '$app/environment';
-import { profileClickFields, type VisitorProfile } from '$shared/lib/web/visitor-identity';
+import { profileClickFields, type VisitorProfile } from '$lib/visitor-identity';
 
 export type ClickStatus = { state: 'idle' | 'sending' | 'sent' } | { state: 'failed'; message: string };
 

@@ -1,5 +1,5 @@
 /**
- * The web app's side of `lib/web/access.ts`: the server's secret (the operator token, from
+ * The web app's side of `access-checks.ts`: the server's secret (the operator token, from
  * API_TOKEN or the file `make up` writes) and the cookies it signs with it.
  */
 import { json, type Cookies } from '@sveltejs/kit';
@@ -12,7 +12,7 @@ import {
   VISITOR_COOKIE,
   VISITOR_COOKIE_MAX_AGE_S,
   visitorCookieValue,
-} from '$shared/lib/web/access';
+} from './access-checks';
 import { config } from './services';
 import { OPERATOR_REQUIRED } from './route-access';
 

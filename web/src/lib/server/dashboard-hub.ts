@@ -9,11 +9,12 @@ import type { Client } from '@temporalio/client';
 import { DASHBOARD_CHANNEL, DASHBOARD_KEY, STATE_MACHINE_LOG_KEY, type DashboardAggregates } from '$shared/lib/redis-keys';
 import { replayProgressQuery } from '$shared/lib/replay/messages';
 import type { ReplayProgress } from '$shared/lib/replay/click-replay';
-import { KeyedSubscribers } from '$shared/lib/web/subscribers';
-import { parseStateMachineLog, STATE_MACHINE_LOG_SHOWN, type DashboardFeed } from '$shared/lib/web/dashboard-feed';
-import { feedFor, type Audience, type StoredFeed } from '$shared/lib/web/public-feed';
-import { AudienceFrames } from '$shared/lib/web/dashboard-frames';
-import type { SseFrame } from '$shared/lib/web/sse';
+import { KeyedSubscribers } from './subscribers';
+import { parseStateMachineLog, STATE_MACHINE_LOG_SHOWN } from '../dashboard-feed';
+import type { Audience, DashboardFeed, StoredFeed } from '../feed-types';
+import { feedFor } from './public-feed';
+import { AudienceFrames } from './dashboard-frames';
+import type { SseFrame } from './sse';
 import { SharedReads } from './shared-reads';
 
 const AUDIENCES: readonly Audience[] = ['public', 'operator'];

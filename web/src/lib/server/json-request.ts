@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { parseJsonObjectBody } from '$shared/lib/web/json-body';
+import { parseJsonObjectBody } from './json-body';
 import { readBody } from './read-body';
 import { config } from './services';
 

@@ -7,9 +7,9 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { withinDeadline } from '$shared/lib/deadline';
 import { parseOffer, type Offer } from '$shared/lib/schema';
-import type { ShopOffer } from '$shared/lib/web/shop-offer';
-import { KeyedSubscribers } from '$shared/lib/web/subscribers';
-import { sseFrame, type SseFrame } from '$shared/lib/web/sse';
+import type { ShopOffer } from '../shop-offer';
+import { KeyedSubscribers } from './subscribers';
+import { sseFrame, type SseFrame } from './sse';
 import { contextOfHeaders, inSpan, SpanKind } from '$shared/clients/tracing';
 
 export class OffersHub {

@@ -13,8 +13,8 @@ import { connectTemporal } from '$shared/clients/temporal';
 import { SharedProducer } from '$shared/clients/shared-producer';
 import { serveMetrics, type MetricsEndpoint } from '$shared/clients/metrics';
 import { startTracing, type Tracing } from '$shared/clients/tracing';
-import { SendBatcher } from '$shared/lib/web/send-batcher';
-import { shopOffer } from '$shared/lib/web/shop-offer';
+import { SendBatcher } from './send-batcher';
+import { shopOffer } from '../shop-offer';
 import { OffersHub } from './offers-hub';
 import { DashboardHub } from './dashboard-hub';
 

@@ -7,8 +7,8 @@
  * kind of stream has a cap on how many are open at once, and on how many one address holds.
  */
 import { json, type RequestEvent } from '@sveltejs/kit';
-import { SSE_HEADERS, SSE_KEEPALIVE, SSE_OPEN, type SseFrame } from '$shared/lib/web/sse';
-import { SseOutbox, type OutboxLimits } from '$shared/lib/web/sse-outbox';
+import { SSE_HEADERS, SSE_KEEPALIVE, SSE_OPEN, type SseFrame } from './sse';
+import { SseOutbox, type OutboxLimits } from './sse-outbox';
 import { countRefusal, tooMany } from './limits';
 import { countRefusedStream } from './metrics';
 import { config } from './services';

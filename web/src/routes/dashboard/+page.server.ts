@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { valueWithin } from '$shared/lib/deadline';
-import { audienceOf, feedFunnel } from '$shared/lib/web/public-feed';
+import { audienceOf, feedFunnel } from '$lib/server/public-feed';
 import { config, dashboardHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
 import { currentRules } from '$lib/server/current-rules';

@@ -1,6 +1,6 @@
 import { json, redirect, type RequestHandler } from '@sveltejs/kit';
-import { isToken } from '$shared/lib/web/access';
-import { returnPath } from '$shared/lib/web/visitor-identity';
+import { isToken } from '$lib/server/access-checks';
+import { returnPath } from '$lib/visitor-identity';
 import { serverSecret, signInOperator } from '$lib/server/access';
 import { credentialRefusal, wrongCredential } from '$lib/server/limits';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';

@@ -1,6 +1,6 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { DASHBOARD_KEY, type DashboardAggregates } from '$shared/lib/redis-keys';
-import { audienceOf, feedAggregates } from '$shared/lib/web/public-feed';
+import { audienceOf, feedAggregates } from '$lib/server/public-feed';
 import { redisClient } from '$lib/server/services';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 

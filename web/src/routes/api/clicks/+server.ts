@@ -1,6 +1,6 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, parseClickRequest, shopClickEvent } from '$shared/lib/web/click-request';
+import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, parseClickRequest, shopClickEvent } from '$lib/server/click-request';
 import { getCatalogue } from '$lib/server/catalogue';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readBody } from '$lib/server/read-body';

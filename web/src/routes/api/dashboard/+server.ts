@@ -1,5 +1,5 @@
 import type { RequestHandler } from '@sveltejs/kit';
-import { audienceOf } from '$shared/lib/web/public-feed';
+import { audienceOf } from '$lib/server/public-feed';
 import { dashboardHub } from '$lib/server/services';
 import { sseResponse } from '$lib/server/sse-response';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';

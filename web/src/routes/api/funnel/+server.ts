@@ -1,5 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { audienceOf, feedFunnel } from '$shared/lib/web/public-feed';
+import { audienceOf, feedFunnel } from '$lib/server/public-feed';
 import { currentFunnel } from '$lib/server/funnel';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 

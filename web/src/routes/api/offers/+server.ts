@@ -1,5 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { offersVisitor } from '$shared/lib/web/access';
+import { offersVisitor } from '$lib/server/access-checks';
 import { offersHub } from '$lib/server/services';
 import { sseResponse } from '$lib/server/sse-response';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';

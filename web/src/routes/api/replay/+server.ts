@@ -1,6 +1,6 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { commandReplay } from '$shared/clients/replay-control';
-import { MAX_REPLAY_REQUEST_BYTES, parseReplayCommand, REPLAY_COMMAND_FIELDS } from '$shared/lib/web/replay-command';
+import { MAX_REPLAY_REQUEST_BYTES, parseReplayCommand, REPLAY_COMMAND_FIELDS } from '$lib/server/replay-command';
 import { operatorRefusal } from '$lib/server/access';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';

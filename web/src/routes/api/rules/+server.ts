@@ -2,7 +2,7 @@ import { json, type RequestHandler } from '@sveltejs/kit';
 import { publishRuleSet, rollbackRuleSet } from '$shared/clients/offer-rules';
 import { RuleSetRequestError } from '$shared/lib/offers/rule-sets';
 import { undefinedOfferReason } from '$shared/lib/offers/rule-validation';
-import { MAX_RULES_REQUEST_BYTES, parseRulesPageQuery, parseRulesRequest, RULES_REQUEST_FIELDS } from '$shared/lib/web/rules-request';
+import { MAX_RULES_REQUEST_BYTES, parseRulesPageQuery, parseRulesRequest, RULES_REQUEST_FIELDS } from '$lib/server/rules-request';
 import { operatorRefusal } from '$lib/server/access';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 import { readJsonObject } from '$lib/server/json-request';

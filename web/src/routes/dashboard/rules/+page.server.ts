@@ -2,8 +2,8 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { describeOfferRules } from '$shared/lib/offers/describe-rules';
 import { diffRules } from '$shared/lib/offers/rule-diff';
-import { RULES_EDITOR_OPERATOR_ONLY } from '$shared/lib/web/visitor-details';
-import { parseRulesPageQuery } from '$shared/lib/web/rules-request';
+import { RULES_EDITOR_OPERATOR_ONLY } from '$lib/visitor-page';
+import { parseRulesPageQuery } from '$lib/server/rules-request';
 import { rulesOfVersion, rulesPage } from '$lib/server/rule-versions';
 
 /**

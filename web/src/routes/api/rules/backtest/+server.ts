@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { BACKTEST_RULES_WORKFLOW, type BacktestResult } from '$shared/lib/offers/backtest';
-import { BACKTEST_REQUEST_FIELDS, parseBacktestRequest } from '$shared/lib/web/backtest-request';
-import { MAX_RULES_REQUEST_BYTES } from '$shared/lib/web/rules-request';
+import { BACKTEST_REQUEST_FIELDS, parseBacktestRequest } from '$lib/server/backtest-request';
+import { MAX_RULES_REQUEST_BYTES } from '$lib/server/rules-request';
 import { operatorRefusal } from '$lib/server/access';
 import { countRefusal, tooMany } from '$lib/server/limits';
 import { DeadlineError, withinDeadline } from '$shared/lib/deadline';

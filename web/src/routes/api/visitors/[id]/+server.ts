@@ -1,5 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { unknownVisitorMessage, visitorPageRefusal } from '$shared/lib/web/visitor-details';
+import { unknownVisitorMessage, visitorPageRefusal } from '$lib/visitor-page';
 import { visitorDetails } from '$lib/server/visitor-details';
 import { methodNotAllowed } from '$lib/server/method-not-allowed';
 

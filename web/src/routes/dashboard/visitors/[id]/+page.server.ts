@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { unknownVisitorMessage, visitorPageRefusal } from '$shared/lib/web/visitor-details';
+import { unknownVisitorMessage, visitorPageRefusal } from '$lib/visitor-page';
 import { visitorDetails } from '$lib/server/visitor-details';
 
 /** One visitor's clicks, sessions and offer standing: the operator's only (full id, addresses). */

@@ -4,27 +4,14 @@
  * characters for the public; the operator gets them whole, to open a visitor's page. The full
  * records stay inside the pipeline; `/api/aggregates` and the dashboard stream only these.
  */
-import type { TransitionLogEntry } from '../offers/visitor-offers';
-import type { DashboardAggregates } from '../redis-keys';
-import type { EnrichedClick } from '../schema';
-import type { DashboardFeed } from './dashboard-feed';
-import type { OfferFunnel } from '../offers/funnel';
-import { shortVisitorId } from './access';
+import type { TransitionLogEntry } from '../../../../lib/offers/visitor-offers';
+import type { DashboardAggregates } from '../../../../lib/redis-keys';
+import type { EnrichedClick } from '../../../../lib/schema';
+import type { OfferFunnel } from '../../../../lib/offers/funnel';
+import type { Audience, DashboardFeed, PublicAggregates, PublicClick, StoredFeed } from '../feed-types';
 
-/** Who a feed is for: anyone, or the signed-in operator (`locals.operator`). */
-export type Audience = 'public' | 'operator';
-
-export type PublicClick = Omit<EnrichedClick, 'ip' | 'birthDate' | 'userAgent'>;
-
-export interface PublicAggregates extends Omit<DashboardAggregates, 'latestVisitors' | 'rawClicks'> {
-  latestVisitors: { userId: string; timestamp: number; country: string }[];
-  rawClicks: PublicClick[];
-}
-
-/** The feed as the hub reads it from Redis and Temporal, before any audience's cut. */
-export interface StoredFeed extends Omit<DashboardFeed, 'aggregates'> {
-  aggregates: DashboardAggregates | null;
-}
+/** A visitor id as anyone but its visitor and the operator sees it: its first 8 characters. */
+const shortVisitorId = (userId: string) => userId.slice(0, 8);
 
 export const audienceOf = (operator: boolean): Audience => (operator ? 'operator' : 'public');
 

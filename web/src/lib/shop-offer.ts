@@ -4,10 +4,10 @@
  * set version that made it, so the dialog, the banner, "Why this offer?" and the basket read one
  * definition.
  */
-import { describeOfferRule, type OfferRuleInWords } from '../offers/describe-rules';
-import { offerDefinition, type OfferDefinition, type OfferRules } from '../offers/offer-rules';
-import { parseOfferDefinition } from '../offers/rule-validation';
-import { parseJsonObject, parseOffer, type Offer, type Parsed } from '../schema';
+import { describeOfferRule, type OfferRuleInWords } from '../../../lib/offers/describe-rules';
+import { offerDefinition, type OfferDefinition, type OfferRules } from '../../../lib/offers/offer-rules';
+import { parseOfferDefinition } from '../../../lib/offers/rule-validation';
+import { parseJsonObject, parseOffer, type Offer, type Parsed } from '../../../lib/schema';
 
 export interface ShopOffer {
   offer: Offer;

@@ -1,7 +1,7 @@
 /** What the rule editor sends to `POST /api/rules/backtest`: a candidate rule set and how many hours of clicks to run it over. */
-import { parseOfferRules } from '../offers/rule-validation';
-import type { OfferRules } from '../offers/offer-rules';
-import type { Parsed } from '../schema';
+import { parseOfferRules } from '../../../../lib/offers/rule-validation';
+import type { OfferRules } from '../../../../lib/offers/offer-rules';
+import type { Parsed } from '../../../../lib/schema';
 import { shown } from './json-body';
 
 export const MAX_BACKTEST_HOURS = 7 * 24;

@@ -3,9 +3,9 @@
  * turns it into the `ClickEvent` the clicks topic carries: a page view, or what the visitor did
  * with the basket or an offer (`kind`). Pure, so every rule is unit-tested.
  */
-import { CLICK_KINDS, OFFER_ANSWER_KINDS, type ClickEvent, type ClickKind, type Gender } from '../schema';
+import { AGE_RULE, answersOffer, isAge, isClickKind, isGender, KIND_RULE, type ClickEvent, type ClickKind, type Gender } from '../../../../lib/schema';
 import { parseJsonObjectBody, shown } from './json-body';
-import { isIpAddress, isUserAgent, isVisitorId } from './request-fields';
+import { isIpAddress, isUserAgent, isVisitorId } from '../request-fields';
 
 /** A click request is a few short fields; anything bigger is a mistake or abuse. */
 export const MAX_CLICK_REQUEST_BYTES = 4 * 1024;
@@ -69,18 +69,18 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
   // Age and gender are the visitor's to give: missing or null is unknown, as is gender "unknown".
   const given = (k: (typeof FIELDS)[number]) => o[k] !== undefined && o[k] !== null;
   const age = given('age') ? o.age : undefined;
-  if (age !== undefined && (typeof age !== 'number' || !Number.isInteger(age) || age < 0 || age > 130)) problems.push('age must be a whole number from 0 to 130 when given');
+  if (age !== undefined && !isAge(age)) problems.push(`age must be ${AGE_RULE} when given`);
   const gender = given('gender') ? normaliseGender(o.gender) : 'unknown';
   if (!gender) problems.push('gender must be M, F, male, female or unknown when given');
   const optional = { ip: text('ip'), userAgent: text('userAgent') };
   if (given('ip') && !(optional.ip !== undefined && isIpAddress(optional.ip))) problems.push('ip must be an IPv4 or IPv6 address when given');
   if (given('userAgent') && !(optional.userAgent !== undefined && isAcceptedUserAgent(optional.userAgent))) problems.push(`userAgent ${USER_AGENT_RULE} when given`);
   const kind = given('kind') ? o.kind : 'view';
-  if (!CLICK_KINDS.some((k) => k === kind)) problems.push(`kind must be one of ${CLICK_KINDS.join(', ')} when given`);
-  const answersOffer = OFFER_ANSWER_KINDS.some((k) => k === kind);
+  if (!isClickKind(kind)) problems.push(`kind must be ${KIND_RULE} when given`);
+  const answers = answersOffer(kind);
   const offerId = text('offerId');
-  if (answersOffer && !(offerId && OFFER_ID.test(offerId))) problems.push(`offerId must be 1-64 letters, digits, - or _ for kind ${String(kind)}`);
-  if (!answersOffer && given('offerId')) problems.push('offerId is only for kind offer-taken or offer-dismissed');
+  if (answers && !(offerId && OFFER_ID.test(offerId))) problems.push(`offerId must be 1-64 letters, digits, - or _ for kind ${String(kind)}`);
+  if (!answers && given('offerId')) problems.push('offerId is only for kind offer-taken or offer-dismissed');
   if (problems.length > 0) return { ok: false, status: 400, message: problems.join('; ') };
   return {
     ok: true,
@@ -88,11 +88,11 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
       ...(userId ? { userId } : {}),
       productId: productId!,
       ...(typeof age === 'number' ? { age } : {}),
-      ...(gender === 'M' || gender === 'F' ? { gender } : {}),
+      ...(isGender(gender) ? { gender } : {}),
       ...(optional.ip ? { ip: optional.ip } : {}),
       ...(optional.userAgent ? { userAgent: optional.userAgent } : {}),
       ...(kind !== 'view' ? { kind: kind as Exclude<ClickKind, 'view'> } : {}),
-      ...(answersOffer ? { offerId } : {}),
+      ...(answers ? { offerId } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 /** What the dashboard's replay controls send to `POST /api/replay`. */
-import type { ReplayCommand } from '../replay/messages';
-import { parseReplayPace } from '../replay/pacing';
-import type { Parsed } from '../schema';
+import type { ReplayCommand } from '../../../../lib/replay/messages';
+import { parseReplayPace } from '../../../../lib/replay/pacing';
+import type { Parsed } from '../../../../lib/schema';
 import { cut, shown } from './json-body';
 
 /** A command is an action and maybe a pace: a few dozen bytes. */

@@ -4,7 +4,7 @@
  */
 
 /**
- * An encoded event and the slot it fills in a stream's outbox (`lib/web/sse-outbox.ts`): a frame
+ * An encoded event and the slot it fills in a stream's outbox (`sse-outbox.ts`): a frame
  * replaces a waiting frame of the same key, so give updates of one thing one key and events that
  * must all arrive (offers) keys of their own.
  */

@@ -1,7 +1,7 @@
 /** What the rule editor sends to `PUT /api/rules`: a new rule set, or a rollback to an earlier version. */
-import { parseOfferRules } from '../offers/rule-validation';
-import { MAX_RULE_VERSIONS_PAGE, type PublishRequest, type RollbackRequest, type RuleVersionsPageRequest } from '../offers/rule-sets';
-import type { Parsed } from '../schema';
+import { parseOfferRules } from '../../../../lib/offers/rule-validation';
+import { MAX_RULE_VERSIONS_PAGE, type PublishRequest, type RollbackRequest, type RuleVersionsPageRequest } from '../../../../lib/offers/rule-sets';
+import type { Parsed } from '../../../../lib/schema';
 import { shown } from './json-body';
 
 export type RulesRequest = ({ action: 'publish' } & PublishRequest) | ({ action: 'rollback' } & RollbackRequest);

@@ -4,7 +4,7 @@
  * Host and Origin checks that keep other sites' pages (DNS rebinding, cross-site requests) out.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isVisitorId } from './request-fields';
+import { isVisitorId } from '../request-fields';
 
 export const OPERATOR_COOKIE = 'clickstream_operator';
 export const VISITOR_COOKIE = 'clickstream_visitor';
@@ -82,9 +82,6 @@ export function isForeignOrigin(origin: string | null, host: string | null): boo
     return true; // "null" (sandboxed frames, file: pages) and junk
   }
 }
-
-/** A visitor id as anyone but its visitor and the operator sees it: its first 8 characters. */
-export const shortVisitorId = (userId: string) => userId.slice(0, 8);
 
 /**
  * Whose offers a stream carries: the browser's own visitor (`userId` may repeat it, never name

@@ -1,12 +1,13 @@
 /**
  * One visitor's page for the operator (`/dashboard/visitors/<id>`, `GET /api/visitors/<id>`): what
  * it shows, and the pure parts of it: the offer rule as steps with the visitor's place among them,
- * and the link to their workflow in the Temporal UI.
+ * and the link to their workflow in the Temporal UI. The server gathers it (`server/visitor-details.ts`);
+ * the page itself reads its words from here.
  */
-import type { VisitorSession } from '../aggregation/visitor-sessions';
-import type { Demographic, OfferRules, Transition } from '../offers/offer-rules';
-import type { VisitorView } from '../offers/visitor-offers';
-import type { ClickKind, EnrichedClick, Offer } from '../schema';
+import type { VisitorSession } from '../../../lib/aggregation/visitor-sessions';
+import type { Demographic, OfferRules, Transition } from '../../../lib/offers/offer-rules';
+import type { VisitorView } from '../../../lib/offers/visitor-offers';
+import type { ClickKind, EnrichedClick, Offer } from '../../../lib/schema';
 import { isVisitorId } from './request-fields';
 
 /** What the visitor's offer workflow says, as far as Temporal answers. */

@@ -3,24 +3,13 @@
  * replay's progress is a part, sent as a frame of its own only when its JSON changed. Frames are
  * serialised once per change and audience (public, operator) and shared by every stream of that
  * audience; a client that lags keeps only the newest frame of each part (`SseOutbox`). A new
- * client first gets the whole feed as one frame.
+ * client first gets the whole feed as one frame. The page applies them with `applyDashboardFrame`
+ * (`../dashboard-feed.ts`).
  */
-import type { DashboardFeed } from './dashboard-feed';
-import { feedFor, type Audience, type StoredFeed } from './public-feed';
+import { AGGREGATES_PREFIX } from '../dashboard-feed';
+import type { AggregatePart, Audience, DashboardFeed, DashboardFrame, StoredFeed } from '../feed-types';
+import { feedFor } from './public-feed';
 import { sseJsonFrame, type SseFrame } from './sse';
-
-type Aggregates = NonNullable<DashboardFeed['aggregates']>;
-type AggregatePart = `aggregates.${keyof Aggregates & string}`;
-
-/** A frame's `data:` JSON: `value` replaces the feed's `part` (`feed`: all of it). */
-export type DashboardFrame =
-  | { part: 'feed'; value: DashboardFeed }
-  | { part: 'aggregates'; value: Aggregates | null }
-  | { part: 'stateMachineLog'; value: DashboardFeed['stateMachineLog'] }
-  | { part: 'replay'; value: DashboardFeed['replay'] }
-  | { part: AggregatePart; value: Aggregates[keyof Aggregates] };
-
-const AGGREGATES_PREFIX = 'aggregates.';
 
 /** The frame of `part` whose value is the JSON text `valueJson`; the part is the outbox key. */
 const partFrame = (part: DashboardFrame['part'], valueJson: string): SseFrame => sseJsonFrame(part, `{"part":${JSON.stringify(part)},"value":${valueJson}}`);
@@ -97,36 +86,4 @@ export class AudienceFrames {
   current(audience: Audience): SseFrame | undefined {
     return this.byAudience.get(audience)?.current();
   }
-}
-
-const EMPTY_FEED: DashboardFeed = { aggregates: null, stateMachineLog: [], replay: null };
-
-/** Figures `aggregates` that are older than those shown (`shown`, their asOf); none (null) are no figures, so never older. */
-const older = (aggregates: DashboardFeed['aggregates'], shown: number): boolean => aggregates !== null && aggregates.asOf < shown;
-
-/**
- * The page's side: the feed after one frame (a new object; parts it does not know are ignored).
- * Figures older than those shown (by `asOf`, their newest click) are never painted over them:
- * a stream may open with a feed saved before the page's own first paint was read.
- */
-export function applyDashboardFrame(feed: DashboardFeed | null, frame: DashboardFrame): DashboardFeed {
-  const base = feed ?? EMPTY_FEED;
-  const shown = base.aggregates?.asOf ?? 0;
-  switch (frame.part) {
-    case 'feed':
-      return older(frame.value.aggregates, shown) ? base : frame.value;
-    case 'aggregates':
-      return older(frame.value, shown) ? base : { ...base, aggregates: frame.value };
-    case 'aggregates.asOf':
-      if ((frame.value as number) < shown) return base;
-      break;
-    case 'stateMachineLog':
-      return { ...base, stateMachineLog: frame.value };
-    case 'replay':
-      return { ...base, replay: frame.value };
-  }
-  const key = frame.part.startsWith(AGGREGATES_PREFIX) ? frame.part.slice(AGGREGATES_PREFIX.length) : undefined;
-  // A panel frame always follows the aggregates it belongs to; without them it has no place.
-  if (!key || !base.aggregates) return base;
-  return { ...base, aggregates: { ...base.aggregates, [key]: frame.value } };
 }

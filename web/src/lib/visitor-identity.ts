@@ -2,7 +2,7 @@
  * The shop's visitor: an id the server issued in a signed cookie (an upper-case GUID, as in the
  * original data) and the demographic the visitor chose, kept in the browser.
  */
-import type { Gender } from '../schema';
+import { isAge, type Gender } from '../../../lib/schema';
 
 /** What the visitor chose to tell: "unknown" and null when they preferred not to say. */
 export interface VisitorProfile {
@@ -32,7 +32,7 @@ export function parseVisitorProfile(text: string | null): VisitorProfile | null 
   try {
     const o = JSON.parse(text) as Record<string, unknown>;
     const age = o.age ?? null;
-    if (age !== null && (typeof age !== 'number' || !Number.isInteger(age) || age < 0 || age > 130)) return null;
+    if (age !== null && !isAge(age)) return null;
     if (o.gender !== 'M' && o.gender !== 'F' && o.gender !== 'unknown') return null;
     return { age, gender: o.gender };
   } catch {

@@ -3,8 +3,8 @@
  * replay's, which the charts run on, and the log's own date), and where pace changes fall on a
  * time chart.
  */
-import type { PaceChange, ReplayProgress } from '../replay/click-replay';
-import type { ReplayPace } from '../replay/pacing';
+import type { PaceChange, ReplayProgress } from '../../../lib/replay/click-replay';
+import type { ReplayPace } from '../../../lib/replay/pacing';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
