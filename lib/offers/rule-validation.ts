@@ -369,7 +369,8 @@ function definedOffers(offerByGender: OfferRules['offerByGender'], own: Record<s
   return Object.fromEntries(all);
 }
 
-const isOfferId = (id: string) => id.length > 0 && id.length <= MAX_OFFER_ID_LENGTH && OFFER_ID_CHARS.test(id);
+/** An offer id as a rule set may name it, and a click answering an offer must. */
+export const isOfferId = (id: string) => id.length > 0 && id.length <= MAX_OFFER_ID_LENGTH && OFFER_ID_CHARS.test(id);
 
 /** Why a stored rule set cannot be published again as it is (a rollback to it): an offer it names has no definition. Null when every offer is defined. */
 export function undefinedOfferReason(rules: OfferRules): string | null {

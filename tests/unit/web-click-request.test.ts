@@ -107,8 +107,8 @@ describe('POST /api/clicks body', () => {
       expect(click).toMatchObject(extra);
       expect(parseClickEvent(JSON.stringify(click))).toEqual({ ok: true, value: click });
     }
-    const longest = parse(JSON_TYPE, body({ ...valid, kind: 'offer-dismissed', offerId: ` ${'o'.repeat(64)} ` }));
-    expect(longest.ok && longest.value).toEqual({ ...valid, kind: 'offer-dismissed', offerId: 'o'.repeat(64) });
+    const longest = parse(JSON_TYPE, body({ ...valid, kind: 'offer-dismissed', offerId: ` ${'o'.repeat(40)} ` }));
+    expect(longest.ok && longest.value).toEqual({ ...valid, kind: 'offer-dismissed', offerId: 'o'.repeat(40) });
     // A page view named as such keeps the shape of one without a kind.
     const view = parse(JSON_TYPE, body({ ...valid, kind: 'view' }));
     expect(view.ok && 'kind' in view.value).toBe(false);
@@ -116,14 +116,14 @@ describe('POST /api/clicks body', () => {
 
   it.each([
     [{ kind: 'wishlist' }, 'kind must be one of view, basket, buy, offer-taken, offer-dismissed when given'],
-    [{ kind: 'offer-taken' }, 'offerId must be 1-64 letters, digits, - or _ for kind offer-taken'],
-    [{ kind: 'offer-dismissed', offerId: '<script>' }, 'offerId must be 1-64 letters, digits, - or _ for kind offer-dismissed'],
+    [{ kind: 'offer-taken' }, 'offerId must be 1-40 letters, digits, - or _ for kind offer-taken'],
+    [{ kind: 'offer-dismissed', offerId: '<script>' }, 'offerId must be 1-40 letters, digits, - or _ for kind offer-dismissed'],
     [{ kind: 'buy', offerId: 'offer1' }, 'offerId is only for kind offer-taken or offer-dismissed'],
     [{ offerId: 'offer1' }, 'offerId is only for kind offer-taken or offer-dismissed'],
     [{ kind: 'view', offerId: 'offer1' }, 'offerId is only for kind offer-taken or offer-dismissed'],
     [{ kind: 3 }, 'kind must be one of view, basket, buy, offer-taken, offer-dismissed when given'],
-    [{ kind: 'offer-taken', offerId: 'o'.repeat(65) }, 'offerId must be 1-64 letters, digits, - or _ for kind offer-taken'],
-    [{ kind: 'offer-taken', offerId: 'offer 1' }, 'offerId must be 1-64 letters, digits, - or _ for kind offer-taken'],
+    [{ kind: 'offer-taken', offerId: 'o'.repeat(41) }, 'offerId must be 1-40 letters, digits, - or _ for kind offer-taken'],
+    [{ kind: 'offer-taken', offerId: 'offer 1' }, 'offerId must be 1-40 letters, digits, - or _ for kind offer-taken'],
   ])('answers 400 for %j', (extra, message) => {
     expect(parse(JSON_TYPE, body({ ...valid, ...extra }))).toEqual({ ok: false, status: 400, message });
   });

@@ -4,6 +4,7 @@
  * with the basket or an offer (`kind`). Pure, so every rule is unit-tested.
  */
 import { AGE_RULE, answersOffer, isAge, isClickKind, isGender, KIND_RULE, type ClickEvent, type ClickKind, type Gender } from '../../../../lib/schema';
+import { isOfferId, MAX_OFFER_ID_LENGTH } from '../../../../lib/offers/rule-validation';
 import { parseJsonObjectBody, shown } from './json-body';
 import { isIpAddress, isUserAgent, isVisitorId } from '../request-fields';
 
@@ -27,9 +28,6 @@ export interface ClickRequest {
   /** The offer an `offer-taken` or `offer-dismissed` answers. */
   offerId?: string;
 }
-
-/** Offer ids as the rules allow them (lib/offers/rule-validation.ts). */
-const OFFER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ClickRequestResult = { ok: true; value: ClickRequest } | { ok: false; status: 400 | 413 | 415; message: string };
 
@@ -79,7 +77,7 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
   if (!isClickKind(kind)) problems.push(`kind must be ${KIND_RULE} when given`);
   const answers = answersOffer(kind);
   const offerId = text('offerId');
-  if (answers && !(offerId && OFFER_ID.test(offerId))) problems.push(`offerId must be 1-64 letters, digits, - or _ for kind ${String(kind)}`);
+  if (answers && !(offerId && isOfferId(offerId))) problems.push(`offerId must be 1-${MAX_OFFER_ID_LENGTH} letters, digits, - or _ for kind ${String(kind)}`);
   if (!answers && given('offerId')) problems.push('offerId is only for kind offer-taken or offer-dismissed');
   if (problems.length > 0) return { ok: false, status: 400, message: problems.join('; ') };
   return {
