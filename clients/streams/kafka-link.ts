@@ -1,5 +1,5 @@
 /** The runtime's link to a real Kafka cluster, through kafkajs. */
-import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { KafkaJSNonRetriableError, Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { Config } from '../../lib/config';
 import type { StageSpec } from '../../lib/topology';
 import { ensureTopics } from '../kafka';
@@ -14,6 +14,12 @@ const TRANSACTION_TIMEOUT_MS = 10_000;
 
 export class KafkaStageLink implements StageLink {
   private consumer: Consumer | null = null;
+  /**
+   * The consumer the runtime listens to. One it stopped or replaced is retired: kafkajs may still
+   * restart it from a crash it was handling (a timer set after our disconnect), and it must then
+   * neither speak for the stage nor hold partitions in its group.
+   */
+  private active: Consumer | null = null;
   private readonly admin: Admin;
   private readonly producer: SharedProducer;
   private adminConnected: Promise<void> | null = null;
@@ -42,13 +48,17 @@ export class KafkaStageLink implements StageLink {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 200,
       readUncommitted: false,
-      retry: { restartOnFailure: async () => mayRestart() },
+      retry: { restartOnFailure: async () => this.active === consumer && mayRestart() },
     });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => listener.assigned(payload.memberId, payload.memberAssignment[input] ?? []));
-    consumer.on(consumer.events.HEARTBEAT, () => listener.confirmed());
-    consumer.on(consumer.events.FETCH, () => listener.fetched());
-    consumer.on(consumer.events.CRASH, ({ payload }) => listener.crashed(payload.error, payload.restart));
+    this.consumer = this.active = consumer;
+    const active = () => this.active === consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (active()) listener.assigned(payload.memberId, payload.memberAssignment[input] ?? []);
+      else void consumer.disconnect().catch(() => {});
+    });
+    consumer.on(consumer.events.HEARTBEAT, () => active() && listener.confirmed());
+    consumer.on(consumer.events.FETCH, () => active() && listener.fetched());
+    consumer.on(consumer.events.CRASH, ({ payload }) => active() && listener.crashed(payload.error, payload.restart));
     await consumer.connect();
     await consumer.subscribe({ topic: input, fromBeginning: true });
     await consumer.run({
@@ -60,22 +70,37 @@ export class KafkaStageLink implements StageLink {
         if (!last) return;
         await onBatch(
           { partition: batch.partition, records: batch.messages, nextOffset: (BigInt(last.offset) + 1n).toString() },
-          { resolve: () => resolveOffset(last.offset), heartbeat, isLive: () => isRunning() && !isStale() },
+          { resolve: () => resolveOffset(last.offset), heartbeat, isLive: () => active() && isRunning() && !isStale() },
         );
       },
     });
   }
 
   async stopConsuming(): Promise<void> {
+    this.active = null;
     await this.consumer?.disconnect();
   }
 
   pause(partition: number): void {
-    this.consumer?.pause([{ topic: this.stage.input, partitions: [partition] }]);
+    this.withRunningConsumer((c) => c.pause([{ topic: this.stage.input, partitions: [partition] }]));
   }
 
   resume(partition: number): void {
-    this.consumer?.resume([{ topic: this.stage.input, partitions: [partition] }]);
+    this.withRunningConsumer((c) => c.resume([{ topic: this.stage.input, partitions: [partition] }]));
+  }
+
+  /**
+   * kafkajs throws on pause and resume while its consumer is between runs (stopped, or restarting
+   * after a crash). A consumer that runs again starts with nothing paused, and its assignment makes
+   * the runtime pause what it is still claiming: there is nothing to do meanwhile.
+   */
+  private withRunningConsumer(act: (consumer: Consumer) => void): void {
+    if (!this.active) return;
+    try {
+      act(this.active);
+    } catch (err) {
+      if (!(err instanceof KafkaJSNonRetriableError)) throw err;
+    }
   }
 
   async partitionCount(topic: string): Promise<number> {

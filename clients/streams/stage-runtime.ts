@@ -309,7 +309,8 @@ class StageRuntime {
         () => true,
         () => false,
       );
-      if (stillMember && !this.stopped && this.tasks.get(partition) === undefined) this.claim(partition);
+      // Not while the watchdog replaces the consumer either: the new membership claims what it is given.
+      if (stillMember && !this.stopped && !this.tearingDown && control.isLive() && this.tasks.get(partition) === undefined) this.claim(partition);
       return;
     } finally {
       membership.stop();
