@@ -1,5 +1,5 @@
 /** The runtime's link to a real Kafka cluster, through kafkajs. */
-import { KafkaJSNonRetriableError, Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { Config } from '../../lib/config';
 import type { StageSpec } from '../../lib/topology';
 import { ensureTopics } from '../kafka';
@@ -99,7 +99,8 @@ export class KafkaStageLink implements StageLink {
     try {
       act(this.active);
     } catch (err) {
-      if (!(err instanceof KafkaJSNonRetriableError)) throw err;
+      // By name: kafkajs' CommonJS module does not give its error classes to an ES import.
+      if ((err as Error).name !== 'KafkaJSNonRetriableError') throw err;
     }
   }
 
@@ -191,7 +192,10 @@ class KafkaTransactionalProducer implements TransactionalProducer {
           if (result?.baseOffset !== undefined) ends.set(logEndKey(topic, partition), BigInt(result.baseOffset) + BigInt(messages.length));
         }
       }
-      await tx.sendOffsets({ consumerGroupId: position.groupId, topics: [{ topic: position.topic, partitions: [{ partition: position.partition, offset: position.offset }] }] });
+      await tx.sendOffsets({
+        consumerGroupId: position.groupId,
+        topics: [{ topic: position.topic, partitions: [{ partition: position.partition, offset: position.offset }] }],
+      });
       await tx.commit();
     } catch (err) {
       await tx.abort().catch(() => {});
