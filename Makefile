@@ -91,6 +91,8 @@ status: node_modules/.package-lock.json
 	@$(TSX) scripts/status.ts
 
 check: node_modules/.package-lock.json
+	@echo "[check] format (prettier; \`npx prettier --write .\` fixes it)"
+	@npx prettier --check --log-level warn .
 	@echo "[check] type-check"
 	@npx tsc -p tsconfig.json --noEmit
 	@echo "[check] lint"

@@ -31,7 +31,11 @@ export default tseslint.config(
   // The web app uses lib/ and clients/, never the worker side; its browser code only lib/ and
   // web/src/lib/ outside server/ (SvelteKit refuses $lib/server in the browser bundle).
   layer(['web/src/**/*.ts'], ['activities', 'workflows', 'workers', 'scripts']),
-  layer(['web/src/lib/*.ts', 'web/src/lib/components/**/*.ts'], ['clients', 'activities', 'workflows', 'workers', 'scripts', 'server'], [...IO, '@temporalio/client', '@temporalio/worker']),
+  layer(
+    ['web/src/lib/*.ts', 'web/src/lib/components/**/*.ts'],
+    ['clients', 'activities', 'workflows', 'workers', 'scripts', 'server'],
+    [...IO, '@temporalio/client', '@temporalio/worker'],
+  ),
   layer(['workers/**/*.ts', 'scripts/**/*.ts'], []),
   { files: ['web/*.js'], languageOptions: { globals: { URL: 'readonly' } } },
 );

@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // process they start: workers, the web server, tsx, npx and the stack scripts find this node first.
 const NODE_MAJOR = 24;
 if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
-  throw new Error(`the tests need Node.js ${NODE_MAJOR} or newer, not ${process.version}: run them through make, or put $TOOLS_DIR/node/bin first on PATH (stack/node.sh install puts Node.js ${NODE_MAJOR} there)`);
+  throw new Error(
+    `the tests need Node.js ${NODE_MAJOR} or newer, not ${process.version}: run them through make, or put $TOOLS_DIR/node/bin first on PATH (stack/node.sh install puts Node.js ${NODE_MAJOR} there)`,
+  );
 }
 process.env.PATH = `${dirname(process.execPath)}:${process.env.PATH}`;
 

@@ -29,7 +29,9 @@ export async function hostConsumer(consumer: Consumer): Promise<void> {
     clearInterval(ticker);
   }
   if (ctx.cancellationDetails?.cancelRequested) throw new CancelledFailure('consumer cancelled by its workflow');
-  throw ApplicationFailure.retryable(`${ctx.info.activityType} stopped (${String(ctx.cancellationSignal.reason ?? 'no reason')}); another attempt will resume it`);
+  throw ApplicationFailure.retryable(
+    `${ctx.info.activityType} stopped (${String(ctx.cancellationSignal.reason ?? 'no reason')}); another attempt will resume it`,
+  );
 }
 
 /** The activity of `streamConsumersWorkflow`: runs any stage; each worker process runs only its kind. */

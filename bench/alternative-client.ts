@@ -11,7 +11,13 @@ const QUIET_MS = 2_000;
 
 export async function rawConsumePlatformatic(brokers: string[], topic: string): Promise<RawConsumeResult> {
   const consumer = new Consumer({ groupId: `bench-raw-${randomUUID()}`, clientId: 'bench-raw-platformatic', bootstrapBrokers: brokers });
-  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: 200 });
+  const stream = await consumer.consume({
+    topics: [topic],
+    mode: 'earliest',
+    autocommit: false,
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    maxWaitTime: 200,
+  });
   let records = 0;
   let firstAt = 0;
   let lastAt = 0;

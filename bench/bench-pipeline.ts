@@ -122,7 +122,9 @@ export class BenchPipeline {
     // Thousands of visitor workflows: one batch operation of the server rather than a call each.
     const temporal = resolve(loadConfig().toolsDir, 'bin', 'temporal');
     const query = `(TaskQueue = '${this.taskQueue}' OR TaskQueue = '${this.config.temporal.visitorTaskQueue}') AND ExecutionStatus = 'Running'`;
-    spawnSync(temporal, ['workflow', 'terminate', '--query', query, '--reason', 'benchmark phase over', '--yes', '--address', this.config.temporal.address], { stdio: 'ignore' });
+    spawnSync(temporal, ['workflow', 'terminate', '--query', query, '--reason', 'benchmark phase over', '--yes', '--address', this.config.temporal.address], {
+      stdio: 'ignore',
+    });
     await this.admin.deleteTopics({ topics: projectTopics(this.config.kafka) }).catch(() => {});
     await this.admin.disconnect();
     await this.redis.flushdb();

@@ -14,10 +14,21 @@ import type { BenchPipeline } from './bench-pipeline';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function shopClick(userId: string, productId: string, gender: Gender, age: number): ClickEvent {
-  return { clickId: randomUUID(), userId, productId, ip: '81.2.69.160', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench', timestamp: Date.now(), age, gender, source: 'shop' };
+  return {
+    clickId: randomUUID(),
+    userId,
+    productId,
+    ip: '81.2.69.160',
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench',
+    timestamp: Date.now(),
+    age,
+    gender,
+    source: 'shop',
+  };
 }
 
-const send = (producer: Producer, topic: string, click: ClickEvent) => producer.send({ topic, messages: [{ key: click.userId, value: JSON.stringify(click) }] });
+const send = (producer: Producer, topic: string, click: ClickEvent) =>
+  producer.send({ topic, messages: [{ key: click.userId, value: JSON.stringify(click) }] });
 
 /**
  * `visitors` visitors of the offer's demographic each view clothing, shoes, other clothing; the
@@ -75,7 +86,12 @@ export async function clickToOffer(
 }
 
 /** A click of a new visitor each `gapMs`; the clock stops when the dashboard's feed shows it. */
-export async function clickToDashboard(p: BenchPipeline, producer: Producer, samples: number, gapMs: number): Promise<{ latencies: number[]; missing: number }> {
+export async function clickToDashboard(
+  p: BenchPipeline,
+  producer: Producer,
+  samples: number,
+  gapMs: number,
+): Promise<{ latencies: number[]; missing: number }> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const subscriber = createRedis(p.config.redis);

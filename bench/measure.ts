@@ -19,7 +19,13 @@ export interface RawConsumeResult {
  * clock runs from the first batch to the last, so group joining is not counted.
  */
 export async function rawConsume(kafka: Kafka, topic: string): Promise<RawConsumeResult> {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({
+    groupId: `bench-raw-${randomUUID()}`,
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
   let records = 0;
   let firstBatch = 0;
   let firstAt = 0;
@@ -109,7 +115,8 @@ export async function waitForGroup(admin: Admin, groupId: string, members: numbe
     const { groups } = await admin.describeGroups([groupId]);
     const group = groups[0];
     if (group?.state === 'Stable' && group.members.length === members) return;
-    if (performance.now() > deadline) throw new Error(`consumer group ${groupId} not stable with ${members} members in ${timeoutMs} ms (${group?.state}, ${group?.members.length})`);
+    if (performance.now() > deadline)
+      throw new Error(`consumer group ${groupId} not stable with ${members} members in ${timeoutMs} ms (${group?.state}, ${group?.members.length})`);
     await sleep(250);
   }
 }

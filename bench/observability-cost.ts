@@ -43,15 +43,28 @@ async function writeClicks(p: BenchPipeline, clicks: number, tracedShare: number
   const traceEvery = tracedShare > 0 ? Math.round(1 / tracedShare) : 0;
   const dataDir = p.config.data.dir;
   const products = (JSON.parse(readFileSync(join(dataDir, 'products.json'), 'utf8')) as { id: string }[]).map((x) => x.id);
-  const visitors = readFileSync(join(dataDir, 'users.json'), 'utf8').split('\n').filter(Boolean).slice(0, 5_000).map((l) => (JSON.parse(l) as { userId: string }).userId);
+  const visitors = readFileSync(join(dataDir, 'users.json'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 5_000)
+    .map((l) => (JSON.parse(l) as { userId: string }).userId);
   const producer = p.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     for (let i = 0; i < clicks; i += SEND_CHUNK) {
       const messages = Array.from({ length: Math.min(SEND_CHUNK, clicks - i) }, (_, j) => {
         const n = i + j;
-        const click: ClickEvent = { clickId: `observed-${n}`, userId: visitors[n % visitors.length]!, productId: products[n % products.length]!, ip: '81.2.69.160', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', timestamp: Date.now(), source: 'replay' };
-        const headers = traceEvery > 0 && n % traceEvery === 0 ? { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` } : undefined;
+        const click: ClickEvent = {
+          clickId: `observed-${n}`,
+          userId: visitors[n % visitors.length]!,
+          productId: products[n % products.length]!,
+          ip: '81.2.69.160',
+          userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+          timestamp: Date.now(),
+          source: 'replay',
+        };
+        const headers =
+          traceEvery > 0 && n % traceEvery === 0 ? { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` } : undefined;
         return { key: click.userId, value: JSON.stringify(click), ...(headers && { headers }) };
       });
       await producer.send({ topic: p.config.kafka.topics.clicks, messages });
@@ -87,7 +100,9 @@ export async function observedRun(clicks: number, tracedShare: number, redisDb: 
       const result = await measureDrain(p.admin, { groupId: stageSpec(p.config, kind).groupId, topic, records: () => clicks, inputDone: () => true });
       await p.stopWorkers([kind]);
       const cost = { per_s: result.perSecond, cpu_share: cpuShare(profileDir, `${kind}-1`) };
-      log(`observability (${tracedShare * 100}% traced): ${kind} ${cost.per_s}/s, CPU in metrics ${(cost.cpu_share.metrics * 100).toFixed(1)}%, in tracing ${(cost.cpu_share.tracing * 100).toFixed(1)}%`);
+      log(
+        `observability (${tracedShare * 100}% traced): ${kind} ${cost.per_s}/s, CPU in metrics ${(cost.cpu_share.metrics * 100).toFixed(1)}%, in tracing ${(cost.cpu_share.tracing * 100).toFixed(1)}%`,
+      );
       return cost;
     };
     const enrichment = await drain('enrichment', p.config.kafka.topics.clicks);

@@ -49,7 +49,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { total, byFunction, byPackage } = selfTime(file);
   const show = (title: string, m: Map<string, number>, top: number) => {
     console.log(`\n${title}`);
-    for (const [k, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${Math.round(ms).toString().padStart(7)} ms  ${k}`);
+    for (const [k, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${Math.round(ms).toString().padStart(7)} ms  ${k}`);
   };
   console.log(`${file}: ${Math.round(total)} ms sampled`);
   show('self time by package', byPackage, 12);

@@ -33,13 +33,17 @@ const value = JSON.stringify(sample);
 
 function lanes(partitions: number, total: number, lane: (partition: number, count: number) => Promise<void>): Promise<number> {
   const started = performance.now();
-  return Promise.all(Array.from({ length: partitions }, (_, p) => lane(p, Math.floor(total / partitions)))).then(() => perSecond(total - (total % partitions), performance.now() - started));
+  return Promise.all(Array.from({ length: partitions }, (_, p) => lane(p, Math.floor(total / partitions)))).then(() =>
+    perSecond(total - (total % partitions), performance.now() - started),
+  );
 }
 
 /** kafkajs, as the enrichment writes: one transactional producer per partition. */
 export function rawProduceKafkajs(kafka: Kafka, topic: string, partitions: number, total: number, transactional: boolean): Promise<number> {
   return lanes(partitions, total, async (partition, count) => {
-    const producer = kafka.producer(transactional ? { transactionalId: `${topic}-p${partition}`, idempotent: true, maxInFlightRequests: 1 } : { idempotent: true });
+    const producer = kafka.producer(
+      transactional ? { transactionalId: `${topic}-p${partition}`, idempotent: true, maxInFlightRequests: 1 } : { idempotent: true },
+    );
     await producer.connect();
     for (let sent = 0; sent < count; sent += PER_TRANSACTION) {
       const n = Math.min(PER_TRANSACTION, count - sent);

@@ -98,7 +98,13 @@ async function replayAtMaxPace(p: BenchPipeline): Promise<void> {
 /** Temporal's ceiling for the detection feed, with the server's options as stack/temporal.sh gives them. */
 async function signalCeiling(p: BenchPipeline): Promise<{ perSecond: number }> {
   log(`raw Temporal signals: signal-with-start to a do-nothing workflow, ${SIGNAL_CONCURRENCY} in flight, 20 s`);
-  const signals = await rawTemporalSignals({ config: p.config.temporal, client: p.temporal, concurrency: SIGNAL_CONCURRENCY, durationMs: 20_000, workflows: 5_000 });
+  const signals = await rawTemporalSignals({
+    config: p.config.temporal,
+    client: p.temporal,
+    concurrency: SIGNAL_CONCURRENCY,
+    durationMs: 20_000,
+    workflows: 5_000,
+  });
   results.raw_temporal_signals_per_s = signals.perSecond;
   log(`raw signals: ${signals.signals} in 20 s, ${signals.perSecond}/s`);
   return signals;
@@ -132,7 +138,11 @@ if (phases.has('stages')) {
     results.raw_kafka_consume_per_s = rawClicks.perSecond;
     log(`raw consume of clicks: ${rawClicks.records} records, ${rawClicks.perSecond}/s (the ceiling)`);
     const alternative = await rawConsumePlatformatic(p.config.kafka.brokers, clicks);
-    results.raw_kafka_consume_alternative_client = { client: `@platformatic/kafka ${packageVersion('@platformatic/kafka')}`, records: alternative.records, per_s: alternative.perSecond };
+    results.raw_kafka_consume_alternative_client = {
+      client: `@platformatic/kafka ${packageVersion('@platformatic/kafka')}`,
+      records: alternative.records,
+      per_s: alternative.perSecond,
+    };
     log(`raw consume of clicks with @platformatic/kafka: ${alternative.records} records, ${alternative.perSecond}/s`);
 
     const scratch = `${clicks}-produce-ceiling`;
@@ -147,7 +157,9 @@ if (phases.has('stages')) {
     results.raw_kafka_produce_per_s = produceCeiling;
     // Enrichment reads and writes every record: the client alone allows at most this much.
     results.enrichment_client_bound_per_s = Math.round(1 / (1 / rawClicks.perSecond + 1 / produceCeiling.kafkajs_transactional));
-    log(`raw produce of enriched-size records: ${JSON.stringify(produceCeiling)}/s; read plus transactional write bounds enrichment at ${results.enrichment_client_bound_per_s}/s`);
+    log(
+      `raw produce of enriched-size records: ${JSON.stringify(produceCeiling)}/s; read plus transactional write bounds enrichment at ${results.enrichment_client_bound_per_s}/s`,
+    );
 
     await p.start(['enrichment']);
     await p.startConsumers('enrichment', 1);
@@ -223,7 +235,13 @@ async function endToEnd(workersPerKind: number, redisDb: number): Promise<DrainR
       return r.rowsSent;
     });
     const [, aggregation] = await Promise.all([
-      measureDrain(p.admin, { groupId: stageSpec(p.config, 'enrichment').groupId, topic: clicks, records: () => rows, inputDone: () => replayDone, since }).then(() => (enrichmentDone = true)),
+      measureDrain(p.admin, {
+        groupId: stageSpec(p.config, 'enrichment').groupId,
+        topic: clicks,
+        records: () => rows,
+        inputDone: () => replayDone,
+        since,
+      }).then(() => (enrichmentDone = true)),
       measureDrain(p.admin, {
         groupId: stageSpec(p.config, 'aggregation').groupId,
         topic: enriched,
@@ -294,7 +312,9 @@ if (phases.has('burst')) {
   const p = await BenchPipeline.create(14);
   try {
     const producer = await atDemoRate(p, 'burst');
-    log(`burst: ${BURST_VISITORS} new visitors click at once; ${BURST_STEADY_VISITORS} visitors who viewed clothing before it go on to shoes and other clothing, one every 500 ms`);
+    log(
+      `burst: ${BURST_VISITORS} new visitors click at once; ${BURST_STEADY_VISITORS} visitors who viewed clothing before it go on to shoes and other clothing, one every 500 ms`,
+    );
     const lag = watchLag(p.admin, stageSpec(p.config, 'detection').groupId, p.config.kafka.topics.enriched);
     let burstWritten: Promise<number> | undefined;
     const offers = await clickToOffer(p, producer, BURST_STEADY_VISITORS, 500, {
@@ -305,7 +325,8 @@ if (phases.has('burst')) {
     const writtenMs = await burstWritten!;
     // The backlog may outlast the steady visitors: watched until worked off, or 3 minutes more.
     const deadline = performance.now() + 180_000;
-    while (backlogCleared(lag.samples, BURST_SETTLED_LAG).clearedAtMs === undefined && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1_000));
+    while (backlogCleared(lag.samples, BURST_SETTLED_LAG).clearedAtMs === undefined && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 1_000));
     await lag.stop();
     const backlog = backlogCleared(lag.samples, BURST_SETTLED_LAG);
     const feed = await consumerActivity<DetectionFeedTotals>(p.temporal, `${p.taskQueue}-detection`);
@@ -339,7 +360,12 @@ if (phases.has('observability')) {
       cpu_share_metrics: r[stage].cpu_share.metrics,
       cpu_share_tracing: r[stage].cpu_share.tracing,
     }));
-  results.observability = { clicks: OBSERVED_CLICKS, spans_exported: Object.fromEntries(runs.map((r) => [r.traced_share, r.spans])), enrichment: byShare('enrichment'), aggregation: byShare('aggregation') };
+  results.observability = {
+    clicks: OBSERVED_CLICKS,
+    spans_exported: Object.fromEntries(runs.map((r) => [r.traced_share, r.spans])),
+    enrichment: byShare('enrichment'),
+    aggregation: byShare('aggregation'),
+  };
   log(`observability: ${JSON.stringify(results.observability)}`);
 }
 
@@ -347,7 +373,8 @@ if (phases.has('observability')) {
 log(`peak RSS in this run's phases: ${JSON.stringify(peakRss)} MB`);
 results.peak_rss_mb_this_run = { phases: [...phases], ...peakRss };
 // Peaks of the phases not run this time stay as they were measured.
-for (const [role, mb] of Object.entries((previous.peak_rss_mb as Record<string, number> | undefined) ?? {})) peakRss[role as WorkerRole] = Math.max(peakRss[role as WorkerRole] ?? 0, mb);
+for (const [role, mb] of Object.entries((previous.peak_rss_mb as Record<string, number> | undefined) ?? {}))
+  peakRss[role as WorkerRole] = Math.max(peakRss[role as WorkerRole] ?? 0, mb);
 results.peak_rss_mb = peakRss;
 const offer = results.click_to_offer_ms as { p99: number; missing: number } | undefined;
 const burst = results.burst as { feed: { activity_attempt: number; group_joins: number | null; crashes: number | null } } | undefined;
@@ -355,7 +382,10 @@ const burst = results.burst as { feed: { activity_attempt: number; group_joins: 
 // the slower stage, the replay at 50,000 rows/s, every worker under 250 MB; and the earlier ones.
 const bound = results.enrichment_client_bound_per_s as number;
 const slowerStage = Math.min(results.enrichment_per_s as number, results.aggregation_per_s as number);
-results.stage_ratios_to_client_bound = { enrichment: ratio(results.enrichment_per_s as number, bound), aggregation: ratio(results.aggregation_per_s as number, bound) };
+results.stage_ratios_to_client_bound = {
+  enrichment: ratio(results.enrichment_per_s as number, bound),
+  aggregation: ratio(results.aggregation_per_s as number, bound),
+};
 results.end_to_end_ratio_to_slower_stage = ratio(results.end_to_end_per_s as number, slowerStage);
 results.targets = {
   enrichment_at_least_0_8_of_client_bound: (results.enrichment_per_s as number) >= 0.8 * bound,
@@ -367,7 +397,9 @@ results.targets = {
   burst_feed_kept_its_group: burst !== undefined && burst.feed.activity_attempt === 1 && burst.feed.group_joins === 1 && burst.feed.crashes === 0,
   every_worker_under_250_mb: Object.values(peakRss).every((mb) => mb < 250),
   observability_under_5_percent_of_each_stage_at_demo_share: ['enrichment', 'aggregation'].every((stage) => {
-    const runs = (results.observability as Record<string, { traced_share: number; cpu_share_metrics: number; cpu_share_tracing: number }[]> | undefined)?.[stage];
+    const runs = (results.observability as Record<string, { traced_share: number; cpu_share_metrics: number; cpu_share_tracing: number }[]> | undefined)?.[
+      stage
+    ];
     const demo = runs?.find((r) => r.traced_share === DEMO_TRACED_SHARE);
     return demo !== undefined && demo.cpu_share_metrics + demo.cpu_share_tracing < 0.05;
   }),

@@ -59,7 +59,10 @@ export function progressFraction(committed: ReadonlyMap<number, number>, ends: R
  * A backlog's peak, and when it was worked off: the first sample after the peak at or under
  * `settled` (undefined if it never was). Samples in time order, `at` in ms.
  */
-export function backlogCleared(samples: readonly { at: number; lag: number }[], settled: number): { peak: number; peakAtMs: number; clearedAtMs: number | undefined } {
+export function backlogCleared(
+  samples: readonly { at: number; lag: number }[],
+  settled: number,
+): { peak: number; peakAtMs: number; clearedAtMs: number | undefined } {
   let peakIndex = 0;
   samples.forEach((s, i) => {
     if (s.lag > samples[peakIndex]!.lag) peakIndex = i;

@@ -13,9 +13,13 @@ import { perSecond } from './stats';
 
 const require = createRequire(import.meta.url);
 
-export async function rawTemporalSignals(
-  o: { config: Config['temporal']; client: Client; concurrency: number; durationMs: number; workflows: number },
-): Promise<{ signals: number; perSecond: number }> {
+export async function rawTemporalSignals(o: {
+  config: Config['temporal'];
+  client: Client;
+  concurrency: number;
+  durationMs: number;
+  workflows: number;
+}): Promise<{ signals: number; perSecond: number }> {
   const taskQueue = `bench-noop-${randomUUID().slice(0, 8)}`;
   const worker = await Worker.create({
     connection: await connectWorkerTemporal(o.config),

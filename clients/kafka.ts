@@ -45,7 +45,8 @@ export async function ensureTopics(
           topic,
           numPartitions: config.partitions,
           replicationFactor: config.replicationFactor,
-          configEntries: config.minInsyncReplicas === null ? configEntries : [...configEntries, { name: 'min.insync.replicas', value: String(config.minInsyncReplicas) }],
+          configEntries:
+            config.minInsyncReplicas === null ? configEntries : [...configEntries, { name: 'min.insync.replicas', value: String(config.minInsyncReplicas) }],
         })),
       });
       await untilLeadersElected(admin, missing);

@@ -1,7 +1,15 @@
 /** Reads the live offer funnel: running visitors per step from Temporal's visibility, near misses from Redis. */
 import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
-import { funnelSteps, NEAR_MISS_WINDOW_MINUTES, NEAR_MISSES_LISTED, newestNearMisses, RUNNING_VISITORS_QUERY, visitorsInStateQuery, type OfferFunnel } from '../lib/offers/funnel';
+import {
+  funnelSteps,
+  NEAR_MISS_WINDOW_MINUTES,
+  NEAR_MISSES_LISTED,
+  newestNearMisses,
+  RUNNING_VISITORS_QUERY,
+  visitorsInStateQuery,
+  type OfferFunnel,
+} from '../lib/offers/funnel';
 import type { OfferRules } from '../lib/offers/offer-rules';
 import { withinDeadline } from '../lib/deadline';
 import { NEAR_MISSES_KEY } from '../lib/redis-keys';
@@ -21,7 +29,9 @@ export async function readOfferFunnel(temporal: Client, redis: Redis, rules: Off
     countEach(temporal, queries).catch((err: unknown) => {
       const reason = isGrpcDeadlineError(err) ? NO_ANSWER : reasonOf(err);
       // What a Temporal this project did not start answers: say how to fix it.
-      const hint = reason.includes('is not a valid search attribute') ? ` (register it: stack/temporal.sh start, or temporal operator search-attribute create --name ${attribute} --type Keyword)` : '';
+      const hint = reason.includes('is not a valid search attribute')
+        ? ` (register it: stack/temporal.sh start, or temporal operator search-attribute create --name ${attribute} --type Keyword)`
+        : '';
       throw new Error(`Temporal: ${reason}${hint}`, { cause: err });
     }),
     withinDeadline(readNearMisses(redis), FUNNEL_READ_DEADLINE_MS, NO_ANSWER).catch((err: unknown) => {

@@ -62,7 +62,8 @@ export function ruleSetVersion(client: Client, config: Temporal, version: number
   });
 }
 
-const archivePageWorkflowId = (config: Temporal, archive: RuleArchive, page: number) => ruleArchivePageId(offerRulesWorkflowId(config.taskQueue), archive, page);
+const archivePageWorkflowId = (config: Temporal, archive: RuleArchive, page: number) =>
+  ruleArchivePageId(offerRulesWorkflowId(config.taskQueue), archive, page);
 
 /** Version `version` from the archive page workflow `pageWorkflowId`; null when that page does not hold it. */
 export async function archivedRuleVersion(client: Client, pageWorkflowId: string, version: number): Promise<RuleSetVersion | null> {

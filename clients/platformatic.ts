@@ -22,4 +22,3 @@ export function platformaticOptions(config: Config['kafka'], role: string): Base
   if (config.sasl) options.sasl = { mechanism: SASL_MECHANISMS[config.sasl.mechanism], username: config.sasl.username, password: config.sasl.password };
   return options;
 }
-

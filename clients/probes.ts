@@ -102,7 +102,6 @@ function reasonOf(err: unknown): string {
   return [e.code, e.message, e.cause?.message].filter(Boolean).join(': ') || String(err);
 }
 
-
 export interface WorkerHealth {
   taskQueue: string;
   up: boolean;
@@ -139,12 +138,17 @@ async function probeWorkers(config: Config, queues: WorkerQueue[]): Promise<Work
           taskQueue: { name: taskQueue },
           taskQueueType: TaskQueueType[type === 'workflow' ? 'TASK_QUEUE_TYPE_WORKFLOW' : 'TASK_QUEUE_TYPE_ACTIVITY'],
         });
-        const seen = (res.pollers ?? []).map((p) => ({ identity: p.identity ?? '?', lastAccessTime: p.lastAccessTime?.seconds ? Number(p.lastAccessTime.seconds) * 1000 : null }));
+        const seen = (res.pollers ?? []).map((p) => ({
+          identity: p.identity ?? '?',
+          lastAccessTime: p.lastAccessTime?.seconds ? Number(p.lastAccessTime.seconds) * 1000 : null,
+        }));
         const pollers = livePollers(seen, Date.now(), hostname(), processAlive);
         const consuming = consumersWorkflowId ? await heartbeatingWorkers(connected, consumersWorkflowId) : [];
         const workers = [...new Set([...pollers, ...consuming.map((c) => c.identity)])];
         const watchdog = consumersWorkflowId ? { watchdogRestarts: consuming.reduce((sum, c) => sum + c.watchdogRestarts, 0) } : {};
-        return workers.length > 0 ? { taskQueue, up: true, workers, ...watchdog } : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
+        return workers.length > 0
+          ? { taskQueue, up: true, workers, ...watchdog }
+          : { taskQueue, up: false, workers, reason: 'no worker polls this task queue or runs its consumers' };
       }),
     );
   } catch (err) {
@@ -209,7 +213,6 @@ export async function consumerActivity<T>(client: Client, workflowId: string): P
   return { attempt: activity?.attempt ?? 0, details: activity ? lastHeartbeatDetails<T>(activity) : undefined };
 }
 
-
 /** The details of an activity's last heartbeat, as the server holds them. */
 function lastHeartbeatDetails<T>(activity: proto.temporal.api.workflow.v1.IPendingActivityInfo): T | undefined {
   const payload = activity.heartbeatDetails?.payloads?.[0];
@@ -217,7 +220,10 @@ function lastHeartbeatDetails<T>(activity: proto.temporal.api.workflow.v1.IPendi
 }
 
 /** The workers running a workflow's activities with a fresh heartbeat, with the watchdog restarts each reports. */
-async function heartbeatingWorkers(client: Awaited<ReturnType<typeof connectTemporal>>, workflowId: string): Promise<{ identity: string; watchdogRestarts: number }[]> {
+async function heartbeatingWorkers(
+  client: Awaited<ReturnType<typeof connectTemporal>>,
+  workflowId: string,
+): Promise<{ identity: string; watchdogRestarts: number }[]> {
   const description = await client.workflow
     .getHandle(workflowId)
     .describe()
@@ -297,12 +303,23 @@ export async function firingAlerts(config: Config, timeoutMs = 3_000): Promise<{
   try {
     const res = await fetch(`${config.observability.prometheus.url}/api/v1/alerts`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return { alerts: [], reason: `HTTP ${res.status} from ${config.observability.prometheus.url}/api/v1/alerts` };
-    const body = (await res.json()) as { data: { alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string }[] } };
+    const body = (await res.json()) as {
+      data: { alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string }[] };
+    };
     const alerts = body.data.alerts
       .filter((a) => a.state === 'firing')
-      .map(({ labels: { alertname, severity, ...labels }, annotations, activeAt }) => ({ name: alertname ?? '?', severity: severity ?? null, summary: annotations.summary ?? null, labels, activeAt }));
+      .map(({ labels: { alertname, severity, ...labels }, annotations, activeAt }) => ({
+        name: alertname ?? '?',
+        severity: severity ?? null,
+        summary: annotations.summary ?? null,
+        labels,
+        activeAt,
+      }));
     return { alerts };
   } catch (err) {
-    return { alerts: [], reason: `Prometheus at ${config.observability.prometheus.url} did not answer: ${reasonOf((err as { cause?: unknown }).cause ?? err)}` };
+    return {
+      alerts: [],
+      reason: `Prometheus at ${config.observability.prometheus.url} did not answer: ${reasonOf((err as { cause?: unknown }).cause ?? err)}`,
+    };
   }
 }

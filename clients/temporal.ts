@@ -9,9 +9,7 @@ export function temporalConnectionOptions(config: Config['temporal']): Connectio
   const options: ConnectionOptions = { address: config.address, connectTimeout: 5_000 };
   if (config.tls) {
     options.tls =
-      config.tlsCertFile && config.tlsKeyFile
-        ? { clientCertPair: { crt: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } }
-        : true;
+      config.tlsCertFile && config.tlsKeyFile ? { clientCertPair: { crt: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } } : true;
   }
   if (config.apiKey) options.apiKey = config.apiKey;
   return options;
@@ -20,7 +18,9 @@ export function temporalConnectionOptions(config: Config['temporal']): Connectio
 /** A client; with tracing on, its starts and signals carry the caller's trace to the workflow (Temporal's OpenTelemetry interceptor). */
 export async function connectTemporal(config: Config['temporal']): Promise<Client> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  const interceptors = tracingOn() ? { workflow: [new (await import('@temporalio/interceptors-opentelemetry')).OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  const interceptors = tracingOn()
+    ? { workflow: [new (await import('@temporalio/interceptors-opentelemetry')).OpenTelemetryWorkflowClientInterceptor()] }
+    : undefined;
   return new Client({ connection, namespace: config.namespace, ...(interceptors && { interceptors }) });
 }
 

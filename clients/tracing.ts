@@ -82,7 +82,12 @@ export function childSpan(name: string, parent: Context, kind: SpanKind, attribu
 }
 
 /** Runs `fn` in a new span (child of the active one, or of `parent`), ending it with `fn`'s outcome. When off, just runs `fn`. */
-export async function inSpan<T>(name: string, kind: SpanKind, fn: () => Promise<T>, { parent, attributes }: { parent?: Context; attributes?: Attributes } = {}): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  fn: () => Promise<T>,
+  { parent, attributes }: { parent?: Context; attributes?: Attributes } = {},
+): Promise<T> {
   if (!active) return fn();
   const { span, ctx } = childSpan(name, parent ?? context.active(), kind, attributes);
   try {

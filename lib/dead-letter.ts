@@ -4,7 +4,8 @@ import type { DeadLetterRecord } from './schema';
 export const MAX_DEAD_LETTER_PAYLOAD = 4_096;
 
 export function deadLetterRecord(stage: string, reason: string, payload: Buffer | string | null, origin: string, timestamp: number): DeadLetterRecord {
-  const text = payload === null ? '' : typeof payload === 'string' ? payload.slice(0, MAX_DEAD_LETTER_PAYLOAD) : payload.subarray(0, MAX_DEAD_LETTER_PAYLOAD).toString();
+  const text =
+    payload === null ? '' : typeof payload === 'string' ? payload.slice(0, MAX_DEAD_LETTER_PAYLOAD) : payload.subarray(0, MAX_DEAD_LETTER_PAYLOAD).toString();
   return { stage, reason, payload: text, origin, timestamp };
 }
 

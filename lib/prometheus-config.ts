@@ -37,7 +37,10 @@ export function prometheusConfig(config: Config, topology: Topology, paths: { ru
       { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
       { job_name: 'temporal-server', static_configs: [{ targets: [`127.0.0.1:${config.observability.temporalServerMetricsPort}`] }] },
       // Each file names its targets' job: the process's kind, and temporal-sdk for its SDK's exporter.
-      ...processJobs(topology).map((job) => ({ job_name: job, file_sd_configs: [{ files: [`${paths.targetsDir}/${job}-*.json`], refresh_interval: TARGET_FILES_REFRESH }] })),
+      ...processJobs(topology).map((job) => ({
+        job_name: job,
+        file_sd_configs: [{ files: [`${paths.targetsDir}/${job}-*.json`], refresh_interval: TARGET_FILES_REFRESH }],
+      })),
     ],
   };
 }

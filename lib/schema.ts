@@ -46,13 +46,7 @@ export interface Visitor {
 }
 
 /** Header of the Omniture-style click log CSV, in column order. */
-export const CLICK_LOG_COLUMNS = [
-  'Unix Timestamp',
-  'Visitor Unique ID',
-  'IP Address',
-  'User Agent',
-  'Product Page URL',
-] as const;
+export const CLICK_LOG_COLUMNS = ['Unix Timestamp', 'Visitor Unique ID', 'IP Address', 'User Agent', 'Product Page URL'] as const;
 
 /** Product page URLs in the log look like `${PRODUCT_URL_PREFIX}<category>/<productId>`. */
 export const PRODUCT_URL_PREFIX = 'http://www.acme.com/';
@@ -281,10 +275,15 @@ export function parseOffer(text: string): Parsed<Offer> {
   if (!Array.isArray(o.clickIds) || o.clickIds.length === 0 || !o.clickIds.every(isText)) problems.push('clickIds must be a non-empty list of strings');
   if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp <= 0) problems.push('timestamp must be a positive number of ms');
   const rules = o.rules as { name?: unknown; version?: unknown } | undefined;
-  const rulesOk = rules === undefined || (typeof rules === 'object' && rules !== null && isText(rules.name) && Number.isInteger(rules.version) && (rules.version as number) >= 0);
+  const rulesOk =
+    rules === undefined ||
+    (typeof rules === 'object' && rules !== null && isText(rules.name) && Number.isInteger(rules.version) && (rules.version as number) >= 0);
   if (!rulesOk) problems.push('rules must be {name, version} when given');
   const steps = o.steps as unknown;
-  const stepsOk = steps === undefined || (Array.isArray(steps) && steps.every((s) => typeof s === 'object' && s !== null && isText((s as OfferStep).state) && typeof (s as OfferStep).at === 'number'));
+  const stepsOk =
+    steps === undefined ||
+    (Array.isArray(steps) &&
+      steps.every((s) => typeof s === 'object' && s !== null && isText((s as OfferStep).state) && typeof (s as OfferStep).at === 'number'));
   if (!stepsOk) problems.push('steps must be a list of {state, at, ...} when given');
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
   return {

@@ -104,7 +104,12 @@ export function topology(config: Config): Topology {
     stages: CONSUMER_KINDS.map((kind) => stages[kind]),
     readers: [
       { name: 'visitor workflows', summary: 'the offer state machine per visitor (Temporal), writing offers', reads: [], writes: [topics.offers] },
-      { name: 'web offers hub', summary: "fans offers out to each visitor's open page (a group per web process, from the latest offset)", reads: [topics.offers], writes: [] },
+      {
+        name: 'web offers hub',
+        summary: "fans offers out to each visitor's open page (a group per web process, from the latest offset)",
+        reads: [topics.offers],
+        writes: [],
+      },
     ],
   };
 }
@@ -188,7 +193,9 @@ export function topologyText({ sources, stages, readers }: Topology): string {
     lines.push(title);
     const width = Math.max(...all.map((e) => e.name.length)) + 2;
     for (const e of all) {
-      const io = [e.reads.length > 0 ? `reads ${e.reads.join(', ')}` : '', e.writes.length > 0 ? `writes ${e.writes.join(', ')}` : ''].filter(Boolean).join('; ');
+      const io = [e.reads.length > 0 ? `reads ${e.reads.join(', ')}` : '', e.writes.length > 0 ? `writes ${e.writes.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ');
       lines.push(`  ${e.name.padEnd(width)}${io}: ${e.summary}`);
     }
   };
@@ -204,7 +211,9 @@ export function topologyMarkdown(t: Topology): string {
   for (const s of t.stages) {
     const txn = transactionalIds(s);
     const store = s.store ? `${s.store.name} (${code(s.store.changelog)})` : '-';
-    lines.push(`| **${s.kind}**: ${s.summary} | ${code(s.input)} | ${writesOf(s)} | ${s.guarantee} | ${code(s.groupId)} | ${txn ? code(txn) : '-'} | ${store} |`);
+    lines.push(
+      `| **${s.kind}**: ${s.summary} | ${code(s.input)} | ${writesOf(s)} | ${s.guarantee} | ${code(s.groupId)} | ${txn ? code(txn) : '-'} | ${store} |`,
+    );
   }
   lines.push('', '| source or reader | reads | writes | what |', '| --- | --- | --- | --- |');
   for (const e of [...t.sources, ...t.readers]) lines.push(`| ${e.name} | ${list(e.reads)} | ${list(e.writes)} | ${e.summary} |`);

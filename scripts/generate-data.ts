@@ -159,7 +159,10 @@ async function isUpToDate(dir: string, names: string[], params: Partial<Params>,
   for (const name of names) {
     const record = files[name];
     if (!record?.params || !sameParams(record.params, params)) return false;
-    const size = await stat(path.join(dir, name)).then((s) => s.size, () => -1);
+    const size = await stat(path.join(dir, name)).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size !== record.bytes) return false;
   }
   return true;

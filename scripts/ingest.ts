@@ -15,7 +15,9 @@ const config = loadConfig();
 const client = await connectTemporal(config.temporal);
 // Joins a run already going (one a Redis restart had enrichment start, say) rather than fail.
 const handle = await startIngestion(client, config);
-console.log(`[ingest] started ${handle.workflowId} (run ${handle.firstExecutionRunId}); see ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${handle.workflowId}`);
+console.log(
+  `[ingest] started ${handle.workflowId} (run ${handle.firstExecutionRunId}); see ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${handle.workflowId}`,
+);
 
 const show = (r: IngestionReport) =>
   `products ${r.products.loaded} loaded, ${r.products.rejected} rejected; visitors ${r.visitors.loaded}/${r.visitors.total ?? '?'} loaded, ${r.visitors.rejected} rejected`;

@@ -43,7 +43,11 @@ function paceOf(flags: Flags): ReplayPace {
   if (flags.speed !== undefined && mode !== 'original') throw new UsageError('--speed applies to --mode original only');
   if (flags.rate !== undefined && mode !== 'fixed') throw new UsageError('--rate applies to --mode fixed only');
   const raw =
-    mode === 'original' ? { mode, speed: numberOf(flags.speed, DEFAULT_SPEED) } : mode === 'fixed' ? { mode, rate: numberOf(flags.rate, DEFAULT_RATE) } : { mode };
+    mode === 'original'
+      ? { mode, speed: numberOf(flags.speed, DEFAULT_SPEED) }
+      : mode === 'fixed'
+        ? { mode, rate: numberOf(flags.rate, DEFAULT_RATE) }
+        : { mode };
   const pace = parseReplayPace(raw);
   if (!pace.ok) throw new UsageError(pace.reason);
   return pace.value;

@@ -39,5 +39,17 @@ const [services, workers, lags, web, metrics, prometheus, alerts] = await Promis
   firingAlerts(config),
 ]);
 const withLag = Object.fromEntries(Object.entries(workers).map(([name, w]) => [name, name in lags ? { ...w, consumer: lags[name as keyof typeof lags] } : w]));
-console.log(JSON.stringify({ ...Object.fromEntries(services), workers: withLag, web, metrics, prometheus: { ...prometheus, firingAlerts: alerts.alerts, ...(alerts.reason && { alertsReason: alerts.reason }) } }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      ...Object.fromEntries(services),
+      workers: withLag,
+      web,
+      metrics,
+      prometheus: { ...prometheus, firingAlerts: alerts.alerts, ...(alerts.reason && { alertsReason: alerts.reason }) },
+    },
+    null,
+    2,
+  ),
+);
 process.exit(0);

@@ -33,7 +33,19 @@ const message = (c: VisitorClick, offset: number, deviceType: DeviceType): Kafka
     timestamp: '0',
     attributes: 0,
     headers: {},
-    value: Buffer.from(JSON.stringify({ ...c, userId: 'v', ip: '', userAgent: '', source: 'replay', title: 't', birthDate: null, country: 'NL', deviceType } satisfies EnrichedClick)),
+    value: Buffer.from(
+      JSON.stringify({
+        ...c,
+        userId: 'v',
+        ip: '',
+        userAgent: '',
+        source: 'replay',
+        title: 't',
+        birthDate: null,
+        country: 'NL',
+        deviceType,
+      } satisfies EnrichedClick),
+    ),
   }) as KafkaMessage;
 
 /**

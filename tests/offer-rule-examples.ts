@@ -3,7 +3,13 @@ import type { OfferRules } from '../lib/offers/offer-rules';
 import type { Gender } from '../lib/schema';
 
 /** Books, then games, for `gender` of 18 to 99 (`maxAge`): none of the default's states but the initial one. */
-export function booksThenGames({ gender = 'M', maxAge = 99, initialState = 'init', offerState = 'offer', windowMinutes = 30 }: { gender?: Gender; maxAge?: number; initialState?: string; offerState?: string; windowMinutes?: number } = {}): OfferRules {
+export function booksThenGames({
+  gender = 'M',
+  maxAge = 99,
+  initialState = 'init',
+  offerState = 'offer',
+  windowMinutes = 30,
+}: { gender?: Gender; maxAge?: number; initialState?: string; offerState?: string; windowMinutes?: number } = {}): OfferRules {
   return {
     name: 'books-then-games',
     initialState,

@@ -35,7 +35,8 @@ export function originalOffers(clicks: readonly VisitorClick[], departures: Depa
     return departures.windowIncludesItsEnd ? elapsed <= WINDOW_MS : elapsed < WINDOW_MS;
   };
   // The original compares age with numbers; a missing age compares false, as NaN does in pandas.
-  const inTarget = ({ gender, age }: VisitorClick): boolean => age !== null && ((gender === 'M' && age >= 35 && age <= 45) || (gender === 'F' && age >= 25 && age <= 35));
+  const inTarget = ({ gender, age }: VisitorClick): boolean =>
+    age !== null && ((gender === 'M' && age >= 35 && age <= 45) || (gender === 'F' && age >= 25 && age <= 35));
   for (const c of clicks) {
     if (rows.length > 0 && rows.at(-1)!.productId === c.productId) continue;
     if (departures.expiredClickStartsOver && !inWindow(c)) [state, rows] = ['init', []];

@@ -1,6 +1,13 @@
 /** The replay's commands as the tests send them: as updates, as clients send them, or as signals, as older clients did. */
 import type { WorkflowHandle } from '@temporalio/client';
-import { pauseReplaySignal, pauseReplayUpdate, resumeReplaySignal, resumeReplayUpdate, setReplayPaceUpdate, setReplaySpeedSignal } from '../lib/replay/messages';
+import {
+  pauseReplaySignal,
+  pauseReplayUpdate,
+  resumeReplaySignal,
+  resumeReplayUpdate,
+  setReplayPaceUpdate,
+  setReplaySpeedSignal,
+} from '../lib/replay/messages';
 import type { ReplayPace } from '../lib/replay/pacing';
 
 export interface ReplayCommands {

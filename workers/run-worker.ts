@@ -77,7 +77,10 @@ export async function runWorkers(
       }),
     ),
   );
-  log('INFO', `${READY_MARK} ${name} polls task queue ${specs.map((s) => s.options.taskQueue).join(', ')} (pid ${process.pid})`, { metrics: metrics.address, temporalSdkMetrics: metrics.temporalSdkAddress });
+  log('INFO', `${READY_MARK} ${name} polls task queue ${specs.map((s) => s.options.taskQueue).join(', ')} (pid ${process.pid})`, {
+    metrics: metrics.address,
+    temporalSdkMetrics: metrics.temporalSdkAddress,
+  });
   try {
     const outcomes = await Promise.allSettled(
       workers.map((worker) =>
@@ -106,9 +109,12 @@ export async function runWorkers(
 
 /** Temporal's OpenTelemetry interceptors: activities continue their caller's trace, and workflow spans leave the sandbox through a sink. */
 async function tracedWorkerOptions({ spanProcessor, resource }: Tracing): Promise<Pick<WorkerOptions, 'interceptors' | 'sinks'>> {
-  const { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } = await import('@temporalio/interceptors-opentelemetry');
+  const { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } =
+    await import('@temporalio/interceptors-opentelemetry');
   return {
-    interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] },
+    interceptors: {
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+    },
     sinks: { exporter: makeWorkflowExporter(spanProcessor, resource) },
   };
 }

@@ -65,7 +65,16 @@ const name = `${kind} worker ${config.workerName}`;
 await runWorkers(
   config,
   name,
-  [{ name, options: { taskQueue: consumerTaskQueue(config.temporal.taskQueue, kind), activities: await consumerActivities(kind), maxConcurrentActivityTaskExecutions: 1 } }],
+  [
+    {
+      name,
+      options: {
+        taskQueue: consumerTaskQueue(config.temporal.taskQueue, kind),
+        activities: await consumerActivities(kind),
+        maxConcurrentActivityTaskExecutions: 1,
+      },
+    },
+  ],
   {
     observed,
     cleanup: async () => {

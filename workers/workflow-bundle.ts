@@ -40,7 +40,11 @@ export function workflowBundlePath(traced = false): string {
 /** Builds the bundle in this process: for the short-lived script, not for a worker. */
 async function buildHere(path: string, traced: boolean): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quietLogger, ...(traced && { workflowInterceptorModules: [OTEL_INTERCEPTORS] }) });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS,
+    logger: quietLogger,
+    ...(traced && { workflowInterceptorModules: [OTEL_INTERCEPTORS] }),
+  });
   mkdirSync(BUNDLES, { recursive: true });
   // Workers starting together may build it at once: each renames a whole file into place.
   const partial = `${path}.${process.pid}.partial`;

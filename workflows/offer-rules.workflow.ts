@@ -1,4 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { RuleArchiveActivities } from '../activities/rules/rule-archive-activities';
 import {
   archivedVersionsQuery,
@@ -32,7 +42,9 @@ export async function offerRulesWorkflow(input: RuleSetsInput): Promise<never> {
     rollbackRulesUpdate,
     async (request) => {
       const held = sets.validateRollback(request);
-      const archived = held ? null : await readArchivedRuleVersion({ pageWorkflowId: ruleArchivePageId(workflowId, archive(), archivePageOf(request.version)), version: request.version });
+      const archived = held
+        ? null
+        : await readArchivedRuleVersion({ pageWorkflowId: ruleArchivePageId(workflowId, archive(), archivePageOf(request.version)), version: request.version });
       return sets.rollback(request, Date.now(), archived);
     },
     { validator: (request) => void sets.validateRollback(request) },

@@ -1,7 +1,25 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ReplayActivities } from '../activities/replay/replay-activities';
 import { ClickReplay, type ReplayClicksInput, type ReplayProgress } from '../lib/replay/click-replay';
-import { pauseReplaySignal, pauseReplayUpdate, replayProgressQuery, resumeReplaySignal, resumeReplayUpdate, setReplayPaceUpdate, setReplaySpeedSignal } from '../lib/replay/messages';
+import {
+  pauseReplaySignal,
+  pauseReplayUpdate,
+  replayProgressQuery,
+  resumeReplaySignal,
+  resumeReplayUpdate,
+  setReplayPaceUpdate,
+  setReplaySpeedSignal,
+} from '../lib/replay/messages';
 import { DEFAULT_PACE, paceOfStartInput } from '../lib/replay/pacing';
 
 const { replayChunk } = proxyActivities<ReplayActivities>({

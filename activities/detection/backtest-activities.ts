@@ -34,7 +34,11 @@ export function createBacktestActivities({ config, kafka, temporal }: { config: 
       try {
         const starts = await admin.fetchTopicOffsetsByTimestamp(topic, until - hours * 3_600_000);
         const ends = await admin.fetchTopicOffsets(topic);
-        ranges = ends.map((e) => ({ partition: e.partition, from: BigInt(starts.find((s) => s.partition === e.partition)?.offset ?? e.high), end: BigInt(e.high) }));
+        ranges = ends.map((e) => ({
+          partition: e.partition,
+          from: BigInt(starts.find((s) => s.partition === e.partition)?.offset ?? e.high),
+          end: BigInt(e.high),
+        }));
       } finally {
         await admin.disconnect();
       }

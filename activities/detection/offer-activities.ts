@@ -10,7 +10,14 @@ import type { Config } from '../../lib/config';
 import { batchCommitted, offerTransactionalId } from '../../lib/offers/offer-identity';
 import type { RuleSetVersion } from '../../lib/offers/rule-sets';
 import type { OfferMeasures, TransitionLogEntry } from '../../lib/offers/visitor-offers';
-import { NEAR_MISSES_KEY, NEAR_MISSES_LENGTH, STATE_MACHINE_LOG_KEY, STATE_MACHINE_LOG_LENGTH, UPLIFT_OFFERS_KEY, upliftVisitorsKey } from '../../lib/redis-keys';
+import {
+  NEAR_MISSES_KEY,
+  NEAR_MISSES_LENGTH,
+  STATE_MACHINE_LOG_KEY,
+  STATE_MACHINE_LOG_LENGTH,
+  UPLIFT_OFFERS_KEY,
+  upliftVisitorsKey,
+} from '../../lib/redis-keys';
 import { parseOffer, type Offer } from '../../lib/schema';
 import { detectionMetrics } from './detection-metrics';
 

@@ -125,9 +125,21 @@ export function detectionProcessor(
     const workflowId = visitorOfferWorkflowId(userId);
     const { visitorTaskQueue: taskQueue } = config.temporal;
     if (start) {
-      const startWorkflowOperation = new WithStartWorkflowOperation(VISITOR_OFFER_WORKFLOW, { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' });
+      const startWorkflowOperation = new WithStartWorkflowOperation(VISITOR_OFFER_WORKFLOW, {
+        workflowId,
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
       await temporal.workflow.executeUpdateWithStart(visitorClicksUpdate, { args: [clicks, current.version], startWorkflowOperation });
-    } else await temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, { taskQueue, workflowId, args: [input], signal: visitorClicksSignal, signalArgs: [clicks, current.version] });
+    } else
+      await temporal.workflow.signalWithStart(VISITOR_OFFER_WORKFLOW, {
+        taskQueue,
+        workflowId,
+        args: [input],
+        signal: visitorClicksSignal,
+        signalArgs: [clicks, current.version],
+      });
     return true;
   };
 
@@ -153,7 +165,11 @@ export function detectionProcessor(
     ...(punctuation ? { punctuation } : {}),
     async process(records, ctx) {
       // A visitor with clicks still queued may be about to run: their other clicks count too.
-      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(records, current.rules, (userId) => running.has(userId, Date.now()) || dispatch.has(userId));
+      const { byVisitor, firstOffsets, dropped, rejected } = clicksByVisitor(
+        records,
+        current.rules,
+        (userId) => running.has(userId, Date.now()) || dispatch.has(userId),
+      );
       const byOffset = new Map(records.map((r) => [r.offset, r]));
       for (const r of rejected) ctx.deadLetter(byOffset.get(r.offset)!, r.reason);
       const traced = tracedRecords(records, ctx);

@@ -66,11 +66,24 @@ export class SignalDispatch {
    * Queues a batch's signals, each visitor's with the offset of their first click in it, and
    * reports the partition's progress; `nextOffset` is the offset after the batch.
    */
-  enqueue(partition: number, byVisitor: Map<string, VisitorBatch>, firstOffsets: Map<string, string>, nextOffset: string, report: (offset: string) => void): void {
+  enqueue(
+    partition: number,
+    byVisitor: Map<string, VisitorBatch>,
+    firstOffsets: Map<string, string>,
+    nextOffset: string,
+    report: (offset: string) => void,
+  ): void {
     let progress = this.partitions.get(partition);
     if (!progress) this.partitions.set(partition, (progress = { watermark: new CommitWatermark(), report, closed: false }));
     progress.report = report;
-    const signals = [...byVisitor].map(([userId, batch]): QueuedSignal => ({ id: this.nextId++, userId, partition, clicks: batch.clicks.length, batch, progress }));
+    const signals = [...byVisitor].map(([userId, batch]): QueuedSignal => ({
+      id: this.nextId++,
+      userId,
+      partition,
+      clicks: batch.clicks.length,
+      batch,
+      progress,
+    }));
     progress.watermark.add(
       signals.map((s) => ({ id: s.id, offset: BigInt(firstOffsets.get(s.userId)!) })),
       BigInt(nextOffset),

@@ -28,6 +28,8 @@ export class IdleProducers {
 
   /** Disconnects the replay's idle producer: a new one has fenced it. */
   async drop(replayId: string): Promise<void> {
-    await this.take(replayId)?.disconnect().catch(() => {});
+    await this.take(replayId)
+      ?.disconnect()
+      .catch(() => {});
   }
 }

@@ -15,10 +15,15 @@ import { parsePositionRecord, positionRecordValue, type PositionRecord } from '.
  * compacted, with segments rolled often enough for compaction to keep it small.
  */
 export async function ensureReplayPositionsTopic(kafka: Kafka, config: Config['kafka']): Promise<void> {
-  await ensureTopics(kafka, { ...config, partitions: 1 }, [config.topics.replayPositions], [
-    { name: 'cleanup.policy', value: 'compact' },
-    { name: 'segment.ms', value: String(10 * 60_000) },
-  ]);
+  await ensureTopics(
+    kafka,
+    { ...config, partitions: 1 },
+    [config.topics.replayPositions],
+    [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.ms', value: String(10 * 60_000) },
+    ],
+  );
 }
 
 export class ReplayPositions {

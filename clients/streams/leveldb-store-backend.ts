@@ -44,7 +44,9 @@ export class LevelDbStoreBackend implements StoreBackend {
 
   write(partition: number, changes: Iterable<StateChange>, checkpoint: bigint): Promise<void> {
     const prefix = stateKeys(partition);
-    const ops = [...changes].map(({ key, value }) => (value === null ? { type: 'del' as const, key: prefix + key } : { type: 'put' as const, key: prefix + key, value }));
+    const ops = [...changes].map(({ key, value }) =>
+      value === null ? { type: 'del' as const, key: prefix + key } : { type: 'put' as const, key: prefix + key, value },
+    );
     return this.db.batch([...ops, { type: 'put', key: checkpointKey(partition), value: checkpoint.toString() }]);
   }
 

@@ -80,7 +80,13 @@ export async function fetchPartitions(consumer: Consumer, topic: string, positio
         topics: [
           {
             topicId: topicMetadata.id,
-            partitions: partitions.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: PARTITION_MAX_BYTES, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })),
+            partitions: partitions.map((partition) => ({
+              partition,
+              fetchOffset: positions.get(partition)!,
+              partitionMaxBytes: PARTITION_MAX_BYTES,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+            })),
           },
         ],
       };
@@ -118,7 +124,14 @@ function outOfRangePartitions(err: unknown): Map<number, bigint> {
  * The latest value of each key written to `partition` of `topic` from `from` up to `end`
  * (committed records only; null for a tombstone), read without a group.
  */
-export async function readLatestValues(consumer: Consumer, topic: string, partition: number, from: bigint, end: bigint, timeoutMs: number): Promise<Map<string, string | null>> {
+export async function readLatestValues(
+  consumer: Consumer,
+  topic: string,
+  partition: number,
+  from: bigint,
+  end: bigint,
+  timeoutMs: number,
+): Promise<Map<string, string | null>> {
   const latest = new Map<string, string | null>();
   const deadline = Date.now() + timeoutMs;
   let position = from;

@@ -101,7 +101,15 @@ export class PlatformaticStageLink implements StageLink {
 
   transactionalProducer(transactionalId: string): TransactionalProducer {
     return new PlatformaticTransactionalProducer(
-      new Producer({ ...this.options, transactionalId, idempotent: true, timeout: TRANSACTION_TIMEOUT_MS, maxInflights: 1, partitioner: compatibilityPartitioner, autocreateTopics: false }),
+      new Producer({
+        ...this.options,
+        transactionalId,
+        idempotent: true,
+        timeout: TRANSACTION_TIMEOUT_MS,
+        maxInflights: 1,
+        partitioner: compatibilityPartitioner,
+        autocreateTopics: false,
+      }),
       this.lookup,
       () => this.member?.groupMetadata() ?? null,
     );
@@ -225,7 +233,9 @@ class GroupMember {
   private async fetchLoop(): Promise<void> {
     const { consumer, options } = this;
     while (this.running) {
-      const wanted = [...this.assignment].filter((p) => !this.paused.has(p) && !this.inFlight.has(p)).slice(0, Math.max(0, options.concurrency - this.inFlight.size));
+      const wanted = [...this.assignment]
+        .filter((p) => !this.paused.has(p) && !this.inFlight.has(p))
+        .slice(0, Math.max(0, options.concurrency - this.inFlight.size));
       if (wanted.length === 0) {
         await this.idle(MAX_WAIT_MS);
         continue;
@@ -327,7 +337,12 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
       await tx.addConsumer(this.group);
       // The coordinator checks this generation and member id (KIP-447): a zombie's commit fails.
       // addOffset takes a consumed message and commits the offset after it; the library reads only these fields.
-      const lastConsumed: Pick<Message, 'topic' | 'partition' | 'offset' | 'metadata'> = { topic: position.topic, partition: position.partition, offset: BigInt(position.offset) - 1n, metadata: { consumer: metadata } };
+      const lastConsumed: Pick<Message, 'topic' | 'partition' | 'offset' | 'metadata'> = {
+        topic: position.topic,
+        partition: position.partition,
+        offset: BigInt(position.offset) - 1n,
+        metadata: { consumer: metadata },
+      };
       await tx.addOffset(lastConsumed as Message);
       await tx.commit();
     } catch (err) {

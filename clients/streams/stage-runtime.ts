@@ -13,7 +13,15 @@ import { deadLetterMessage } from '../../lib/dead-letter';
 import { splitTopicMessages } from '../../lib/produce-requests';
 import { transactionalId } from '../../lib/topology';
 import type { OutputMessage, ProcessContext, Processor, StageRecord } from './processor';
-import { type BatchControl, type ConsumeOptions, type FetchedBatch, type StageLink, type TopicMessages, type TransactionalProducer, logEndKey } from './stage-link';
+import {
+  type BatchControl,
+  type ConsumeOptions,
+  type FetchedBatch,
+  type StageLink,
+  type TopicMessages,
+  type TransactionalProducer,
+  logEndKey,
+} from './stage-link';
 import { RecordTraces } from './record-traces';
 import { boundedReason, stageMetrics } from './stage-metrics';
 import { LoggedPartitionStore, type StoreBackend } from './state-store';
@@ -124,7 +132,8 @@ class StageRuntime {
     };
     const watchdog = setInterval(() => {
       const silentMs = Date.now() - this.aliveAt;
-      if ((this.tasks.size > 0 || this.joinFailed) && silentMs > this.o.sessionTimeoutMs) void this.replaceConsumer(`it holds partitions but neither fetched nor heartbeated for ${silentMs} ms`);
+      if ((this.tasks.size > 0 || this.joinFailed) && silentMs > this.o.sessionTimeoutMs)
+        void this.replaceConsumer(`it holds partitions but neither fetched nor heartbeated for ${silentMs} ms`);
     }, WATCHDOG_CHECK_MS);
 
     await attempt(async () => {
@@ -167,7 +176,12 @@ class StageRuntime {
 
   private report(): void {
     const { processor, run, worker } = this.o;
-    const partitions = [...this.tasks.values()].map((t) => ({ partition: t.partition, restoring: !t.ready, nextOffset: t.position, ...processor.describe?.(t.partition) }));
+    const partitions = [...this.tasks.values()].map((t) => ({
+      partition: t.partition,
+      restoring: !t.ready,
+      nextOffset: t.position,
+      ...processor.describe?.(t.partition),
+    }));
     run.heartbeat({ stage: this.stage.kind, worker, ...this.counters, partitions, ...processor.totals?.() });
   }
 
@@ -180,7 +194,8 @@ class StageRuntime {
     if (!ends) return;
     for (const task of this.tasks.values()) {
       const [next, end] = [task.nextOffset, ends.get(task.partition)];
-      if (task.ready && next !== null && end !== undefined) stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(end - next)));
+      if (task.ready && next !== null && end !== undefined)
+        stageMetrics.lag.set({ stage: kind, partition: String(task.partition) }, Math.max(0, Number(end - next)));
     }
     stageMetrics.lagCheckedAt.set({ stage: kind }, Date.now() / 1000);
   }
@@ -435,7 +450,10 @@ class PartitionTask {
     stageMetrics.recordsIn.inc(this.labels, fresh.length);
     stageMetrics.batchRecords.observe({ stage: kind }, fresh.length);
     const timer = stageMetrics.batchSeconds.startTimer({ stage: kind });
-    const work = this.stage.guarantee === 'exactly-once' ? this.processExactlyOnce(fresh, batch.nextOffset, membership) : this.processAtLeastOnce(fresh, batch.nextOffset, membership);
+    const work =
+      this.stage.guarantee === 'exactly-once'
+        ? this.processExactlyOnce(fresh, batch.nextOffset, membership)
+        : this.processAtLeastOnce(fresh, batch.nextOffset, membership);
     this.inFlight = work;
     try {
       const complete = await work;
@@ -461,11 +479,19 @@ class PartitionTask {
     const traces = new RecordTraces(this.stage.kind, this.stage.input, this.partition);
     let committing = false;
     try {
-      await processor.process(records, this.context(outputs, traces, nextOffset, membership, () => {}));
+      await processor.process(
+        records,
+        this.context(outputs, traces, nextOffset, membership, () => {}),
+      );
       const sends = outputs.sends();
       const changelog = this.store?.changelogSend();
       committing = true;
-      const ends = await this.producer!.commit(splitTopicMessages(changelog ? [...sends, changelog] : sends), { groupId: this.stage.groupId, topic: this.stage.input, partition: this.partition, offset: nextOffset });
+      const ends = await this.producer!.commit(splitTopicMessages(changelog ? [...sends, changelog] : sends), {
+        groupId: this.stage.groupId,
+        topic: this.stage.input,
+        partition: this.partition,
+        offset: nextOffset,
+      });
       stageMetrics.transactions.inc({ stage: this.stage.kind, outcome: 'committed' });
       this.counted(sends, outputs.deadLetterReasons);
       await this.store?.committed(ends.get(logEndKey(this.stage.store!.changelog, this.partition)));
@@ -510,7 +536,9 @@ class PartitionTask {
   /** At-least-once: what the processor reported handled so far is committed now (or, failing that, comes again after a restart). */
   async flushProgress(): Promise<void> {
     if (this.stage.guarantee !== 'at-least-once' || this.closed) return;
-    await this.commitProgress(this.reported).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
+    await this.commitProgress(this.reported).catch((err: Error) =>
+      this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }),
+    );
   }
 
   /**
@@ -521,7 +549,8 @@ class PartitionTask {
     if (this.closed) return;
     this.reported = offset;
     const wait = PROGRESS_COMMIT_MS - (Date.now() - this.committedAt);
-    const commit = () => this.commitProgress(this.reported).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
+    const commit = () =>
+      this.commitProgress(this.reported).catch((err: Error) => this.o.run.log.warn(`${this.stage.kind} could not commit its progress`, { error: err.message }));
     if (wait <= 0) void commit();
     else if (!this.inFlight) this.trailingCommit ??= setTimeout(commit, wait);
   }
@@ -532,19 +561,27 @@ class PartitionTask {
     this.trailingCommit = undefined;
     this.committedAt = Date.now();
     const { link } = this.o;
-    const commit = this.commits.catch(() => {}).then(async () => {
-      const { sends, deadLetterReasons } = this.unsent.take();
-      if (sends.length > 0) await link.send(splitTopicMessages(sends));
-      this.counted(sends, deadLetterReasons);
-      if (offset === null || BigInt(offset) <= this.next!) return;
-      await link.commitOffset(this.partition, offset);
-      this.next = BigInt(offset);
-    });
+    const commit = this.commits
+      .catch(() => {})
+      .then(async () => {
+        const { sends, deadLetterReasons } = this.unsent.take();
+        if (sends.length > 0) await link.send(splitTopicMessages(sends));
+        this.counted(sends, deadLetterReasons);
+        if (offset === null || BigInt(offset) <= this.next!) return;
+        await link.commitOffset(this.partition, offset);
+        this.next = BigInt(offset);
+      });
     this.commits = commit;
     return commit;
   }
 
-  private context(outputs: Outputs, traces: RecordTraces, nextOffset: string, membership: KeepMembership, onProgress: (offset: string) => void): ProcessContext {
+  private context(
+    outputs: Outputs,
+    traces: RecordTraces,
+    nextOffset: string,
+    membership: KeepMembership,
+    onProgress: (offset: string) => void,
+  ): ProcessContext {
     const { stage } = this;
     const deadLetterTopic = stage.outputs[stage.outputs.length - 1]!;
     const origin = (r: StageRecord) => `${stage.input}/${this.partition}@${r.offset}`;

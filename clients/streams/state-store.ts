@@ -10,7 +10,6 @@ import type { StateChange } from '../../lib/state-change';
 import type { OutputMessage, PartitionStateStore } from './processor';
 import type { StageLink, TopicMessages } from './stage-link';
 
-
 /** Where a worker keeps its partitions' state locally: LevelDB, or memory in tests. */
 export interface StoreBackend {
   checkpoint(partition: number): Promise<bigint | null>;
@@ -41,8 +40,19 @@ export class LoggedPartitionStore implements PartitionStateStore {
     if (!usable) await backend.wipe(partition);
     const from = usable ? checkpoint : low;
     const latest = await link.readChangelog(changelog, partition, from, high);
-    await backend.write(partition, [...latest].map(([key, value]) => ({ key, value })), high);
-    log.info('state store restored', { changelog, partition, from: usable ? 'checkpoint' : 'scratch', replayed: `${from}..${high}`, keys: latest.size, ms: Date.now() - started });
+    await backend.write(
+      partition,
+      [...latest].map(([key, value]) => ({ key, value })),
+      high,
+    );
+    log.info('state store restored', {
+      changelog,
+      partition,
+      from: usable ? 'checkpoint' : 'scratch',
+      replayed: `${from}..${high}`,
+      keys: latest.size,
+      ms: Date.now() - started,
+    });
     return new LoggedPartitionStore(backend, partition, changelog);
   }
 

@@ -35,7 +35,8 @@ const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 export function mergePartials(partials: readonly PartitionSnapshot[]): DashboardAggregates {
   const asOf = partials.reduce((max, p) => Math.max(max, p.streamTime), 0);
   const minutes = partials.flatMap((p) => p.minutes).sort((a, b) => a.minute - b.minute);
-  const within = <T>(window: Window, items: readonly T[], start: (item: T) => number) => (asOf === 0 ? [] : items.filter((m) => inWindow(window, asOf, start(m))));
+  const within = <T>(window: Window, items: readonly T[], start: (item: T) => number) =>
+    asOf === 0 ? [] : items.filter((m) => inWindow(window, asOf, start(m)));
   const minutesIn = (window: Window) => within(window, minutes, (m) => m.minute);
   const series = (window: Window) => (asOf === 0 ? [] : windowBuckets(window, asOf));
   const lastSeen = partials.flatMap((p) => p.lastSeen);
@@ -43,11 +44,18 @@ export function mergePartials(partials: readonly PartitionSnapshot[]): Dashboard
   const viewsByMinute = sumBy(minutesIn(PAGE_VIEWS_WINDOW), (m) => [[m.minute, m.views]]);
   const views = [...viewsByMinute.values()].reduce((a, b) => a + b, 0);
   const bots = minutesIn(PAGE_VIEWS_WINDOW).reduce((n, m) => n + m.bots, 0);
-  const devices = sumBy(within(ACTIVE_WINDOW, lastSeen, (m) => m.minute), (m) => Object.entries(m.devices) as [HumanDeviceType, number][]);
+  const devices = sumBy(
+    within(ACTIVE_WINDOW, lastSeen, (m) => m.minute),
+    (m) => Object.entries(m.devices) as [HumanDeviceType, number][],
+  );
   const active = [...devices.values()].reduce((a, b) => a + b, 0);
   const categories = sumBy(minutesIn(PRODUCTS_WINDOW), (m) => m.categories.map((c) => [c.category, c.count]));
 
-  const summaries = within(SESSIONS_WINDOW, partials.flatMap((p) => p.sessions), (s) => s.bucket);
+  const summaries = within(
+    SESSIONS_WINDOW,
+    partials.flatMap((p) => p.sessions),
+    (s) => s.bucket,
+  );
   const startedByBucket = sumBy(summaries, (s) => [[s.bucket, s.sessions]]);
   const sessions = mergeSummaries(0, summaries);
   const countries = Object.entries(sessions.countries)
@@ -63,7 +71,11 @@ export function mergePartials(partials: readonly PartitionSnapshot[]): Dashboard
       total: active,
       counts: Object.fromEntries(HUMAN_DEVICE_TYPES.map((d) => [d, devices.get(d) ?? 0])) as Record<HumanDeviceType, number>,
     },
-    pageViewsPerMinute: series(PAGE_VIEWS_WINDOW).map((minute) => ({ minute, views: viewsByMinute.get(minute) ?? 0, partial: minute === bucketOf(asOf, MINUTE_MS) })),
+    pageViewsPerMinute: series(PAGE_VIEWS_WINDOW).map((minute) => ({
+      minute,
+      views: viewsByMinute.get(minute) ?? 0,
+      partial: minute === bucketOf(asOf, MINUTE_MS),
+    })),
     sessionsStarted: series(SESSIONS_WINDOW).map((bucket) => ({ bucket, sessions: startedByBucket.get(bucket) ?? 0 })),
     sessions: {
       windowHours: (SESSIONS_WINDOW.buckets * SESSIONS_WINDOW.bucketMs) / 3_600_000,

@@ -24,8 +24,29 @@ import { BOT_DEVICE, HUMAN_DEVICE_TYPES, isPageView, type EnrichedClick, type Hu
 import type { StateChange } from '../state-change';
 import type { LastSeenMinute, MinuteSummary, PartitionSnapshot, ProductCount, VisitorSighting } from './partial';
 import { newestClickFirst, newestVisitorFirst } from './recency';
-import { addToSummary, copySummary, emptySummary, extendSession, inSession, mergeSummaries, startSession, type OpenSession, type PageRef, type SessionSummary } from './sessions';
-import { LATEST_VISITORS, MINUTE_MS, MINUTE_RETENTION, OPEN_SESSION_WINDOW, RAW_CLICKS, SESSION_GAP_MS, SESSIONS_WINDOW, bucketOf, windowStart } from './windows';
+import {
+  addToSummary,
+  copySummary,
+  emptySummary,
+  extendSession,
+  inSession,
+  mergeSummaries,
+  startSession,
+  type OpenSession,
+  type PageRef,
+  type SessionSummary,
+} from './sessions';
+import {
+  LATEST_VISITORS,
+  MINUTE_MS,
+  MINUTE_RETENTION,
+  OPEN_SESSION_WINDOW,
+  RAW_CLICKS,
+  SESSION_GAP_MS,
+  SESSIONS_WINDOW,
+  bucketOf,
+  windowStart,
+} from './windows';
 
 interface Progress {
   nextOffset: string | null;
@@ -406,8 +427,7 @@ export class PartitionAggregates {
   private load(key: string, value: string): void {
     const [kind, rest] = splitKey(key);
     switch (kind) {
-      case PROGRESS_KEY:
-      {
+      case PROGRESS_KEY: {
         // Older versions kept no late count.
         const { nextOffset, streamTime, counted, rejected, late } = JSON.parse(value) as Omit<Progress, 'late'> & { late?: number };
         this.progress = { nextOffset, streamTime, counted, rejected, late: late ?? 0 };

@@ -40,7 +40,17 @@ export interface SessionSummary {
   countries: Record<string, number>;
 }
 
-export const emptySummary = (bucket: number): SessionSummary => ({ bucket, sessions: 0, ended: 0, bounces: 0, pageViews: 0, durations: {}, entries: {}, exits: {}, countries: {} });
+export const emptySummary = (bucket: number): SessionSummary => ({
+  bucket,
+  sessions: 0,
+  ended: 0,
+  bounces: 0,
+  pageViews: 0,
+  durations: {},
+  entries: {},
+  exits: {},
+  countries: {},
+});
 
 /** A copy that shares nothing mutable with the original (summaries are changed in place). */
 export function copySummary(s: SessionSummary): SessionSummary {
@@ -81,7 +91,8 @@ export function extendSession(session: OpenSession, timestamp: number, page: Pag
 }
 
 /** Whether a page view at `timestamp` belongs to the session: within the gap of its views. */
-export const inSession = (session: OpenSession, timestamp: number, gapMs: number): boolean => timestamp > session.start - gapMs && timestamp < session.last + gapMs;
+export const inSession = (session: OpenSession, timestamp: number, gapMs: number): boolean =>
+  timestamp > session.start - gapMs && timestamp < session.last + gapMs;
 
 /** Adds one session to a summary; its exit page counts only when it has `ended`. */
 export function addToSummary(summary: SessionSummary, session: OpenSession, ended: boolean): void {

@@ -28,7 +28,9 @@ const pageOf = (click: EnrichedClick): SessionPage => ({ productId: click.produc
 /** The sessions of one visitor's clicks (in any order), newest first. */
 export function visitorSessions(clicks: readonly EnrichedClick[]): VisitorSession[] {
   // Ties by click id, so equal times give the same entry and exit whatever the input order.
-  const views = clicks.filter((c) => c.deviceType !== BOT_DEVICE && isPageView(c)).sort((a, b) => a.timestamp - b.timestamp || (a.clickId < b.clickId ? -1 : a.clickId > b.clickId ? 1 : 0));
+  const views = clicks
+    .filter((c) => c.deviceType !== BOT_DEVICE && isPageView(c))
+    .sort((a, b) => a.timestamp - b.timestamp || (a.clickId < b.clickId ? -1 : a.clickId > b.clickId ? 1 : 0));
   const runs: EnrichedClick[][] = [];
   for (const view of views) {
     const run = runs.at(-1);

@@ -12,7 +12,8 @@ export function parseProduct(raw: unknown): Parsed<Product> {
   if (typeof o.id !== 'string' || !ID.test(o.id)) problems.push('id must be 1-64 letters, digits, - or _');
   if (!CATEGORIES.includes(o.category as Category)) problems.push(`category must be one of ${CATEGORIES.join(', ')}`);
   for (const field of ['title', 'description', 'image'] as const) {
-    if (typeof o[field] !== 'string' || (field === 'title' && o[field] === '')) problems.push(`${field} must be a${field === 'title' ? ' non-empty' : ''} string`);
+    if (typeof o[field] !== 'string' || (field === 'title' && o[field] === ''))
+      problems.push(`${field} must be a${field === 'title' ? ' non-empty' : ''} string`);
   }
   if (typeof o.priceCents !== 'number' || !Number.isInteger(o.priceCents) || o.priceCents < 0) problems.push('priceCents must be a whole number >= 0');
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };

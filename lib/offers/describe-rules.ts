@@ -48,7 +48,9 @@ export function audienceOf(rules: OfferRules): Demographic[] {
 
 export function describeOfferRules(rules: OfferRules): RulesInWords {
   const path = shortestPaths(rules).get(rules.offerState) ?? [];
-  const audiences = audienceOf(rules).map((d) => audience(d, rules)).filter((a): a is string => a !== null);
+  const audiences = audienceOf(rules)
+    .map((d) => audience(d, rules))
+    .filter((a): a is string => a !== null);
   const steps = path.map(viewOf);
   const sequence = steps.length > 0 ? `View ${steps.join(', then ')} within ${rules.windowMinutes} minutes.` : '';
   return { audiences, steps, sequence };

@@ -57,7 +57,11 @@ export function clicksByVisitor(
       dropped += 1;
       continue;
     }
-    batch.clicks.push(view ? { clickId, productId, category, gender, age, timestamp } : { clickId, productId, category, gender, age, timestamp, kind, ...(offerId ? { offerId } : {}) });
+    batch.clicks.push(
+      view
+        ? { clickId, productId, category, gender, age, timestamp }
+        : { clickId, productId, category, gender, age, timestamp, kind, ...(offerId ? { offerId } : {}) },
+    );
     batch.mayStart ||= starts;
     byVisitor.set(userId, batch);
     if (!firstOffsets.has(userId)) firstOffsets.set(userId, m.offset);

@@ -72,7 +72,10 @@ export function funnelSteps(rules: OfferRules): FunnelStep[] {
  * no step of these rules (at the start, or on an earlier rule set's states), and the offers sent
  * (`offered`, from the uplift counters of these rules, since they began; null when unknown).
  */
-export function funnelBase(funnel: Pick<OfferFunnel, 'running' | 'steps'>, offered: number | null): { running: number; atStart: number; offered: number | null } {
+export function funnelBase(
+  funnel: Pick<OfferFunnel, 'running' | 'steps'>,
+  offered: number | null,
+): { running: number; atStart: number; offered: number | null } {
   const onSteps = funnel.steps.reduce((n, s) => n + s.visitors, 0);
   // Counted by separate visibility queries a moment apart: the sum may pass the total by a few.
   return { running: funnel.running, atStart: Math.max(0, funnel.running - onSteps), offered };

@@ -11,7 +11,6 @@ import { fnv1a } from '../fnv1a';
 /** Share of the idle timeout the completions spread over: 30 minutes idle, spread over the next 6. */
 export const IDLE_SPREAD_FRACTION = 0.2;
 
-
 /** The visitor's idle timeout: `idleTimeoutMs` plus a delay in [0, IDLE_SPREAD_FRACTION × idleTimeoutMs) fixed by `userId`. */
 export function spreadIdleTimeoutMs(userId: string, idleTimeoutMs: number): number {
   return idleTimeoutMs + Math.floor((fnv1a(userId) / 2 ** 32) * idleTimeoutMs * IDLE_SPREAD_FRACTION);

@@ -12,7 +12,8 @@ const WORKFLOW_ID_PREFIX = 'visitor-offers-';
 export const visitorOfferWorkflowId = (userId: string) => `${WORKFLOW_ID_PREFIX}${userId}`;
 
 /** The visitor a workflow id names, or null for another id. */
-export const userIdOfWorkflow = (workflowId: string): string | null => (workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : null);
+export const userIdOfWorkflow = (workflowId: string): string | null =>
+  workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : null;
 
 /**
  * A batch of one visitor's clicks, oldest first, and the rule-set version the feed runs (absent

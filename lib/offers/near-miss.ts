@@ -32,8 +32,22 @@ export function parseNearMisses(members: readonly string[]): NearMiss[] {
   for (const member of members) {
     try {
       const m = JSON.parse(member) as Partial<NearMiss>;
-      if (typeof m.userId === 'string' && typeof m.rules === 'string' && typeof m.state === 'string' && typeof m.at === 'number' && (m.endedBy === 'window' || m.endedBy === 'click')) {
-        misses.push({ userId: m.userId, rules: m.rules, version: Number(m.version ?? 0), state: m.state, endedBy: m.endedBy, at: m.at, clickId: String(m.clickId ?? '') });
+      if (
+        typeof m.userId === 'string' &&
+        typeof m.rules === 'string' &&
+        typeof m.state === 'string' &&
+        typeof m.at === 'number' &&
+        (m.endedBy === 'window' || m.endedBy === 'click')
+      ) {
+        misses.push({
+          userId: m.userId,
+          rules: m.rules,
+          version: Number(m.version ?? 0),
+          state: m.state,
+          endedBy: m.endedBy,
+          at: m.at,
+          clickId: String(m.clickId ?? ''),
+        });
       }
     } catch {
       // Not JSON: written by something else; the panel shows the rest.

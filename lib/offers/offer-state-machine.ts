@@ -105,7 +105,11 @@ export class OfferStateMachine {
     const gender = sequence.lastGender ?? sequence.gender;
     const step: OfferStep = { state: absence.to, at: due, absence: { minutes: absence.minutes, ...(absence.category ? { category: absence.category } : {}) } };
     const steps = [...(sequence.steps ?? []), step].slice(-MAX_SEQUENCE_CLICKS);
-    this.current = { ...this.current, state: absence.to, sequence: { ...sequence, enteredAt: due, lastStepAt: due, productByState: { ...sequence.productByState }, steps } };
+    this.current = {
+      ...this.current,
+      state: absence.to,
+      sequence: { ...sequence, enteredAt: due, lastStepAt: due, productByState: { ...sequence.productByState }, steps },
+    };
     return { absence, at: due, after, result: { entered: [absence.to], ...this.offerIfReached(absence.to, gender, due) } };
   }
 
@@ -201,7 +205,10 @@ export class OfferStateMachine {
         lastCategory: click.category,
         lastGender: click.gender,
         productByState,
-        steps: [...(sequence.steps ?? []), { state: t.to, at: click.timestamp, clickId: click.clickId, productId: click.productId, category: click.category }].slice(-MAX_SEQUENCE_CLICKS),
+        steps: [
+          ...(sequence.steps ?? []),
+          { state: t.to, at: click.timestamp, clickId: click.clickId, productId: click.productId, category: click.category },
+        ].slice(-MAX_SEQUENCE_CLICKS),
       },
     };
   }

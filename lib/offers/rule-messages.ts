@@ -8,7 +8,8 @@ export const OFFER_RULES_WORKFLOW = 'offerRulesWorkflow';
 export const offerRulesWorkflowId = (taskQueue: string) => `offer-rules-${taskQueue}`;
 
 /** Archive page `page` of the rule-sets workflow `rulesWorkflowId` whose first run is `archive.series`. */
-export const ruleArchivePageId = (rulesWorkflowId: string, archive: Pick<RuleArchive, 'series'>, page: number) => `${rulesWorkflowId}-archive-${archive.series}-${page}`;
+export const ruleArchivePageId = (rulesWorkflowId: string, archive: Pick<RuleArchive, 'series'>, page: number) =>
+  `${rulesWorkflowId}-archive-${archive.series}-${page}`;
 
 export const publishRulesUpdate = defineUpdate<RuleSetVersion, [PublishRequest]>('publishRules');
 export const rollbackRulesUpdate = defineUpdate<RuleSetVersion, [RollbackRequest]>('rollbackRules');

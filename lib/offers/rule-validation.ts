@@ -7,7 +7,16 @@
  * absence reaches, and an offer without a definition (what it gives: offer-rules.ts).
  */
 import { CATEGORIES, type Category, type Gender, type Parsed } from '../schema';
-import { offerDefinition, type Absence, type Demographic, type OfferDefinition, type OfferRules, type ProductCondition, type Reset, type Transition } from './offer-rules';
+import {
+  offerDefinition,
+  type Absence,
+  type Demographic,
+  type OfferDefinition,
+  type OfferRules,
+  type ProductCondition,
+  type Reset,
+  type Transition,
+} from './offer-rules';
 
 export const MAX_NAME_LENGTH = 80;
 export const MAX_OFFER_ID_LENGTH = 40;
@@ -150,7 +159,8 @@ function rules(input: unknown, definitions: OfferDefinitions): OfferRules {
   else if (defined) parsed.offers = defined;
   if (o.otherClicks !== undefined) {
     const otherClicks = o.otherClicks;
-    if (!OTHER_CLICKS.some((c) => c === otherClicks)) fail('otherClicks', `must be ${OTHER_CLICKS.map(show).join(' or ')}, or absent for "reset"; got ${show(otherClicks)}`);
+    if (!OTHER_CLICKS.some((c) => c === otherClicks))
+      fail('otherClicks', `must be ${OTHER_CLICKS.map(show).join(' or ')}, or absent for "reset"; got ${show(otherClicks)}`);
     parsed.otherClicks = otherClicks as NonNullable<OfferRules['otherClicks']>;
   }
   if (resets) parsed.resets = resets;
@@ -199,13 +209,16 @@ function transition(v: unknown, where: string, frame: Frame): Transition {
   const { initialState, offerState } = frame;
   const o = object(v, where, ['from', 'to', 'category'], ['product', 'productStep', 'demographics', 'withinMinutes']);
   const from = name(o.from, `${where}.from`);
-  if (from === offerState) fail(`${where}.from`, `no transition may start from the offer state ${show(offerState)}: reaching it sends the offer and starts over`);
+  if (from === offerState)
+    fail(`${where}.from`, `no transition may start from the offer state ${show(offerState)}: reaching it sends the offer and starts over`);
   const to = target(o.to, `${where}.to`, frame);
   const t: Transition = { from, to, category: category(o.category, `${where}.category`) };
   if (o.product !== undefined) {
     const product = o.product;
-    if (!PRODUCT_CONDITIONS.some((p) => p === product)) fail(`${where}.product`, `must be ${PRODUCT_CONDITIONS.map(show).join(' or ')}, or absent for any product; got ${show(product)}`);
-    if (from === initialState) fail(`${where}.product`, `not allowed on a transition from the initial state ${show(initialState)}: there is no first product yet`);
+    if (!PRODUCT_CONDITIONS.some((p) => p === product))
+      fail(`${where}.product`, `must be ${PRODUCT_CONDITIONS.map(show).join(' or ')}, or absent for any product; got ${show(product)}`);
+    if (from === initialState)
+      fail(`${where}.product`, `not allowed on a transition from the initial state ${show(initialState)}: there is no first product yet`);
     t.product = product as ProductCondition;
   }
   if (o.productStep !== undefined) {
@@ -217,7 +230,8 @@ function transition(v: unknown, where: string, frame: Frame): Transition {
   if (o.demographics !== undefined) t.demographics = demographics(o.demographics, `${where}.demographics`);
   if (o.withinMinutes !== undefined) {
     const within = minutes(o.withinMinutes, `${where}.withinMinutes`, frame);
-    if (from === initialState) fail(`${where}.withinMinutes`, `not allowed on a transition from the initial state ${show(initialState)}: there is no previous step`);
+    if (from === initialState)
+      fail(`${where}.withinMinutes`, `not allowed on a transition from the initial state ${show(initialState)}: there is no previous step`);
     t.withinMinutes = within;
   }
   return t;
@@ -334,7 +348,12 @@ function definition(v: unknown, where: string): OfferDefinition {
   const categories = list.map((c: unknown, i) => category(c, `${where}.categories[${i}]`) as Category);
   const twice = categories.find((c, i) => categories.indexOf(c) !== i);
   if (twice) fail(`${where}.categories`, `${show(twice)} named twice`);
-  return { title: words(o.title, `${where}.title`, MAX_OFFER_TITLE_LENGTH), copy: words(o.copy, `${where}.copy`, MAX_OFFER_COPY_LENGTH), discountPercent, categories };
+  return {
+    title: words(o.title, `${where}.title`, MAX_OFFER_TITLE_LENGTH),
+    copy: words(o.copy, `${where}.copy`, MAX_OFFER_COPY_LENGTH),
+    discountPercent,
+    categories,
+  };
 }
 
 /** An amount in a title or copy could say something other than the discount: the shop states that from the definition. */
@@ -346,7 +365,8 @@ function words(v: unknown, where: string, maxLength: number): string {
   if (v.length > maxLength) fail(where, `longer than ${maxLength} characters`);
   if (v.trim() !== v) fail(where, 'must not start or end with a space');
   if (CONTROL.test(v)) fail(where, 'must not hold control or formatting characters');
-  if (AMOUNT.test(v)) fail(where, `must not state an amount (${show(v.match(AMOUNT)![0])}): the shop says what the offer gives from discountPercent and categories`);
+  if (AMOUNT.test(v))
+    fail(where, `must not state an amount (${show(v.match(AMOUNT)![0])}): the shop says what the offer gives from discountPercent and categories`);
   return v;
 }
 
@@ -375,5 +395,7 @@ export const isOfferId = (id: string) => id.length > 0 && id.length <= MAX_OFFER
 /** Why a stored rule set cannot be published again as it is (a rollback to it): an offer it names has no definition. Null when every offer is defined. */
 export function undefinedOfferReason(rules: OfferRules): string | null {
   const g = GENDERS.find((gender) => rules.offerByGender[gender] !== undefined && !offerDefinition(rules, rules.offerByGender[gender]!));
-  return g ? `offerByGender.${g}: offer ${show(rules.offerByGender[g])} has no definition in that version: publish its rules again with offers.${rules.offerByGender[g]!} defined` : null;
+  return g
+    ? `offerByGender.${g}: offer ${show(rules.offerByGender[g])} has no definition in that version: publish its rules again with offers.${rules.offerByGender[g]!} defined`
+    : null;
 }

@@ -305,7 +305,17 @@ export class VisitorOffers {
   view(): VisitorView {
     const { state, sequence } = this.machine.state;
     const { recentClicks, offersSent, clicksProcessed, duplicatesIgnored } = this.carried;
-    return { userId: this.userId, rules: this.rules.name, rulesVersion: this.rulesVersion, state, sequenceStartedAt: sequence?.startedAt ?? null, recentClicks, offersSent, clicksProcessed, duplicatesIgnored };
+    return {
+      userId: this.userId,
+      rules: this.rules.name,
+      rulesVersion: this.rulesVersion,
+      state,
+      sequenceStartedAt: sequence?.startedAt ?? null,
+      recentClicks,
+      offersSent,
+      clicksProcessed,
+      duplicatesIgnored,
+    };
   }
 
   /** The next run continues with the same rules, machine, memory and any clicks not processed yet. */

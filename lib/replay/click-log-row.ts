@@ -27,8 +27,17 @@ export function parseClickLogRow(fields: readonly string[], row: number): Parsed
   if (fields.length !== CLICK_LOG_COLUMNS.length) {
     return { ok: false, reason: `expected ${CLICK_LOG_COLUMNS.length} columns, got ${fields.length}` };
   }
-  const [time, visitorId, ip, userAgent, url] = [TIME, VISITOR_ID, IP, USER_AGENT, URL].map((i) => fields[i]!.trim()) as [string, string, string, string, string];
-  const userId = visitorId.replace(/^\{(.*)\}$/, '$1').trim().toUpperCase();
+  const [time, visitorId, ip, userAgent, url] = [TIME, VISITOR_ID, IP, USER_AGENT, URL].map((i) => fields[i]!.trim()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const userId = visitorId
+    .replace(/^\{(.*)\}$/, '$1')
+    .trim()
+    .toUpperCase();
   const problems: string[] = [];
   if (!UNIX_SECONDS.test(time)) problems.push(`Unix Timestamp is not a number of seconds: "${time}"`);
   if (userId === '') problems.push('Visitor Unique ID is empty');

@@ -212,6 +212,13 @@ export class ClickReplay {
 
   /** The next run starts with the current options (the pace may have changed) and state. */
   continueAsNewInput(): ReplayClicksInput {
-    return { file: this.file, loop: this.loop, pace: this.pace, chunksPerRun: this.chunksPerRun, commandsPerRun: this.commandsPerRun, carried: { ...this.state } };
+    return {
+      file: this.file,
+      loop: this.loop,
+      pace: this.pace,
+      chunksPerRun: this.chunksPerRun,
+      commandsPerRun: this.commandsPerRun,
+      carried: { ...this.state },
+    };
   }
 }

@@ -81,7 +81,8 @@ const within = (v: unknown, bounds: { min: number; max: number }): v is number =
 export function parseReplayPace(raw: unknown): Parsed<ReplayPace> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'expected an object with a mode' };
   const o = raw as Record<string, unknown>;
-  if (!(REPLAY_MODES as readonly unknown[]).includes(o.mode)) return { ok: false, reason: `mode must be one of ${REPLAY_MODES.join(', ')}, got ${shown(o.mode)}` };
+  if (!(REPLAY_MODES as readonly unknown[]).includes(o.mode))
+    return { ok: false, reason: `mode must be one of ${REPLAY_MODES.join(', ')}, got ${shown(o.mode)}` };
   const mode = o.mode as ReplayMode;
   const unknown = Object.keys(o).filter((k) => !PACE_FIELDS[mode].includes(k));
   if (unknown.length > 0) {
@@ -91,7 +92,10 @@ export function parseReplayPace(raw: unknown): Parsed<ReplayPace> {
     case 'original':
       return within(o.speed, SPEED_BOUNDS)
         ? { ok: true, value: { mode, speed: o.speed } }
-        : { ok: false, reason: `speed must be a positive number from ${SPEED_BOUNDS.min} to ${SPEED_BOUNDS.max} (times the log's timing), got ${shown(o.speed)}` };
+        : {
+            ok: false,
+            reason: `speed must be a positive number from ${SPEED_BOUNDS.min} to ${SPEED_BOUNDS.max} (times the log's timing), got ${shown(o.speed)}`,
+          };
     case 'fixed':
       return within(o.rate, RATE_BOUNDS)
         ? { ok: true, value: { mode, rate: o.rate } }

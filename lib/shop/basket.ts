@@ -44,7 +44,10 @@ export interface PricedBasket {
  * A product's price with the offer, or null when the offer does not cover it. Rounded per item
  * to the nearest cent, so the product page, each line and the total say the same.
  */
-export function offerPrice(product: Pick<Product, 'category' | 'priceCents'>, offer: Pick<OfferDefinition, 'discountPercent' | 'categories'> | null): number | null {
+export function offerPrice(
+  product: Pick<Product, 'category' | 'priceCents'>,
+  offer: Pick<OfferDefinition, 'discountPercent' | 'categories'> | null,
+): number | null {
   if (!offer || !offerCovers(offer, product.category)) return null;
   return product.priceCents - Math.round((product.priceCents * offer.discountPercent) / 100);
 }

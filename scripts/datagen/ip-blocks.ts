@@ -91,9 +91,26 @@ export const IP_BLOCKS: readonly IpBlock[] = [
 
 /** Where the shop's human visitors come from: a European shop with a worldwide audience. */
 const VISITOR_COUNTRY_WEIGHTS: Readonly<Partial<Record<CountryCode, number>>> = {
-  US: 22, CA: 4, MX: 1.5, BR: 2.5,
-  GB: 11, DE: 13, FR: 9, NL: 4, BE: 2, ES: 5, IT: 5, CH: 2, AT: 1.5, SE: 2, PL: 3,
-  IN: 4, CN: 2.5, JP: 3, KR: 1.5, AU: 3,
+  US: 22,
+  CA: 4,
+  MX: 1.5,
+  BR: 2.5,
+  GB: 11,
+  DE: 13,
+  FR: 9,
+  NL: 4,
+  BE: 2,
+  ES: 5,
+  IT: 5,
+  CH: 2,
+  AT: 1.5,
+  SE: 2,
+  PL: 3,
+  IN: 4,
+  CN: 2.5,
+  JP: 3,
+  KR: 1.5,
+  AU: 3,
 };
 
 interface Range {

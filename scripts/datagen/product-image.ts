@@ -59,7 +59,8 @@ function shoe(style: ShoeStyle): Draw {
         : style === 'espadrille'
           ? `<rect x="18" y="142" width="172" height="20" rx="6" fill="#E9D8A6" stroke="#9C7A3C" stroke-width="3"/>` +
             Array.from({ length: 10 }, (_, i) => `<path d="M${30 + i * 16} 144 L${26 + i * 16} 160" stroke="#9C7A3C" stroke-width="2"/>`).join('')
-          : `<rect x="18" y="144" width="172" height="12" rx="5" fill="${c.dark}"/>` + (boot ? `<rect x="30" y="150" width="34" height="22" fill="${c.dark}"/>` : '');
+          : `<rect x="18" y="144" width="172" height="12" rx="5" fill="${c.dark}"/>` +
+            (boot ? `<rect x="30" y="150" width="34" height="22" fill="${c.dark}"/>` : '');
     if (style === 'sandal') {
       return (
         `<rect x="18" y="142" width="172" height="14" rx="7" fill="${c.dark}"/>` +
@@ -69,7 +70,8 @@ function shoe(style: ShoeStyle): Draw {
     const details: Record<ShoeStyle, string> = {
       sneaker: `<path d="M86 104 L98 96 M96 110 L108 102 M106 114 L118 106" stroke="${c.light}" stroke-width="5" stroke-linecap="round"/>`,
       runner: `<path d="M40 132 Q90 110 150 128" fill="none" stroke="${c.light}" stroke-width="8" stroke-linecap="round"/>`,
-      trail: Array.from({ length: 9 }, (_, i) => `<path d="M${24 + i * 18} 162 L${32 + i * 18} 170 L${40 + i * 18} 162" fill="${c.dark}"/>`).join('') +
+      trail:
+        Array.from({ length: 9 }, (_, i) => `<path d="M${24 + i * 18} 162 L${32 + i * 18} 170 L${40 + i * 18} 162" fill="${c.dark}"/>`).join('') +
         `<path d="M140 116 Q170 122 180 138" fill="none" stroke="${c.light}" stroke-width="6"/>`,
       loafer: `<path d="M78 102 Q104 94 124 112" fill="none" stroke="${c.light}" stroke-width="7"/>`,
       derby: `<path d="M80 100 L100 108 M86 96 L106 104" stroke="${c.light}" stroke-width="4"/><path d="M22 128 Q90 132 186 136" fill="none" stroke="${c.dark}" stroke-width="3"/>`,
@@ -118,7 +120,8 @@ const DRAWINGS: Record<string, Draw> = {
   'Linen Shirt': top('long', 'collar', 'buttons'),
   'Denim Jacket': top('long', 'collar', 'open', 160),
   'Wool Sweater': top('long', 'crew', 'plain'),
-  'Hooded Sweatshirt': (c) => top('long', 'hood', 'plain')(c) + `<path d="M78 120 L122 120 L128 150 L72 150 Z" fill="none" stroke="${c.dark}" stroke-width="3"/>`,
+  'Hooded Sweatshirt': (c) =>
+    top('long', 'hood', 'plain')(c) + `<path d="M78 120 L122 120 L128 150 L72 150 Z" fill="none" stroke="${c.dark}" stroke-width="3"/>`,
   'Rain Coat': top('long', 'hood', 'zip', 196),
   Cardigan: top('long', 'v', 'buttons'),
   'Summer Dress': (c) =>
@@ -146,17 +149,48 @@ const DRAWINGS: Record<string, Draw> = {
   // handbags
   'Tote Bag': bag('M34 70 L166 70 L154 184 L46 184 Z', 'M66 74 L74 24 L92 24 L96 74 M104 74 L108 24 L126 24 L134 74', () => ''),
   'Bucket Bag': bag('M42 66 L158 66 L150 170 Q100 196 50 170 Z', 'M50 68 Q100 -10 150 68', (c) => `<path d="M42 80 Q100 92 158 80" ${stroke(c.dark, 4)}/>`),
-  'Shoulder Bag': bag('M30 92 L170 92 L170 170 Q170 182 158 182 L42 182 Q30 182 30 170 Z', 'M40 94 Q100 0 160 94', (c) => `<path d="M30 92 L170 92 L170 126 L30 126 Z" fill="${c.dark}" opacity="0.35"/>`),
-  Satchel: bag('M30 78 L170 78 L170 182 L30 182 Z', 'M78 80 Q100 36 122 80', (c) =>
-    `<path d="M30 78 L170 78 L170 130 L30 130 Z" fill="${c.dark}" opacity="0.3"/><rect x="56" y="118" width="18" height="30" rx="3" fill="${c.light}"/><rect x="126" y="118" width="18" height="30" rx="3" fill="${c.light}"/>`),
-  Backpack: bag('M46 50 Q46 30 70 30 L130 30 Q154 30 154 50 L158 186 L42 186 Z', 'M82 32 Q100 6 118 32', (c) =>
-    `<rect x="64" y="112" width="72" height="54" rx="10" fill="${c.dark}" opacity="0.4"/><path d="M70 112 L130 112" ${stroke(c.light, 4)}/>`),
-  Clutch: bag('M20 82 L180 82 L180 156 L20 156 Z', '', (c) => `<path d="M20 82 L100 126 L180 82 Z" fill="${c.dark}" opacity="0.45"/><circle cx="100" cy="122" r="6" fill="${c.light}"/>`),
-  'Hobo Bag': bag('M30 84 Q100 66 170 84 Q182 150 150 178 Q100 194 50 178 Q18 150 30 84 Z', 'M36 88 Q100 -6 164 88', (c) => `<path d="M52 110 Q100 124 148 110" ${stroke(c.dark, 3)}/>`),
-  Weekender: bag('M14 96 Q14 76 44 76 L156 76 Q186 76 186 96 L186 170 L14 170 Z', 'M64 78 Q100 28 136 78', (c) => `<path d="M24 94 L176 94" ${stroke(c.light, 4)}/><rect x="14" y="120" width="172" height="10" fill="${c.dark}"/>`),
-  'Messenger Bag': bag('M24 92 L176 92 L176 182 L24 182 Z', 'M30 94 L100 12 L170 94', (c) =>
-    `<path d="M24 92 L176 92 L176 150 L24 150 Z" fill="${c.dark}" opacity="0.35"/><rect x="92" y="138" width="16" height="22" rx="3" fill="${c.light}"/>`),
-  'Crossbody Bag': bag('M52 104 L148 104 L148 176 L52 176 Z', 'M56 106 L20 14 M144 106 L180 14', (c) => `<path d="M52 104 L148 104 L100 146 Z" fill="${c.dark}" opacity="0.45"/>`),
+  'Shoulder Bag': bag(
+    'M30 92 L170 92 L170 170 Q170 182 158 182 L42 182 Q30 182 30 170 Z',
+    'M40 94 Q100 0 160 94',
+    (c) => `<path d="M30 92 L170 92 L170 126 L30 126 Z" fill="${c.dark}" opacity="0.35"/>`,
+  ),
+  Satchel: bag(
+    'M30 78 L170 78 L170 182 L30 182 Z',
+    'M78 80 Q100 36 122 80',
+    (c) =>
+      `<path d="M30 78 L170 78 L170 130 L30 130 Z" fill="${c.dark}" opacity="0.3"/><rect x="56" y="118" width="18" height="30" rx="3" fill="${c.light}"/><rect x="126" y="118" width="18" height="30" rx="3" fill="${c.light}"/>`,
+  ),
+  Backpack: bag(
+    'M46 50 Q46 30 70 30 L130 30 Q154 30 154 50 L158 186 L42 186 Z',
+    'M82 32 Q100 6 118 32',
+    (c) => `<rect x="64" y="112" width="72" height="54" rx="10" fill="${c.dark}" opacity="0.4"/><path d="M70 112 L130 112" ${stroke(c.light, 4)}/>`,
+  ),
+  Clutch: bag(
+    'M20 82 L180 82 L180 156 L20 156 Z',
+    '',
+    (c) => `<path d="M20 82 L100 126 L180 82 Z" fill="${c.dark}" opacity="0.45"/><circle cx="100" cy="122" r="6" fill="${c.light}"/>`,
+  ),
+  'Hobo Bag': bag(
+    'M30 84 Q100 66 170 84 Q182 150 150 178 Q100 194 50 178 Q18 150 30 84 Z',
+    'M36 88 Q100 -6 164 88',
+    (c) => `<path d="M52 110 Q100 124 148 110" ${stroke(c.dark, 3)}/>`,
+  ),
+  Weekender: bag(
+    'M14 96 Q14 76 44 76 L156 76 Q186 76 186 96 L186 170 L14 170 Z',
+    'M64 78 Q100 28 136 78',
+    (c) => `<path d="M24 94 L176 94" ${stroke(c.light, 4)}/><rect x="14" y="120" width="172" height="10" fill="${c.dark}"/>`,
+  ),
+  'Messenger Bag': bag(
+    'M24 92 L176 92 L176 182 L24 182 Z',
+    'M30 94 L100 12 L170 94',
+    (c) =>
+      `<path d="M24 92 L176 92 L176 150 L24 150 Z" fill="${c.dark}" opacity="0.35"/><rect x="92" y="138" width="16" height="22" rx="3" fill="${c.light}"/>`,
+  ),
+  'Crossbody Bag': bag(
+    'M52 104 L148 104 L148 176 L52 176 Z',
+    'M56 106 L20 14 M144 106 L180 14',
+    (c) => `<path d="M52 104 L148 104 L100 146 Z" fill="${c.dark}" opacity="0.45"/>`,
+  ),
   // accessories
   Wristwatch: (c) =>
     `<rect x="78" y="6" width="44" height="188" rx="10" fill="${c.fill}" stroke="${c.dark}" stroke-width="3"/>` +
@@ -182,39 +216,62 @@ const DRAWINGS: Record<string, Draw> = {
     [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => `<path d="M${40 + i * 15} 138 L${40 + i * 15} 170" stroke="${c.dark}" stroke-width="2"/>`).join(''),
   Cufflinks: (c) =>
     [58, 142]
-      .map((x) => `<rect x="${x - 6}" y="100" width="12" height="40" fill="${c.dark}"/><circle cx="${x}" cy="90" r="34" fill="${c.main}" stroke="${c.dark}" stroke-width="5"/><circle cx="${x}" cy="90" r="14" fill="${c.light}"/><rect x="${x - 20}" y="138" width="40" height="12" rx="5" fill="${c.dark}"/>`)
+      .map(
+        (x) =>
+          `<rect x="${x - 6}" y="100" width="12" height="40" fill="${c.dark}"/><circle cx="${x}" cy="90" r="34" fill="${c.main}" stroke="${c.dark}" stroke-width="5"/><circle cx="${x}" cy="90" r="14" fill="${c.light}"/><rect x="${x - 20}" y="138" width="40" height="12" rx="5" fill="${c.dark}"/>`,
+      )
       .join(''),
   // books
   Cookbook: book((c) => `<path d="M-22 -34 L-22 40 M-30 -34 L-30 -8 Q-22 0 -14 -8 L-14 -34 M20 -34 Q36 -14 20 0 L20 40" ${stroke(c.light, 5)}/>`),
   Novel: book((c) => `<path d="M-30 -20 L34 -20 M-30 0 L34 0 M-20 20 L24 20" ${stroke(c.light, 5)}/><circle cx="2" cy="44" r="6" fill="${c.light}"/>`),
-  'Travel Guide': book((c) => `<path d="M2 44 Q-34 -2 -20 -26 Q2 -52 24 -26 Q38 -2 2 44 Z" fill="${c.light}"/><circle cx="2" cy="-14" r="10" fill="${c.main}"/>`),
+  'Travel Guide': book(
+    (c) => `<path d="M2 44 Q-34 -2 -20 -26 Q2 -52 24 -26 Q38 -2 2 44 Z" fill="${c.light}"/><circle cx="2" cy="-14" r="10" fill="${c.main}"/>`,
+  ),
   'Field Guide': book((c) => `<path d="M-30 40 Q-36 -30 34 -40 Q36 30 -30 40 Z" fill="${c.light}"/><path d="M-30 40 L20 -20" ${stroke(c.main, 4)}/>`),
   'Poetry Collection': book((c) => `<path d="M-26 44 Q-20 -10 30 -44 Q26 4 -14 24 Z" fill="${c.light}"/><path d="M-30 52 L18 -24" ${stroke(c.main, 3)}/>`),
-  'Graphic Novel': book((c) => `<path d="M-34 -30 L34 -30 Q42 -30 42 -22 L42 8 Q42 16 34 16 L-6 16 L-22 34 L-18 16 L-34 16 Q-42 16 -42 8 L-42 -22 Q-42 -30 -34 -30 Z" fill="${c.light}"/>`),
+  'Graphic Novel': book(
+    (c) =>
+      `<path d="M-34 -30 L34 -30 Q42 -30 42 -22 L42 8 Q42 16 34 16 L-6 16 L-22 34 L-18 16 L-34 16 Q-42 16 -42 8 L-42 -22 Q-42 -30 -34 -30 Z" fill="${c.light}"/>`,
+  ),
   Biography: book((c) => `<circle cx="2" cy="-14" r="18" fill="${c.light}"/><path d="M-30 40 Q-30 8 2 8 Q34 8 34 40 Z" fill="${c.light}"/>`),
   // movies
   'Box Set': (c) =>
-    [0, 1, 2].map((i) => `<rect x="${30 + i * 22}" y="${30 + i * 8}" width="110" height="146" rx="6" fill="${i === 2 ? c.main : c.light}" stroke="${c.dark}" stroke-width="3"/>`).join('') +
-    `<rect x="74" y="46" width="110" height="18" fill="${c.dark}"/>`,
-  Documentary: film((c) => `<rect x="-34" y="-20" width="50" height="38" rx="5" fill="${c.light}"/><path d="M16 -6 L36 -18 L36 16 L16 4 Z" fill="${c.light}"/><circle cx="-20" cy="-32" r="10" fill="${c.light}"/><circle cx="2" cy="-32" r="10" fill="${c.light}"/>`),
+    [0, 1, 2]
+      .map(
+        (i) =>
+          `<rect x="${30 + i * 22}" y="${30 + i * 8}" width="110" height="146" rx="6" fill="${i === 2 ? c.main : c.light}" stroke="${c.dark}" stroke-width="3"/>`,
+      )
+      .join('') + `<rect x="74" y="46" width="110" height="18" fill="${c.dark}"/>`,
+  Documentary: film(
+    (c) =>
+      `<rect x="-34" y="-20" width="50" height="38" rx="5" fill="${c.light}"/><path d="M16 -6 L36 -18 L36 16 L16 4 Z" fill="${c.light}"/><circle cx="-20" cy="-32" r="10" fill="${c.light}"/><circle cx="2" cy="-32" r="10" fill="${c.light}"/>`,
+  ),
   Thriller: film((c) => `<path d="M-40 0 Q0 -36 40 0 Q0 36 -40 0 Z" fill="${c.light}"/><circle cx="0" cy="0" r="14" fill="${c.dark}"/>`),
   'Animated Feature': film((c) => `<path d="M0 -40 L11 -12 L40 -12 L17 6 L26 34 L0 17 L-26 34 L-17 6 L-40 -12 L-11 -12 Z" fill="${c.light}"/>`),
   Western: film((c) => `<path d="M0 44 L0 -34 M0 4 L-22 4 L-22 -20 M0 -6 L22 -6 L22 -28" ${stroke(c.light, 12)}/>`),
-  'Comedy Collection': film((c) => `<circle cx="0" cy="0" r="38" fill="${c.light}"/><circle cx="-13" cy="-10" r="5" fill="${c.dark}"/><circle cx="13" cy="-10" r="5" fill="${c.dark}"/><path d="M-20 8 Q0 30 20 8" ${stroke(c.dark, 5)}/>`),
+  'Comedy Collection': film(
+    (c) =>
+      `<circle cx="0" cy="0" r="38" fill="${c.light}"/><circle cx="-13" cy="-10" r="5" fill="${c.dark}"/><circle cx="13" cy="-10" r="5" fill="${c.dark}"/><path d="M-20 8 Q0 30 20 8" ${stroke(c.dark, 5)}/>`,
+  ),
   // games
   'Board Game': (c) =>
     `<rect x="26" y="26" width="148" height="148" rx="8" fill="${c.main}" stroke="${c.dark}" stroke-width="3"/>` +
-    Array.from({ length: 16 }, (_, i) => ((i + Math.floor(i / 4)) % 2 === 0 ? `<rect x="${44 + (i % 4) * 28}" y="${44 + Math.floor(i / 4) * 28}" width="28" height="28" fill="${c.light}"/>` : '')).join(''),
+    Array.from({ length: 16 }, (_, i) =>
+      (i + Math.floor(i / 4)) % 2 === 0 ? `<rect x="${44 + (i % 4) * 28}" y="${44 + Math.floor(i / 4) * 28}" width="28" height="28" fill="${c.light}"/>` : '',
+    ).join(''),
   'Jigsaw Puzzle': (c) =>
     `<path d="M40 60 L78 60 Q70 30 100 30 Q130 30 122 60 L160 60 L160 98 Q190 90 190 120 Q190 150 160 142 L160 180 L40 180 L40 142 Q70 150 70 120 Q70 90 40 98 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/>`,
   'Strategy Game': (c) =>
     `<path d="M58 178 L142 178 L134 156 L66 156 Z M74 156 L82 84 L118 84 L126 156 Z M66 84 L134 84 L134 50 L120 50 L120 62 L108 62 L108 50 L92 50 L92 62 L80 62 L80 50 L66 50 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="3" stroke-linejoin="round"/>`,
   'Card Game': (c) =>
-    [-20, 0, 20].map((a) => `<rect x="70" y="40" width="72" height="104" rx="8" fill="#fff" stroke="${c.dark}" stroke-width="3" transform="rotate(${a} 100 170)"/>`).join('') +
-    `<path d="M106 80 Q106 64 120 70 Q134 64 134 80 Q134 92 120 104 Q106 92 106 80 Z" fill="${c.main}" transform="rotate(20 100 170)"/>`,
+    [-20, 0, 20]
+      .map((a) => `<rect x="70" y="40" width="72" height="104" rx="8" fill="#fff" stroke="${c.dark}" stroke-width="3" transform="rotate(${a} 100 170)"/>`)
+      .join('') + `<path d="M106 80 Q106 64 120 70 Q134 64 134 80 Q134 92 120 104 Q106 92 106 80 Z" fill="${c.main}" transform="rotate(20 100 170)"/>`,
   'Racing Game': (c) =>
     `<path d="M40 20 L40 190" ${stroke(c.dark, 8)}/><rect x="44" y="24" width="120" height="84" fill="#fff" stroke="${c.dark}" stroke-width="3"/>` +
-    Array.from({ length: 20 }, (_, i) => ((i + Math.floor(i / 5)) % 2 === 0 ? `<rect x="${44 + (i % 5) * 24}" y="${24 + Math.floor(i / 5) * 21}" width="24" height="21" fill="${c.main}"/>` : '')).join(''),
+    Array.from({ length: 20 }, (_, i) =>
+      (i + Math.floor(i / 5)) % 2 === 0 ? `<rect x="${44 + (i % 5) * 24}" y="${24 + Math.floor(i / 5) * 21}" width="24" height="21" fill="${c.main}"/>` : '',
+    ).join(''),
   'Party Game': (c) =>
     `<rect x="24" y="70" width="80" height="80" rx="14" fill="#fff" stroke="${c.dark}" stroke-width="4" transform="rotate(-12 64 110)"/>` +
     `<rect x="96" y="60" width="80" height="80" rx="14" fill="${c.main}" stroke="${c.dark}" stroke-width="4" transform="rotate(14 136 100)"/>` +
@@ -257,7 +314,10 @@ const DRAWINGS: Record<string, Draw> = {
     `<path d="M100 140 L100 170 M64 174 L136 174" ${stroke(c.main, 10)}/>`,
   'Mechanical Keyboard': (c) =>
     `<rect x="6" y="58" width="188" height="90" rx="10" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/>` +
-    Array.from({ length: 30 }, (_, i) => `<rect x="${16 + (i % 10) * 17.6}" y="${68 + Math.floor(i / 10) * 18}" width="13" height="13" rx="2" fill="${c.light}"/>`).join('') +
+    Array.from(
+      { length: 30 },
+      (_, i) => `<rect x="${16 + (i % 10) * 17.6}" y="${68 + Math.floor(i / 10) * 18}" width="13" height="13" rx="2" fill="${c.light}"/>`,
+    ).join('') +
     `<rect x="46" y="124" width="108" height="14" rx="2" fill="${c.light}"/>`,
   Tablet: (c) =>
     `<rect x="14" y="36" width="172" height="128" rx="14" fill="${c.dark}"/><rect x="26" y="48" width="148" height="104" rx="4" fill="${c.light}"/>` +
@@ -280,7 +340,10 @@ const DRAWINGS: Record<string, Draw> = {
     `<ellipse cx="100" cy="170" rx="44" ry="14" fill="${c.dark}"/><path d="M124 96 L124 120" ${stroke(c.dark, 3)}/>`,
   'Herb Garden Kit': (c) =>
     [40, 100, 160]
-      .map((x) => `<path d="M${x} 120 L${x} 70" ${stroke('#2F7D32', 5)}/><circle cx="${x - 12}" cy="80" r="10" fill="#4CAF50"/><circle cx="${x + 12}" cy="72" r="10" fill="#66BB6A"/><path d="M${x - 26} 120 L${x + 26} 120 L${x + 20} 170 L${x - 20} 170 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="3"/>`)
+      .map(
+        (x) =>
+          `<path d="M${x} 120 L${x} 70" ${stroke('#2F7D32', 5)}/><circle cx="${x - 12}" cy="80" r="10" fill="#4CAF50"/><circle cx="${x + 12}" cy="72" r="10" fill="#66BB6A"/><path d="M${x - 26} 120 L${x + 26} 120 L${x + 20} 170 L${x - 20} 170 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="3"/>`,
+      )
       .join('') + `<rect x="8" y="168" width="184" height="14" rx="4" fill="${c.dark}"/>`,
   'Watering Can': (c) =>
     `<path d="M48 70 L130 70 L138 174 L40 174 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/><path d="M130 120 L184 62" ${stroke(c.main, 12)}/>` +
@@ -317,7 +380,10 @@ const DRAWINGS: Record<string, Draw> = {
     `<rect x="50" y="150" width="60" height="32" rx="6" fill="${c.dark}"/><path d="M140 82 L188 82" ${stroke('#6B7280', 8)}/>`,
   'Screwdriver Set': (c) =>
     [40, 100, 160]
-      .map((x, i) => `<rect x="${x - 14}" y="30" width="28" height="70" rx="10" fill="${i === 1 ? c.main : c.light}" stroke="${c.dark}" stroke-width="3"/><path d="M${x} 100 L${x} 176" ${stroke('#6B7280', 7)}/>`)
+      .map(
+        (x, i) =>
+          `<rect x="${x - 14}" y="30" width="28" height="70" rx="10" fill="${i === 1 ? c.main : c.light}" stroke="${c.dark}" stroke-width="3"/><path d="M${x} 100 L${x} 176" ${stroke('#6B7280', 7)}/>`,
+      )
       .join(''),
   'Tool Box': (c) =>
     `<path d="M70 60 L70 36 L130 36 L130 60" ${stroke(c.dark, 8)}/><rect x="20" y="60" width="160" height="110" rx="8" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/>` +
@@ -344,7 +410,10 @@ const DRAWINGS: Record<string, Draw> = {
     `<rect x="66" y="112" width="68" height="50" rx="4" fill="${c.light}"/><ellipse cx="100" cy="137" rx="12" ry="16" fill="#556B2F"/>`,
   'Dark Chocolate': (c) =>
     `<rect x="30" y="26" width="140" height="152" rx="6" fill="#4A2C17" stroke="#2B1A0D" stroke-width="4"/>` +
-    Array.from({ length: 8 }, (_, i) => `<rect x="${42 + (i % 2) * 60}" y="${38 + Math.floor(i / 2) * 26}" width="56" height="22" rx="3" fill="#5E3A20"/>`).join('') +
+    Array.from(
+      { length: 8 },
+      (_, i) => `<rect x="${42 + (i % 2) * 60}" y="${38 + Math.floor(i / 2) * 26}" width="56" height="22" rx="3" fill="#5E3A20"/>`,
+    ).join('') +
     `<path d="M30 120 L170 120 L170 178 L30 178 Z" fill="${c.main}"/><path d="M30 120 L60 134 L90 120 L120 134 L150 120 L170 130" fill="none" stroke="${c.light}" stroke-width="3"/>`,
   'Green Tea': (c) =>
     `<path d="M36 80 L150 80 L140 160 Q136 176 120 176 L66 176 Q50 176 46 160 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/><path d="M148 96 Q180 100 172 128 Q166 146 144 140" ${stroke(c.dark, 7)}/>` +
@@ -355,7 +424,9 @@ const DRAWINGS: Record<string, Draw> = {
     `<path d="M74 112 L88 104 L102 112 L102 128 L88 136 L74 128 Z M102 112 L116 104 L130 112 L130 128 L116 136 L102 128 Z" fill="#FFD166" stroke="#9A5B00" stroke-width="2"/>`,
   Granola: (c) =>
     `<path d="M20 96 L180 96 Q176 170 100 176 Q24 170 20 96 Z" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/>` +
-    [30, 52, 74, 96, 118, 140, 162].map((x, i) => `<circle cx="${x + 6}" cy="${86 + (i % 2) * 6}" r="10" fill="${i % 3 === 0 ? '#8C5A2B' : '#D4A056'}"/>`).join(''),
+    [30, 52, 74, 96, 118, 140, 162]
+      .map((x, i) => `<circle cx="${x + 6}" cy="${86 + (i % 2) * 6}" r="10" fill="${i % 3 === 0 ? '#8C5A2B' : '#D4A056'}"/>`)
+      .join(''),
   Pasta: (c) =>
     `<rect x="44" y="20" width="112" height="166" rx="8" fill="${c.main}" stroke="${c.dark}" stroke-width="4"/><rect x="62" y="64" width="76" height="90" rx="36" fill="#FFF8E1"/>` +
     [0, 1, 2, 3, 4].map((i) => `<path d="M${74 + i * 13} 70 L${74 + i * 13} 148" stroke="#E9C46A" stroke-width="5"/>`).join(''),
@@ -403,7 +474,11 @@ function shade(hex: string, amount: number): string {
   const target = amount > 0 ? 255 : 0;
   return `#${[1, 3, 5]
     .map((i) => parseInt(hex.slice(i, i + 2), 16))
-    .map((c) => Math.round(c + (target - c) * Math.abs(amount)).toString(16).padStart(2, '0'))
+    .map((c) =>
+      Math.round(c + (target - c) * Math.abs(amount))
+        .toString(16)
+        .padStart(2, '0'),
+    )
     .join('')
     .toUpperCase()}`;
 }
@@ -440,4 +515,3 @@ export function renderProductSvg(product: Product): string {
     `</svg>\n`
   );
 }
-

@@ -36,11 +36,9 @@ function composeProduct(rng: Rng, id: string, category: Category, kind: string):
   const catalog = CATALOG[category];
   const brand = rng.pick(BRANDS);
   const qualifier = rng.pick(catalog.qualifiers);
-  const description = [
-    `${qualifier} ${lowerCaseWords(kind)} by ${brand}, ${rng.pick(catalog.features)}.`,
-    rng.pick(catalog.details),
-    rng.pick(CLOSINGS),
-  ].join(' ');
+  const description = [`${qualifier} ${lowerCaseWords(kind)} by ${brand}, ${rng.pick(catalog.features)}.`, rng.pick(catalog.details), rng.pick(CLOSINGS)].join(
+    ' ',
+  );
   return {
     id,
     category,

@@ -4,8 +4,7 @@ import type { Rng } from './prng';
 
 /** Relative traffic per hour of the day (UTC). */
 export const HOURLY_RHYTHM: readonly number[] = [
-  0.3, 0.2, 0.14, 0.11, 0.1, 0.12, 0.2, 0.35, 0.5, 0.6, 0.66, 0.7,
-  0.76, 0.74, 0.7, 0.7, 0.74, 0.82, 0.92, 1, 1, 0.9, 0.7, 0.48,
+  0.3, 0.2, 0.14, 0.11, 0.1, 0.12, 0.2, 0.35, 0.5, 0.6, 0.66, 0.7, 0.76, 0.74, 0.7, 0.7, 0.74, 0.82, 0.92, 1, 1, 0.9, 0.7, 0.48,
 ];
 
 const WEEKEND_FACTOR = 1.2;

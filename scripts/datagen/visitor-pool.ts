@@ -45,7 +45,13 @@ export class VisitorPool {
 
   /** `unregisteredShare` of the sessions come from visitors that are not in `visitors`. */
   constructor(rng: Rng, visitors: readonly Visitor[], unregisteredShare: number) {
-    this.registered = visitors.length > 0 ? this.group(rng, visitors.map((v) => v.userId)) : null;
+    this.registered =
+      visitors.length > 0
+        ? this.group(
+            rng,
+            visitors.map((v) => v.userId),
+          )
+        : null;
     const known = new Set(visitors.map((v) => v.userId));
     const strangers = new Set<string>();
     const strangerCount = Math.max(20, Math.ceil(visitors.length * unregisteredShare));

@@ -34,7 +34,10 @@ export function visitorJsonLine(visitor: Visitor): string {
 
 /** A fashion shop's registered visitors: slightly more women than men. */
 function randomGender(rng: Rng): Gender {
-  return weightedPick<Gender>(rng, [['F', 53], ['M', 47]]);
+  return weightedPick<Gender>(rng, [
+    ['F', 53],
+    ['M', 47],
+  ]);
 }
 
 /**

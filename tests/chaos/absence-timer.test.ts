@@ -67,7 +67,11 @@ describe('an absence timer pending while its worker dies', () => {
       signalArgs: [[{ clickId: `${userId}-1`, productId: 'S1', category: 'shoes', gender: 'F', age: 30, timestamp: clickedAt }], 1],
     });
     const handle = client.workflow.getHandle(workflowId);
-    await eventually('the visitor in shoes_visited', async () => ((await handle.query(visitorStateQuery)).state === 'shoes_visited' ? true : undefined), 30_000);
+    await eventually(
+      'the visitor in shoes_visited',
+      async () => ((await handle.query(visitorStateQuery)).state === 'shoes_visited' ? true : undefined),
+      30_000,
+    );
 
     const pid = alive(orchestrator);
     await orchestrator.kill();
@@ -80,11 +84,15 @@ describe('an absence timer pending while its worker dies', () => {
     const seenAt = Date.now();
     // Another moment for a duplicate to show.
     await new Promise((r) => setTimeout(r, 5_000));
-    expect(mine()).toEqual([expect.objectContaining({ offerId: 'offer-shoes', timestamp: clickedAt + ABSENCE_MS, rules: { name: SHOES_WITHOUT_CLOTHING.name, version: 1 } })]);
+    expect(mine()).toEqual([
+      expect.objectContaining({ offerId: 'offer-shoes', timestamp: clickedAt + ABSENCE_MS, rules: { name: SHOES_WITHOUT_CLOTHING.name, version: 1 } }),
+    ]);
     expect(await handle.query(visitorStateQuery)).toMatchObject({ state: 'init', clicksProcessed: 1 });
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED)).toHaveLength(1);
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendOffers')).toHaveLength(1);
-    console.log(`[chaos] absence timer: orchestrator killed and restarted while it was pending; offer seen ${((seenAt - clickedAt) / 1000).toFixed(1)} s after the click, once`);
+    console.log(
+      `[chaos] absence timer: orchestrator killed and restarted while it was pending; offer seen ${((seenAt - clickedAt) / 1000).toFixed(1)} s after the click, once`,
+    );
   });
 });

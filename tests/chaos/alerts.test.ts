@@ -84,7 +84,15 @@ function steadyClicks(perSecond: number): { sent: () => number; stop: () => Prom
   const loop = (async () => {
     while (!stopped) {
       const userId = visitors[sent % visitors.length]!.userId;
-      const click: ClickEvent = { clickId: `alerts-${sent}`, userId, productId: products[sent % products.length]!.id, ip: '81.2.69.160', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', timestamp: Date.now(), source: 'shop' };
+      const click: ClickEvent = {
+        clickId: `alerts-${sent}`,
+        userId,
+        productId: products[sent % products.length]!.id,
+        ip: '81.2.69.160',
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+        timestamp: Date.now(),
+        source: 'shop',
+      };
       // Held while the broker is stopped; the loop then waits with it.
       await producer.send({ topic: config.kafka.topics.clicks, messages: [{ key: userId, value: JSON.stringify(click) }] }).catch(() => {});
       sent += 1;
@@ -123,7 +131,12 @@ describe('alerts under faults', () => {
     try {
       const committed = `sum(clickstream_stage_commits_total{job="enrichment"})`;
       // Prometheus scrapes the worker, and the stage commits as clicks flow: nothing stalled yet.
-      await eventually('Prometheus to see the enrichment committing', async () => ((await query(`sum(increase(clickstream_stage_commits_total{job="enrichment"}[10s]))`)) ?? 0) > 0 || undefined, 120_000, 1_000);
+      await eventually(
+        'Prometheus to see the enrichment committing',
+        async () => ((await query(`sum(increase(clickstream_stage_commits_total{job="enrichment"}[10s]))`)) ?? 0) > 0 || undefined,
+        120_000,
+        1_000,
+      );
       expect(await firing('StageStalled')).toEqual([]);
       const before = await query(committed);
 
@@ -133,11 +146,20 @@ describe('alerts under faults', () => {
       let firedAfterMs: number;
       let rejoining: number | null;
       try {
-        const alerts = await eventually('StageStalled to fire', async () => ((await firing('StageStalled')).length > 0 ? firing('StageStalled') : undefined), STOPPED_MS, 500);
+        const alerts = await eventually(
+          'StageStalled to fire',
+          async () => ((await firing('StageStalled')).length > 0 ? firing('StageStalled') : undefined),
+          STOPPED_MS,
+          500,
+        );
         firedAfterMs = Date.now() - stoppedAt;
         // Past a session's silence the runtime's watchdog gives the partitions up: the stage then holds none, yet is stalled.
         rejoining = await query(`max(clickstream_stage_rejoining{job="enrichment"})`);
-        expect(alerts).toEqual([expect.objectContaining({ labels: expect.objectContaining({ alertname: 'StageStalled', job: 'enrichment', stage: 'enrichment', severity: 'critical' }) })]);
+        expect(alerts).toEqual([
+          expect.objectContaining({
+            labels: expect.objectContaining({ alertname: 'StageStalled', job: 'enrichment', stage: 'enrichment', severity: 'critical' }),
+          }),
+        ]);
         await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + STOPPED_MS - Date.now())));
         // Still firing at the end of the outage.
         expect(await firing('StageStalled')).toHaveLength(1);
@@ -148,12 +170,19 @@ describe('alerts under faults', () => {
       await eventually('StageStalled to resolve', async () => ((await firing('StageStalled')).length === 0 ? true : undefined), 90_000, 500);
       const resolvedAfterMs = Date.now() - resumedAt;
       // It resolved because the stage commits again: more commits than before the stop, and clicks got through.
-      const after = await eventually('commits past the outage', async () => {
-        const now = await query(committed);
-        return now !== null && now > before! ? now : undefined;
-      }, 60_000, 1_000);
+      const after = await eventually(
+        'commits past the outage',
+        async () => {
+          const now = await query(committed);
+          return now !== null && now > before! ? now : undefined;
+        },
+        60_000,
+        1_000,
+      );
       const window = 60 * SCALE * 1000;
-      console.log(`[chaos] broker stopped ${STOPPED_MS / 1000} s: StageStalled fired ${(firedAfterMs / 1000).toFixed(1)} s after the stop (window ${window / 1000} s), resolved ${(resolvedAfterMs / 1000).toFixed(1)} s after SIGCONT; rejoining when it fired: ${rejoining!}; commits ${before} before, ${after} after; ${clicks.sent()} clicks sent`);
+      console.log(
+        `[chaos] broker stopped ${STOPPED_MS / 1000} s: StageStalled fired ${(firedAfterMs / 1000).toFixed(1)} s after the stop (window ${window / 1000} s), resolved ${(resolvedAfterMs / 1000).toFixed(1)} s after SIGCONT; rejoining when it fired: ${rejoining!}; commits ${before} before, ${after} after; ${clicks.sent()} clicks sent`,
+      );
       // Not before the window has passed without a commit (give or take a scrape and an evaluation).
       expect(firedAfterMs).toBeGreaterThanOrEqual(window - 2_000);
       expect(firedAfterMs).toBeLessThan(STOPPED_MS);
@@ -167,9 +196,16 @@ describe('alerts under faults', () => {
     expect(await firing('WorkerDown')).toEqual([]);
     await enrichment.kill();
     const killedAt = Date.now();
-    const alerts = await eventually('WorkerDown to fire', async () => ((await firing('WorkerDown')).length > 0 ? firing('WorkerDown') : undefined), 60_000, 500);
+    const alerts = await eventually(
+      'WorkerDown to fire',
+      async () => ((await firing('WorkerDown')).length > 0 ? firing('WorkerDown') : undefined),
+      60_000,
+      500,
+    );
     console.log(`[chaos] enrichment SIGKILLed: WorkerDown fired ${((Date.now() - killedAt) / 1000).toFixed(1)} s later (${scaledRules('for: 30s', SCALE)})`);
-    expect(alerts).toEqual([expect.objectContaining({ labels: expect.objectContaining({ alertname: 'WorkerDown', job: 'enrichment', worker: 'enrichment-1' }) })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ labels: expect.objectContaining({ alertname: 'WorkerDown', job: 'enrichment', worker: 'enrichment-1' }) }),
+    ]);
     // The orchestrator, alive, is not down.
     expect(alerts.some((a) => a.labels.job === 'orchestrator')).toBe(false);
   });

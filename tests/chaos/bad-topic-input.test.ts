@@ -143,7 +143,9 @@ describe('bad records on the topics', () => {
     expect(ingestion.visitors.loaded).toBe(visitors.length);
     expect(JSON.parse((await redis.get(LOOKUPS_LOADED_KEY))!)).toMatchObject({ products: products.length, visitors: visitors.length });
     await startConsumers(client, config.temporal.taskQueue, CONSUMER_KINDS);
-    const [enriched, deadLetters, offers] = await Promise.all([topics.enriched, topics.deadLetter, topics.offers].map((t) => new TopicReader(kafka, t).start()));
+    const [enriched, deadLetters, offers] = await Promise.all(
+      [topics.enriched, topics.deadLetter, topics.offers].map((t) => new TopicReader(kafka, t).start()),
+    );
     readers.push(enriched!, deadLetters!, offers!);
 
     // A man of 40 and a woman of 55, shop clicks (visitors unknown to users.json, who need no
@@ -158,7 +160,13 @@ describe('bad records on the topics', () => {
     const bad = [...BAD_CLICKS, ...BAD_ENRICHED];
     // Round robin: a good click, then a bad record on the man's key (his partition, between his
     // clicks), then more good replayed clicks of registered visitors.
-    const goodQueue = [...manClicks, ...sequence(woman, 'F', 55), ...Array.from({ length: 60 }, () => click()), ...Array.from({ length: 10 }, () => click({ userId: `SHOP-${seq}`, source: 'shop', age: 22, gender: 'F' })), click({ userId: unknownVisitor })];
+    const goodQueue = [
+      ...manClicks,
+      ...sequence(woman, 'F', 55),
+      ...Array.from({ length: 60 }, () => click()),
+      ...Array.from({ length: 10 }, () => click({ userId: `SHOP-${seq}`, source: 'shop', age: 22, gender: 'F' })),
+      click({ userId: unknownVisitor }),
+    ];
     const interleaved = manClicks.map((c) => c.clickId);
     while (goodQueue.length > 0 || bad.length > 0) {
       const next = goodQueue.shift();

@@ -45,7 +45,11 @@ let app: PrivateWebApp;
 /** With the operator token (a server-to-server caller), so that every field's check is reached. */
 function send(r: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean }): Promise<Answer> {
   const body = Buffer.from(r.body ?? '');
-  const headers = { authorization: `Bearer ${app.token}`, ...r.headers, ...(r.body !== undefined && !r.chunked ? { 'content-length': String(body.length) } : {}) };
+  const headers = {
+    authorization: `Bearer ${app.token}`,
+    ...r.headers,
+    ...(r.body !== undefined && !r.chunked ? { 'content-length': String(body.length) } : {}),
+  };
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${app.url}${r.path}`, { method: r.method ?? 'POST', headers, timeout: 20_000 }, (res) => {
       let text = '';
@@ -72,7 +76,13 @@ function send(r: { method?: string; path: string; headers?: Record<string, strin
 }
 
 const json = (o: unknown) => JSON.stringify(o);
-const clicks = (name: string, body: string | Buffer, status: number, error: string, headers: Record<string, string> = { 'content-type': 'application/json' }): BadRequest => ({
+const clicks = (
+  name: string,
+  body: string | Buffer,
+  status: number,
+  error: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): BadRequest => ({
   name: `clicks: ${name}`,
   path: '/api/clicks',
   headers,
@@ -80,7 +90,13 @@ const clicks = (name: string, body: string | Buffer, status: number, error: stri
   status,
   error,
 });
-const replay = (name: string, body: string, status: number, error: string, headers: Record<string, string> = { 'content-type': 'application/json' }): BadRequest => ({
+const replay = (
+  name: string,
+  body: string,
+  status: number,
+  error: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): BadRequest => ({
   name: `replay: ${name}`,
   path: '/api/replay',
   headers,
@@ -94,7 +110,9 @@ function badRequests(origin: string): BadRequest[] {
   const big = (bytes: number) => json({ ...valid, userAgent: 'x'.repeat(bytes) });
   return [
     // Not JSON, or not a JSON object.
-    ...['{bad', '', '{"userId":', 'null', '[]', '"click"', '42', '{"userId":"a\u0000b"}'].map((b) => clicks(`body ${json(b)}`, b, 400, b === '' || b.startsWith('{') ? 'invalid JSON' : 'expected a JSON object')),
+    ...['{bad', '', '{"userId":', 'null', '[]', '"click"', '42', '{"userId":"a\u0000b"}'].map((b) =>
+      clicks(`body ${json(b)}`, b, 400, b === '' || b.startsWith('{') ? 'invalid JSON' : 'expected a JSON object'),
+    ),
     clicks('bytes that are not UTF-8', Buffer.from([0xff, 0xfe, 0x7b, 0x00]), 400, 'invalid JSON'),
     // Wrong types and values.
     ...(
@@ -146,7 +164,10 @@ function badRequests(origin: string): BadRequest[] {
       INJECTIONS.map((v) => clicks(`${field} ${json(v.slice(0, 20))}`, json({ ...valid, [field]: v }), 400, field)),
     ),
     // Methods the endpoints do not serve.
-    ...['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => ({ ...clicks(`method ${method}`, json(valid), 405, `method ${method} not allowed: use POST`), method })),
+    ...['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => ({
+      ...clicks(`method ${method}`, json(valid), 405, `method ${method} not allowed: use POST`),
+      method,
+    })),
 
     // The dashboard's replay controls.
     ...['{bad', ''].map((b) => replay(`body ${json(b)}`, b, 400, 'invalid JSON')),
@@ -163,7 +184,10 @@ function badRequests(origin: string): BadRequest[] {
     { ...replay('chunked body of 1 MB', json({ action: 'pause', pad: 'x'.repeat(1_000_000) }), 413, 'exceeds 1024'), chunked: true },
     replay('no content type', json({ action: 'pause' }), 415, 'got none', {}),
     replay('content type text/plain', json({ action: 'pause' }), 415, 'got text/plain', { 'content-type': 'text/plain', origin }),
-    ...['GET', 'PUT', 'DELETE'].map((method) => ({ ...replay(`method ${method}`, json({ action: 'pause' }), 405, `method ${method} not allowed: use POST`), method })),
+    ...['GET', 'PUT', 'DELETE'].map((method) => ({
+      ...replay(`method ${method}`, json({ action: 'pause' }), 405, `method ${method} not allowed: use POST`),
+      method,
+    })),
 
     // Offers stream: the visitor id from the query string.
     ...['', ...INJECTIONS].map((id) => ({
@@ -174,7 +198,14 @@ function badRequests(origin: string): BadRequest[] {
       error: 'userId query parameter',
     })),
     { name: 'offers: no userId', method: 'GET', path: '/api/offers', status: 400, error: 'userId query parameter required with the operator token' },
-    { name: 'offers: method POST', path: '/api/offers?userId=A1', headers: { 'content-type': 'application/json' }, body: '{}', status: 405, error: 'method POST not allowed: use GET' },
+    {
+      name: 'offers: method POST',
+      path: '/api/offers?userId=A1',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      status: 405,
+      error: 'method POST not allowed: use GET',
+    },
     { name: 'health: method DELETE', method: 'DELETE', path: '/api/health', status: 405, error: 'method DELETE not allowed: use GET' },
   ];
 }

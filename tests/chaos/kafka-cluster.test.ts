@@ -135,7 +135,7 @@ async function firstCommitsAfter(since: number, before: Map<string, bigint>): Pr
   return seen;
 }
 
-describe('a three-broker Kafka cluster losing the stages\' group coordinator mid-replay', () => {
+describe("a three-broker Kafka cluster losing the stages' group coordinator mid-replay", () => {
   beforeAll(async () => {
     log.writeTo(dir);
     await cluster.start(env);
@@ -149,7 +149,10 @@ describe('a three-broker Kafka cluster losing the stages\' group coordinator mid
     dashboardStall.stop();
     replayStall?.stop();
     // Every worker ends by itself after the failover: one that had to be killed fails the file, after the cleanup.
-    const hung = await stopAll(workers).then(() => null, (err: unknown) => err);
+    const hung = await stopAll(workers).then(
+      () => null,
+      (err: unknown) => err,
+    );
     await Promise.all(Object.values(readers).map((r) => r.stop().catch(() => {})));
     await removePipeline(client, kafka, config, redis).catch((err: unknown) => console.error(`[chaos] removing the pipeline: ${String(err)}`));
     await cluster.stop();
@@ -178,11 +181,15 @@ describe('a three-broker Kafka cluster losing the stages\' group coordinator mid
     const rows = log.rows.length;
     const replayStartedAt = Date.now();
     // Short of a third, the count seen is the error the timeout reports: a slow pipeline and a stuck one differ.
-    await eventually('a third of the clicks on the dashboard', async () => {
-      const counted = clicksInWindow(await dashboardOf(redis));
-      if (counted < rows / 3) throw new Error(`${counted} of ${rows} rows counted ${seconds(Date.now() - replayStartedAt)} after the replay started`);
-      return true;
-    }, 120_000);
+    await eventually(
+      'a third of the clicks on the dashboard',
+      async () => {
+        const counted = clicksInWindow(await dashboardOf(redis));
+        if (counted < rows / 3) throw new Error(`${counted} of ${rows} rows counted ${seconds(Date.now() - replayStartedAt)} after the replay started`);
+        return true;
+      },
+      120_000,
+    );
     const thirdAfterMs = Date.now() - replayStartedAt;
     const coordinators = await groupCoordinators();
     const groupsOf = (broker: number) => [...coordinators].filter(([, b]) => b === broker).map(([g]) => g);
@@ -191,10 +198,15 @@ describe('a three-broker Kafka cluster losing the stages\' group coordinator mid
     const countedAtKill = clicksInWindow(await dashboardOf(redis));
     await cluster.kill(victim);
     const killedAt = Date.now();
-    const newCoordinators = await eventually('a new coordinator of the victim\'s groups', async () => {
-      const now = await groupCoordinators().catch(() => null);
-      return now && groupsOf(victim).every((g) => now.get(g) !== victim) ? now : undefined;
-    }, 60_000, 200);
+    const newCoordinators = await eventually(
+      "a new coordinator of the victim's groups",
+      async () => {
+        const now = await groupCoordinators().catch(() => null);
+        return now && groupsOf(victim).every((g) => now.get(g) !== victim) ? now : undefined;
+      },
+      60_000,
+      200,
+    );
     const failoverMs = Date.now() - killedAt;
     const commitsAgain = await firstCommitsAfter(killedAt, committedAtKill);
     expect(Object.fromEntries(commitsAgain)).toEqual(Object.fromEntries(stageGroups.map((g) => [g, expect.any(Number)])));
@@ -226,11 +238,15 @@ describe('a three-broker Kafka cluster losing the stages\' group coordinator mid
     const internal = await partitionsOf(kafka, ['__consumer_offsets', '__transaction_state']);
     expect(internal.length).toBeGreaterThan(0);
     expect(internal.every((p) => p.replicas.length === 3)).toBe(true);
-    await eventually('the restarted broker in sync on every partition', async () => {
-      const partitions = [...(await partitionsOf(kafka, topics)), ...(await partitionsOf(kafka, ['__consumer_offsets', '__transaction_state']))];
-      const behind = partitions.filter((p) => p.replicas.length !== 3 || !p.isr.includes(victim));
-      return behind.length === 0 ? partitions.length : undefined;
-    }, 60_000);
+    await eventually(
+      'the restarted broker in sync on every partition',
+      async () => {
+        const partitions = [...(await partitionsOf(kafka, topics)), ...(await partitionsOf(kafka, ['__consumer_offsets', '__transaction_state']))];
+        const behind = partitions.filter((p) => p.replicas.length !== 3 || !p.isr.includes(victim));
+        return behind.length === 0 ? partitions.length : undefined;
+      },
+      60_000,
+    );
     const inSyncMs = Date.now() - backAt;
 
     console.log(

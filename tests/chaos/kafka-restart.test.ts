@@ -48,10 +48,14 @@ async function readTopics(topics: string[], enough: (count: number) => boolean):
     },
   });
   try {
-    await eventually(`enough records on ${topics.join(', ')}`, async () => {
-      if (!enough(count)) throw new Error(`${count} records so far`);
-      return true;
-    }, 120_000);
+    await eventually(
+      `enough records on ${topics.join(', ')}`,
+      async () => {
+        if (!enough(count)) throw new Error(`${count} records so far`);
+        return true;
+      },
+      120_000,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
   } finally {
     await consumer.disconnect();
@@ -104,7 +108,11 @@ describe('a Kafka broker restart mid-replay', () => {
     const pids = workers.map((w) => alive(w));
 
     // The broker goes away once the aggregates show clicks flowing end to end.
-    await eventually('aggregates counting', async () => ((await dashboard()) && (await replay.query(replayProgressQuery)).rowsSent > ROWS / 4 ? true : undefined), 90_000);
+    await eventually(
+      'aggregates counting',
+      async () => ((await dashboard()) && (await replay.query(replayProgressQuery)).rowsSent > ROWS / 4 ? true : undefined),
+      90_000,
+    );
     const stoppedAt = Date.now();
     await stack.stopService('kafka');
     await new Promise((r) => setTimeout(r, DOWN_MS));

@@ -33,7 +33,8 @@ export function pipelineReaders(kafka: Kafka, topics: Config['kafka']['topics'])
   };
 }
 
-const deadLettersOf = (readers: PipelineReaders, stage: DeadLetterRecord['stage']) => readers.deadLetters.json<DeadLetterRecord>().filter((d) => d.stage === stage);
+const deadLettersOf = (readers: PipelineReaders, stage: DeadLetterRecord['stage']) =>
+  readers.deadLetters.json<DeadLetterRecord>().filter((d) => d.stage === stage);
 
 /** Every row of the log exactly once: a click or a dead letter of the replay, never both, never twice. Returns the clicks. */
 export async function expectRowsExactlyOnce(readers: PipelineReaders, rowCount: number, progress: ReplayProgress, replayRunId: string): Promise<ClickEvent[]> {
@@ -45,7 +46,9 @@ export async function expectRowsExactlyOnce(readers: PipelineReaders, rowCount: 
     async () => {
       const rejected = deadLettersOf(readers, 'producer').length;
       if (readers.clicks.records.length + rejected >= rowCount) return true;
-      throw new Error(`${rowCount} rows (${progress.rowsSent} sent, ${progress.rowsRejected} rejected); read ${readers.clicks.describe()}, ${readers.deadLetters.describe()} (${rejected} of the replay)`);
+      throw new Error(
+        `${rowCount} rows (${progress.rowsSent} sent, ${progress.rowsRejected} rejected); read ${readers.clicks.describe()}, ${readers.deadLetters.describe()} (${rejected} of the replay)`,
+      );
     },
     120_000,
   );

@@ -66,7 +66,10 @@ export class PrivateKafkaCluster {
 }
 
 /** Each partition of `topics` with its leader, replicas and in-sync replicas, as the cluster's metadata has them now. */
-export async function partitionsOf(kafka: Kafka, topics: string[]): Promise<{ topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }[]> {
+export async function partitionsOf(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{ topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

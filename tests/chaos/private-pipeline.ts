@@ -124,8 +124,14 @@ export function testProducer(kafka: Kafka): Producer {
 
 /** Stops what a private pipeline left running on the shared servers: workflows, topics, Redis keys. */
 export async function removePipeline(client: Client, kafka: Kafka, config: Config, redis: Redis): Promise<void> {
-  const running = client.workflow.list({ query: `(TaskQueue = '${config.temporal.taskQueue}' OR TaskQueue = '${config.temporal.visitorTaskQueue}') AND ExecutionStatus = 'Running'` });
-  for await (const wf of running) await client.workflow.getHandle(wf.workflowId).terminate('test over').catch(() => {});
+  const running = client.workflow.list({
+    query: `(TaskQueue = '${config.temporal.taskQueue}' OR TaskQueue = '${config.temporal.visitorTaskQueue}') AND ExecutionStatus = 'Running'`,
+  });
+  for await (const wf of running)
+    await client.workflow
+      .getHandle(wf.workflowId)
+      .terminate('test over')
+      .catch(() => {});
   const admin = kafka.admin();
   await admin.connect();
   // The stages' changelogs too (lib/topology.ts): those that exist.
@@ -137,7 +143,15 @@ export async function removePipeline(client: Client, kafka: Kafka, config: Confi
 }
 
 /** The end of a test on a private pipeline: its readers and workers stopped, its traces removed, its clients closed. */
-export async function closePipeline(p: { client: Client; kafka: Kafka; config: Config; redis: Redis; producer: Producer; workers: WorkerProcess[]; readers: TopicReader[] }): Promise<void> {
+export async function closePipeline(p: {
+  client: Client;
+  kafka: Kafka;
+  config: Config;
+  redis: Redis;
+  producer: Producer;
+  workers: WorkerProcess[];
+  readers: TopicReader[];
+}): Promise<void> {
   await Promise.all(p.readers.map((r) => r.stop()));
   await removePipeline(p.client, p.kafka, p.config, p.redis);
   await stopAll(p.workers);

@@ -105,6 +105,8 @@ export function printWorkerOutput(workers: WorkerProcess[], lines = 30): void {
   const dir = mkdtempSync(join(tmpdir(), 'chaos-workers-'));
   for (const w of workers) {
     writeFileSync(join(dir, `${w.name}.log`), w.output);
-    console.error(`--- ${w.name}: last ${lines} lines (all of it in ${join(dir, `${w.name}.log`)}) ---\n${w.output.trimEnd().split('\n').slice(-lines).join('\n')}`);
+    console.error(
+      `--- ${w.name}: last ${lines} lines (all of it in ${join(dir, `${w.name}.log`)}) ---\n${w.output.trimEnd().split('\n').slice(-lines).join('\n')}`,
+    );
   }
 }

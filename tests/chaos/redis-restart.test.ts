@@ -42,7 +42,9 @@ class RedisServer {
   constructor(readonly port: number) {}
 
   start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     let output = '';
     return new Promise((resolve, reject) => {
@@ -95,7 +97,11 @@ async function restartRedis(): Promise<number> {
   await server.kill();
   await server.start();
   const restarted = Date.now();
-  return eventually('the lookups to be reloaded', async () => ((await redis.exists(LOOKUPS_LOADED_KEY)) === 1 ? (Date.now() - restarted) / 1_000 : undefined), 60_000);
+  return eventually(
+    'the lookups to be reloaded',
+    async () => ((await redis.exists(LOOKUPS_LOADED_KEY)) === 1 ? (Date.now() - restarted) / 1_000 : undefined),
+    60_000,
+  );
 }
 
 const dashboardNow = async () => {
@@ -121,7 +127,9 @@ describe('Redis restarted empty mid-stream', () => {
   it('reloads the lookups itself, loses no click and recovers the dashboard', async () => {
     await (await startIngestion(client, config)).result();
     await startConsumers(client, config.temporal.taskQueue, CONSUMER_KINDS);
-    const [enriched, deadLetters, offers] = await Promise.all([topics.enriched, topics.deadLetter, topics.offers].map((t) => new TopicReader(kafka, t).start()));
+    const [enriched, deadLetters, offers] = await Promise.all(
+      [topics.enriched, topics.deadLetter, topics.offers].map((t) => new TopicReader(kafka, t).start()),
+    );
     readers.push(enriched!, deadLetters!, offers!);
 
     let sent = 0;
@@ -133,7 +141,11 @@ describe('Redis restarted empty mid-stream', () => {
         await new Promise((r) => setTimeout(r, BATCH_EVERY_MS));
       }
     })();
-    await eventually('clicks flowing before the restart', async () => (sent >= CLICKS_BEFORE_RESTART && enriched!.records.length > 0 ? true : undefined), 60_000);
+    await eventually(
+      'clicks flowing before the restart',
+      async () => (sent >= CLICKS_BEFORE_RESTART && enriched!.records.length > 0 ? true : undefined),
+      60_000,
+    );
     const sentAtRestart = sent;
     const reloadedIn = await restartRedis();
     await producing;
@@ -143,22 +155,38 @@ describe('Redis restarted empty mid-stream', () => {
     const man = 'SHOP-MAN-40';
     const [shirt, jacket] = products.filter((p) => p.category === 'clothing');
     const [boots] = products.filter((p) => p.category === 'shoes');
-    const sequence = [shirt!, boots!, jacket!].map((p, i): ClickEvent => ({ ...click(CLICKS + i), clickId: `man-${i}`, userId: man, productId: p.id, source: 'shop', age: 40, gender: 'M' }));
+    const sequence = [shirt!, boots!, jacket!].map((p, i): ClickEvent => ({
+      ...click(CLICKS + i),
+      clickId: `man-${i}`,
+      userId: man,
+      productId: p.id,
+      source: 'shop',
+      age: 40,
+      gender: 'M',
+    }));
     await producer.send({ topic: topics.clicks, messages: sequence.map((c) => ({ key: man, value: JSON.stringify(c) })) });
     const total = CLICKS + sequence.length;
     const maxTimestamp = Math.max(...sequence.map((c) => c.timestamp));
 
     await eventually('every click enriched', async () => (enriched!.records.length >= total ? true : undefined), 120_000);
-    const dashboard = await eventually('the dashboard to count every click', async () => {
-      const d = await dashboardNow();
-      return d && d.asOf === maxTimestamp && clicksInWindow(d) === total ? d : undefined;
-    }, 60_000);
+    const dashboard = await eventually(
+      'the dashboard to count every click',
+      async () => {
+        const d = await dashboardNow();
+        return d && d.asOf === maxTimestamp && clicksInWindow(d) === total ? d : undefined;
+      },
+      60_000,
+    );
     const offer = await eventually('the offer for the man of 40', async () => offers!.json<Offer>().find((o) => o.userId === man), 60_000);
-    const logged = await eventually('his transitions in the state-machine log', async () => {
-      const entries = await redis.xrange(STATE_MACHINE_LOG_KEY, '-', '+');
-      const his = entries.filter(([, fields]) => fields.includes(man));
-      return his.length >= sequence.length ? his.length : undefined;
-    }, 30_000);
+    const logged = await eventually(
+      'his transitions in the state-machine log',
+      async () => {
+        const entries = await redis.xrange(STATE_MACHINE_LOG_KEY, '-', '+');
+        const his = entries.filter(([, fields]) => fields.includes(man));
+        return his.length >= sequence.length ? his.length : undefined;
+      },
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 2_000)); // a duplicate or a late dead letter would show by now
 
     const ids = enriched!.json<EnrichedClick>().map((e) => e.clickId);

@@ -53,26 +53,88 @@ export function scriptedClickLog({ seed, backgroundRows, malformedRate }: { seed
   const [coatA, coatB] = products.filter((p) => p.category === 'clothing');
   const shoes = products.find((p) => p.category === 'shoes')!;
   const desktop = USER_AGENTS.find((ua) => ua.device === 'Desktop')!.text;
-  const background = generateVisitors(seed, 300).filter((v) => !mayStartSequence(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }));
+  const background = generateVisitors(seed, 300).filter(
+    (v) => !mayStartSequence(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }),
+  );
 
   const scripted: { visitor: Visitor; clicks: { row: ClickLogRow; at: number }[]; offers: { row: ClickLogRow }[][] }[] = [];
   const script = (gender: Gender, age: number, steps: [Product, number][], offerAfter: number[]) => {
     const visitor: Visitor = { userId: randomUUID().toUpperCase(), gender, birthDate: birthDateForAge(age) };
-    const clicks = steps.map(([product, at]) => ({ at, row: [String(CLICK_LOG_START_MS / 1000), `{${visitor.userId}}`, '81.2.69.160', desktop, productPageUrl(product)] }));
+    const clicks = steps.map(([product, at]) => ({
+      at,
+      row: [String(CLICK_LOG_START_MS / 1000), `{${visitor.userId}}`, '81.2.69.160', desktop, productPageUrl(product)],
+    }));
     // An offer is earned by the clicks of its sequence: the three up to and including step `end`.
     scripted.push({ visitor, clicks, offers: offerAfter.map((end) => clicks.slice(end - 2, end + 1)) });
   };
   for (let i = 0; i < 4; i++) {
     const [first, second, third] = [0.05 + 0.04 * i, 0.3 + 0.08 * i, 0.7 + 0.06 * i];
-    script('M', 40, [[coatA!, first], [shoes, second], [coatB!, third]], [2]);
-    script('F', 30, [[coatB!, first + 0.01], [shoes, second + 0.01], [coatA!, third + 0.01]], [2]);
+    script(
+      'M',
+      40,
+      [
+        [coatA!, first],
+        [shoes, second],
+        [coatB!, third],
+      ],
+      [2],
+    );
+    script(
+      'F',
+      30,
+      [
+        [coatB!, first + 0.01],
+        [shoes, second + 0.01],
+        [coatA!, third + 0.01],
+      ],
+      [2],
+    );
   }
   // Twice the sequence: two offers.
-  script('M', 38, [[coatA!, 0.1], [shoes, 0.2], [coatB!, 0.33], [coatA!, 0.45], [shoes, 0.6], [coatB!, 0.9]], [2, 5]);
+  script(
+    'M',
+    38,
+    [
+      [coatA!, 0.1],
+      [shoes, 0.2],
+      [coatB!, 0.33],
+      [coatA!, 0.45],
+      [shoes, 0.6],
+      [coatB!, 0.9],
+    ],
+    [2, 5],
+  );
   // Near misses: back to the first product; too young; shoes first.
-  script('M', 40, [[coatA!, 0.12], [shoes, 0.4], [coatA!, 0.8]], []);
-  script('F', 24, [[coatA!, 0.15], [shoes, 0.42], [coatB!, 0.82]], []);
-  script('F', 30, [[shoes, 0.18], [coatA!, 0.44], [coatB!, 0.84]], []);
+  script(
+    'M',
+    40,
+    [
+      [coatA!, 0.12],
+      [shoes, 0.4],
+      [coatA!, 0.8],
+    ],
+    [],
+  );
+  script(
+    'F',
+    24,
+    [
+      [coatA!, 0.15],
+      [shoes, 0.42],
+      [coatB!, 0.82],
+    ],
+    [],
+  );
+  script(
+    'F',
+    30,
+    [
+      [shoes, 0.18],
+      [coatA!, 0.44],
+      [coatB!, 0.84],
+    ],
+    [],
+  );
 
   const rows: ClickLogRow[] = [...generateClickRows({ seed, rows: backgroundRows, products, visitors: background, malformedRate })];
   for (const { row, at } of scripted.flatMap((s) => s.clicks).sort((a, b) => b.at - a.at)) rows.splice(Math.round(at * backgroundRows), 0, row);

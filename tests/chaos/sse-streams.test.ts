@@ -53,7 +53,12 @@ function aggregatesAt(n: number): DashboardAggregates {
     devices: { windowMinutes: 5, total: n * 5, counts: { Desktop: n * 3, Mobile: n, Tablet: n, Other: 0 } },
     pageViewsPerMinute: Array.from({ length: 15 }, (_, k) => ({ minute: T0 + k * 60_000, views: n + k, partial: k === 14 })),
     sessionsStarted: Array.from({ length: 16 }, (_, k) => ({ bucket: T0 + k * 1_800_000, sessions: n * 2 + k })),
-    topProducts: Array.from({ length: 10 }, (_, k) => ({ productId: `HB${25_225_000 + k}`, category: 'clothing', title: `Product number ${k} with a title as long as the shop's titles are`, count: n * 10 - k })),
+    topProducts: Array.from({ length: 10 }, (_, k) => ({
+      productId: `HB${25_225_000 + k}`,
+      category: 'clothing',
+      title: `Product number ${k} with a title as long as the shop's titles are`,
+      count: n * 10 - k,
+    })),
     categories: ['clothing', 'shoes', 'books', 'toys', 'garden', 'kitchen'].map((category, k) => ({ category, count: n * 6 - k })),
     latestVisitors: clicks.slice(0, 10).map((c) => ({ userId: c.userId, timestamp: c.timestamp, ip: c.ip, country: c.country })),
     rawClicks: clicks,
@@ -78,7 +83,15 @@ class FeedWriter {
     const json = JSON.stringify(aggregatesAt(n));
     this.bytes = json.length;
     const userId = `5F2D9C1A-8E4B-4C3D-9A7B-${String(n).padStart(12, '0')}`;
-    const entry = { userId, state: 'shoes_visited', productId: 'HB25225001', category: 'shoes', clickId: `click-${n}`, timestamp: String(T0 + n * 1_000), line: `User ${userId} entered state shoes_visited, clicked HB25225001, category shoes` };
+    const entry = {
+      userId,
+      state: 'shoes_visited',
+      productId: 'HB25225001',
+      category: 'shoes',
+      clickId: `click-${n}`,
+      timestamp: String(T0 + n * 1_000),
+      line: `User ${userId} entered state shoes_visited, clicked HB25225001, category shoes`,
+    };
     await this.redis.xadd(STATE_MACHINE_LOG_KEY, 'MAXLEN', '~', STATE_MACHINE_LOG_LENGTH, '*', ...Object.entries(entry).flat());
     await this.redis.set(DASHBOARD_KEY, json);
     await this.redis.publish(DASHBOARD_CHANNEL, String(T0 + n * 1_000));
@@ -149,7 +162,16 @@ function asOfs(s: Stream): number[] {
     if (!event.startsWith('data: ')) continue;
     const data = JSON.parse(event.slice('data: '.length)) as { part?: string; value?: unknown; aggregates?: { asOf: number } | null };
     // A whole DashboardFeed per event is what the server sent before it sent parts.
-    const asOf = data.part === undefined ? data.aggregates?.asOf : data.part === 'feed' ? (data.value as { aggregates: { asOf: number } | null }).aggregates?.asOf : data.part === 'aggregates' ? (data.value as { asOf: number } | null)?.asOf : data.part === 'aggregates.asOf' ? (data.value as number) : undefined;
+    const asOf =
+      data.part === undefined
+        ? data.aggregates?.asOf
+        : data.part === 'feed'
+          ? (data.value as { aggregates: { asOf: number } | null }).aggregates?.asOf
+          : data.part === 'aggregates'
+            ? (data.value as { asOf: number } | null)?.asOf
+            : data.part === 'aggregates.asOf'
+              ? (data.value as number)
+              : undefined;
     if (asOf !== undefined) seen.push(asOf);
   }
   return seen;
@@ -195,7 +217,12 @@ async function endOfLagTest(paused: Stream[], reader: Stream): Promise<{ readerO
 describe('event streams whose clients do not read', () => {
   beforeAll(async () => {
     // No cut-off while the 200 non-readers (of one address) are held: that is the last tests', with short limits.
-    app = await PrivateWebApp.start(REDIS_DB, { API_TOKEN: TOKEN, WEB_STREAM_LAG_LIMIT_S: '600', WEB_STREAM_MAX_BEHIND: '1000000', WEB_MAX_STREAMS_PER_ADDRESS: '1000' });
+    app = await PrivateWebApp.start(REDIS_DB, {
+      API_TOKEN: TOKEN,
+      WEB_STREAM_LAG_LIMIT_S: '600',
+      WEB_STREAM_MAX_BEHIND: '1000000',
+      WEB_MAX_STREAMS_PER_ADDRESS: '1000',
+    });
     redis = createRedis(app.config.redis);
     feed = new FeedWriter(redis);
     await feed.write();
@@ -286,7 +313,9 @@ describe('event streams whose clients do not read', () => {
     const visitor = (i: number) => `CHAOS-SSE-${String(i).padStart(4, '0')}`;
     const streams: Stream[] = [];
     for (let i = 0; i < 1_000; i += 100) {
-      const batch = Array.from({ length: 100 }, (_, k) => openStream(`${app.url}/api/offers?userId=${visitor(i + k)}`, true, { authorization: `Bearer ${TOKEN}` }));
+      const batch = Array.from({ length: 100 }, (_, k) =>
+        openStream(`${app.url}/api/offers?userId=${visitor(i + k)}`, true, { authorization: `Bearer ${TOKEN}` }),
+      );
       streams.push(...(await Promise.all(batch)));
     }
     const openOnServer = await offerStreams();
@@ -296,16 +325,25 @@ describe('event streams whose clients do not read', () => {
     const offered = Array.from({ length: 10 }, (_, k) => visitor(k * 100));
     await producer.send({
       topic: app.config.kafka.topics.offers,
-      messages: offered.map((userId) => ({ key: userId, value: JSON.stringify({ userId, offerId: 'offer1', reason: 'chaos', clickIds: ['a', 'b', 'c'], timestamp: Date.now() }) })),
+      messages: offered.map((userId) => ({
+        key: userId,
+        value: JSON.stringify({ userId, offerId: 'offer1', reason: 'chaos', clickIds: ['a', 'b', 'c'], timestamp: Date.now() }),
+      })),
     });
     await producer.disconnect();
     const receivers = streams.filter((_, i) => i % 100 === 0);
-    await eventually('the offers on their visitors\' streams', async () => (receivers.every((s) => s.text.includes('"offerId":"offer1"')) ? true : undefined), 20_000);
+    await eventually(
+      "the offers on their visitors' streams",
+      async () => (receivers.every((s) => s.text.includes('"offerId":"offer1"')) ? true : undefined),
+      20_000,
+    );
     const others = streams.filter((s, i) => i % 100 !== 0 && s.text.includes('offer1')).length;
 
     streams.forEach(close);
     const closedOnServer = await eventually('the server to close them', async () => ((await offerStreams()) === 0 ? 0 : undefined), 20_000);
-    console.log(`[chaos] ${streams.filter((s) => s.status === 200).length} offer streams opened (${openOnServer} on the server), ${receivers.length} offers delivered, ${others} to others, ${closedOnServer} open after closing`);
+    console.log(
+      `[chaos] ${streams.filter((s) => s.status === 200).length} offer streams opened (${openOnServer} on the server), ${receivers.length} offers delivered, ${others} to others, ${closedOnServer} open after closing`,
+    );
 
     expect(streams.filter((s) => s.status === 200)).toHaveLength(1_000);
     expect(openOnServer).toBe(1_000);
@@ -335,7 +373,9 @@ describe('event streams whose clients do not read', () => {
       1_000,
     );
     const { readerOpen, readerLast, newest } = await endOfLagTest(paused, reader);
-    console.log(`[chaos] lag limit 5 s: 5 paused dashboards cut off within ${(freedAfter / 1000).toFixed(0)} s of connecting (socket buffers fill first); over the cap: ${full.status}; the reading one kept, ${((newest - readerLast) / 1000).toFixed(0)} changes behind the feed`);
+    console.log(
+      `[chaos] lag limit 5 s: 5 paused dashboards cut off within ${(freedAfter / 1000).toFixed(0)} s of connecting (socket buffers fill first); over the cap: ${full.status}; the reading one kept, ${((newest - readerLast) / 1000).toFixed(0)} changes behind the feed`,
+    );
 
     expect(full.status).toBe(503);
     expect(paused.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
@@ -352,10 +392,18 @@ describe('event streams whose clients do not read', () => {
     const reader = await openStream(dashboards(), true);
     const paused = await Promise.all(Array.from({ length: 5 }, () => openStream(dashboards(), false)));
     const opened = Date.now();
-    const behind = async () => ((await (await fetch(`${app.url}/api/health`)).json()) as { web: { refusals: { streamsBehind: number } } }).web.refusals.streamsBehind;
-    const droppedAfter = await eventually('every paused stream dropped by the server', async () => ((await behind()) >= 5 ? Date.now() - opened : undefined), 90_000, 1_000);
+    const behind = async () =>
+      ((await (await fetch(`${app.url}/api/health`)).json()) as { web: { refusals: { streamsBehind: number } } }).web.refusals.streamsBehind;
+    const droppedAfter = await eventually(
+      'every paused stream dropped by the server',
+      async () => ((await behind()) >= 5 ? Date.now() - opened : undefined),
+      90_000,
+      1_000,
+    );
     const { readerOpen, readerLast, newest } = await endOfLagTest(paused, reader);
-    console.log(`[chaos] a few frames behind (WEB_STREAM_MAX_BEHIND default): 5 paused dashboards dropped within ${(droppedAfter / 1000).toFixed(0)} s of connecting (lag limit 600 s); the reading one kept, ${((newest - readerLast) / 1000).toFixed(0)} changes behind the feed`);
+    console.log(
+      `[chaos] a few frames behind (WEB_STREAM_MAX_BEHIND default): 5 paused dashboards dropped within ${(droppedAfter / 1000).toFixed(0)} s of connecting (lag limit 600 s); the reading one kept, ${((newest - readerLast) / 1000).toFixed(0)} changes behind the feed`,
+    );
 
     expect(paused.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
     expect(paused.every((s) => s.closed)).toBe(true);

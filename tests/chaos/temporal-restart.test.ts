@@ -97,13 +97,21 @@ describe('a Temporal server restart', () => {
     for (const v of midSequence) await v.send(v.click('clothing', 'A'), v.click('shoes', 'S'));
     const stateOf = (userId: string) => client.workflow.getHandle(visitorOfferWorkflowId(userId)).query(visitorStateQuery);
     for (const v of midSequence) {
-      await eventually(`${v.userId} in shoes_visited`, async () => ((await stateOf(v.userId).catch(() => undefined))?.state === 'shoes_visited' ? true : undefined), 60_000);
+      await eventually(
+        `${v.userId} in shoes_visited`,
+        async () => ((await stateOf(v.userId).catch(() => undefined))?.state === 'shoes_visited' ? true : undefined),
+        60_000,
+      );
     }
     const replay = () => client.workflow.getHandle(`${taskQueue}-replay`);
-    const sentBefore = await eventually('the replay under way', async () => {
-      const { rowsSent } = await replay().query(replayProgressQuery);
-      return rowsSent >= ROWS / 10 ? rowsSent : undefined;
-    }, 60_000);
+    const sentBefore = await eventually(
+      'the replay under way',
+      async () => {
+        const { rowsSent } = await replay().query(replayProgressQuery);
+        return rowsSent >= ROWS / 10 ? rowsSent : undefined;
+      },
+      60_000,
+    );
     expect(sentBefore).toBeLessThan(ROWS / 2);
 
     const stoppedAt = Date.now();

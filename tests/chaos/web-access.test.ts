@@ -82,7 +82,12 @@ describe('the web app against outsiders', () => {
       anonymous: await send({ method: 'POST', path: '/api/replay', headers: json, body: pause }),
       wrongToken: await send({ method: 'POST', path: '/api/replay', headers: { ...json, authorization: 'Bearer not-the-token-at-all' }, body: pause }),
       foreignOrigin: await send({ method: 'POST', path: '/api/replay', headers: { ...bearer, origin: 'http://evil.example' }, body: pause }),
-      foreignHost: await send({ method: 'POST', path: '/api/replay', headers: { ...bearer, host: `rebound.evil.example:${new URL(app.url).port}` }, body: pause }),
+      foreignHost: await send({
+        method: 'POST',
+        path: '/api/replay',
+        headers: { ...bearer, host: `rebound.evil.example:${new URL(app.url).port}` },
+        body: pause,
+      }),
       sameOrigin: await send({ method: 'POST', path: '/api/replay', headers: { ...bearer, origin: app.url, host }, body: pause }),
     };
     expect(answers.anonymous.status, answers.anonymous.text).toBe(401);
@@ -126,11 +131,21 @@ describe('the web app against outsiders', () => {
       for (const method of methods) {
         const paths = [base, ...(route.page && method === 'GET' ? [`${base}/__data.json`] : [])];
         const body = method === 'GET' ? undefined : BODIES[route.id];
-        for (const path of paths) for (const spelled of pathSpellings(path)) tries.push({ method, path: spelled, body, accept: route.page && !path.endsWith('.json') ? 'text/html' : 'application/json' });
+        for (const path of paths)
+          for (const spelled of pathSpellings(path))
+            tries.push({ method, path: spelled, body, accept: route.page && !path.endsWith('.json') ? 'text/html' : 'application/json' });
       }
     }
     const operatorRoutes = routeFolders().filter((r) => ['GET', 'POST', 'PUT'].some((m) => requiredCaller(r.id, m) === 'operator'));
-    expect(operatorRoutes.map((r) => r.id).sort()).toEqual(['/api/alerts', '/api/replay', '/api/rules', '/api/rules/backtest', '/api/visitors/[id]', '/dashboard/rules', '/dashboard/visitors/[id]']);
+    expect(operatorRoutes.map((r) => r.id).sort()).toEqual([
+      '/api/alerts',
+      '/api/replay',
+      '/api/rules',
+      '/api/rules/backtest',
+      '/api/visitors/[id]',
+      '/dashboard/rules',
+      '/dashboard/visitors/[id]',
+    ]);
 
     const statuses = new Map<string, number>();
     const passed: string[] = [];
@@ -160,7 +175,12 @@ describe('the web app against outsiders', () => {
     for (const route of operatorRoutes) {
       const method = route.methods.find((m) => requiredCaller(route.id, m) === 'operator') ?? 'GET';
       const body = route.id === '/api/replay' ? pause : '{}';
-      const answer = await send({ method, path: concretePath(route.id, PARAMS), headers: { ...bearer, accept: route.page ? 'text/html' : 'application/json' }, body: method === 'GET' ? undefined : body });
+      const answer = await send({
+        method,
+        path: concretePath(route.id, PARAMS),
+        headers: { ...bearer, accept: route.page ? 'text/html' : 'application/json' },
+        body: method === 'GET' ? undefined : body,
+      });
       expect([401, 403], `${method} ${route.id} with the token: ${answer.text.slice(0, 120)}`).not.toContain(answer.status);
     }
     const counts = [...statuses].map(([status, n]) => `${status} x${n}`).join(', ');
@@ -178,7 +198,7 @@ describe('the web app against outsiders', () => {
     expect(rebound.status).toBe(403);
   });
 
-  it("gives each browser its own signed visitor, whose clicks and offers nobody else can take", async () => {
+  it('gives each browser its own signed visitor, whose clicks and offers nobody else can take', async () => {
     const landing = await send({ path: '/' });
     const visitor = cookieOf(landing, VISITOR_COOKIE)!;
     expect(visitor).toMatch(/HttpOnly/i);
@@ -190,7 +210,8 @@ describe('the web app against outsiders', () => {
     // The same browser keeps its visitor.
     expect(cookieOf(await send({ path: '/shop', headers: { cookie } }), VISITOR_COOKIE)).toBeUndefined();
 
-    const click = (headers: Record<string, string>, body: object) => send({ method: 'POST', path: '/api/clicks', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+    const click = (headers: Record<string, string>, body: object) =>
+      send({ method: 'POST', path: '/api/clicks', headers: { ...json, ...headers }, body: JSON.stringify(body) });
     const view = { productId, age: 40, gender: 'M' };
     const before = await app.clickRecords();
     const answers = {
@@ -224,14 +245,27 @@ describe('the web app against outsiders', () => {
 
   it('shows no address and only short visitor ids in the aggregates', async () => {
     const click = (i: number): EnrichedClick => ({
-      clickId: `c${i}`, userId: `5F2D9C1A-8E4B-4C3D-9A7B-${String(i).padStart(12, '0')}`, productId, ip: `203.0.113.${i}`,
-      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', timestamp: 1_800_000_000_000 + i, source: 'replay', category: 'shoes', title: 'Runner',
-      gender: 'F', birthDate: '1990-05-17', age: 36, country: 'FR', deviceType: 'Desktop',
+      clickId: `c${i}`,
+      userId: `5F2D9C1A-8E4B-4C3D-9A7B-${String(i).padStart(12, '0')}`,
+      productId,
+      ip: `203.0.113.${i}`,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      timestamp: 1_800_000_000_000 + i,
+      source: 'replay',
+      category: 'shoes',
+      title: 'Runner',
+      gender: 'F',
+      birthDate: '1990-05-17',
+      age: 36,
+      country: 'FR',
+      deviceType: 'Desktop',
     });
     const clicks = Array.from({ length: 5 }, (_, i) => click(i + 1));
     const aggregates: DashboardAggregates = {
       ...mergePartials([]),
-      asOf: 1_800_000_000_005, latestVisitors: clicks.map((c) => ({ userId: c.userId, timestamp: c.timestamp, ip: c.ip, country: c.country })), rawClicks: clicks,
+      asOf: 1_800_000_000_005,
+      latestVisitors: clicks.map((c) => ({ userId: c.userId, timestamp: c.timestamp, ip: c.ip, country: c.country })),
+      rawClicks: clicks,
     };
     await redis.set(DASHBOARD_KEY, JSON.stringify(aggregates));
     const answer = await send({ path: '/api/aggregates' });
@@ -253,7 +287,12 @@ describe('the web app against outsiders', () => {
       expect(answer.status, agent.slice(0, 30)).toBe(400);
       expect(answer.text).toContain('User-Agent header');
     }
-    const fine = await send({ method: 'POST', path: '/api/clicks', headers: { ...bearer, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0' }, body });
+    const fine = await send({
+      method: 'POST',
+      path: '/api/clicks',
+      headers: { ...bearer, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0' },
+      body,
+    });
     expect(fine.status, fine.text).toBe(202);
     expect(await app.clickRecords()).toBe(before + 1);
   });
@@ -261,11 +300,15 @@ describe('the web app against outsiders', () => {
   it('answers 408 to a body that does not arrive in time, and drops a client whose headers never end', async () => {
     const started = Date.now();
     const slowBody = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest(`${app.url}/api/clicks`, { method: 'POST', headers: { ...json, authorization: `Bearer ${app.token}`, 'content-length': '200' } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      });
+      const req = httpRequest(
+        `${app.url}/api/clicks`,
+        { method: 'POST', headers: { ...json, authorization: `Bearer ${app.token}`, 'content-length': '200' } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        },
+      );
       req.on('error', reject);
       req.write('{"userId":'); // and nothing more
     });

@@ -22,14 +22,22 @@ const json = { 'content-type': 'application/json' };
 
 let app: PrivateWebApp;
 
-const visitorCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith(`${VISITOR_COOKIE}=`))?.split(';')[0];
+const visitorCookie = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${VISITOR_COOKIE}=`))
+    ?.split(';')[0];
 
 async function newVisitor(): Promise<Response> {
   return fetch(`${app.url}/api/visitor`, { method: 'POST', headers: { origin: app.url } });
 }
 
 const click = (headers: Record<string, string>, userId?: string) =>
-  fetch(`${app.url}/api/clicks`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify({ productId, age: 30, gender: 'F', ...(userId ? { userId } : {}) }) });
+  fetch(`${app.url}/api/clicks`, {
+    method: 'POST',
+    headers: { ...json, ...headers },
+    body: JSON.stringify({ productId, age: 30, gender: 'F', ...(userId ? { userId } : {}) }),
+  });
 
 async function refusals(): Promise<Record<string, number>> {
   const health = (await (await fetch(`${app.url}/api/health`)).json()) as { web: { refusals: Record<string, number> } };
@@ -58,7 +66,9 @@ describe('fair limits for every client', () => {
     expect(refused.length).toBe(200 - accepted);
     expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await refused[0]!.json()) as { error: string }).error).toMatch(/too many clicks from this visitor/);
-    expect(await eventually('the accepted clicks on click-data', async () => ((await app.clickRecords()) === before + accepted ? true : undefined), 10_000)).toBe(true);
+    expect(
+      await eventually('the accepted clicks on click-data', async () => ((await app.clickRecords()) === before + accepted ? true : undefined), 10_000),
+    ).toBe(true);
 
     // A second later the visitor may click again.
     await new Promise((r) => setTimeout(r, 1_100));
@@ -68,7 +78,9 @@ describe('fair limits for every client', () => {
     const bearer = { authorization: `Bearer ${app.token}` };
     const operator = await Promise.all(Array.from({ length: 200 }, () => click(bearer, 'LOAD-TEST-VISITOR')));
     expect(operator.map((a) => a.status)).toEqual(Array(200).fill(202));
-    console.log(`[chaos] limits: one visitor sent 200 clicks at once: ${accepted} accepted, ${refused.length} refused with 429; the operator's 200 all accepted`);
+    console.log(
+      `[chaos] limits: one visitor sent 200 clicks at once: ${accepted} accepted, ${refused.length} refused with 429; the operator's 200 all accepted`,
+    );
   });
 
   it('limits the clicks of one address across its visitors, and the visitors it may make', async () => {
@@ -149,7 +161,8 @@ describe('fair limits for every client', () => {
     expect(counted.newVisitors).toBeGreaterThanOrEqual(56);
     expect(counted.streamsPerAddress).toBeGreaterThanOrEqual(1);
     expect(counted.backtests).toBe(1);
-    console.log(`[chaos] limits: 17 dashboards from one address: 16 open, the 17th 429, the operator's open; 2 backtests at once with a cap of 1: 1 refused; refusals counted: ${JSON.stringify(counted)}`);
+    console.log(
+      `[chaos] limits: 17 dashboards from one address: 16 open, the 17th 429, the operator's open; 2 backtests at once with a cap of 1: 1 refused; refusals counted: ${JSON.stringify(counted)}`,
+    );
   });
 });
-

@@ -30,7 +30,16 @@ import { mayStartSequence } from '../../lib/offers/feed-filter';
 import { visitorClicksSignal, visitorOfferWorkflowId } from '../../lib/offers/messages';
 import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { replayClickId } from '../../lib/replay/chunk';
-import { CLICK_LOG_COLUMNS, type ClickEvent, type DeadLetterRecord, type EnrichedClick, type Gender, type Offer, type Product, type Visitor } from '../../lib/schema';
+import {
+  CLICK_LOG_COLUMNS,
+  type ClickEvent,
+  type DeadLetterRecord,
+  type EnrichedClick,
+  type Gender,
+  type Offer,
+  type Product,
+  type Visitor,
+} from '../../lib/schema';
 import { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { visitorOfferWorkflow } from '../../workflows/visitor-offer.workflow';
 import { eventually, ingestDataDir, isolatedEnv, stopAll } from '../integration/pipeline-support';
@@ -55,7 +64,9 @@ const shoes = products.find((p) => p.category === 'shoes');
 const desktop = USER_AGENTS.find((ua) => ua.device === 'Desktop')!.text;
 
 /** Registered visitors whose clicks no offer rule can use: the offers come from the scripted ones only. */
-const background = generateVisitors(23, 300).filter((v) => !mayStartSequence(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }));
+const background = generateVisitors(23, 300).filter(
+  (v) => !mayStartSequence(OFFER_RULES, { gender: v.gender ?? 'U', age: v.birthDate ? ageAt(v.birthDate, Date.now()) : null }),
+);
 
 /** A birth date that makes the visitor `age` for months around today. */
 function birthDateForAge(age: number): string {
@@ -74,21 +85,81 @@ interface ScriptedClick {
 const scripted: { visitor: Visitor; clicks: ScriptedClick[]; offers: ScriptedClick[][] }[] = [];
 function script(gender: Gender, age: number, steps: [Product, number][], offerAfter: number[]) {
   const visitor: Visitor = { userId: randomUUID().toUpperCase(), gender, birthDate: birthDateForAge(age) };
-  const clicks = steps.map(([product, at]) => ({ at, row: [String(CLICK_LOG_START_MS / 1000), `{${visitor.userId}}`, '81.2.69.160', desktop, productPageUrl(product)] }));
+  const clicks = steps.map(([product, at]) => ({
+    at,
+    row: [String(CLICK_LOG_START_MS / 1000), `{${visitor.userId}}`, '81.2.69.160', desktop, productPageUrl(product)],
+  }));
   // An offer is earned by the clicks of its sequence: the three up to and including step `end`.
   scripted.push({ visitor, clicks, offers: offerAfter.map((end) => clicks.slice(end - 2, end + 1)) });
 }
 for (let i = 0; i < 4; i++) {
   const [first, second, third] = [0.05 + 0.04 * i, 0.3 + 0.08 * i, 0.7 + 0.06 * i];
-  script('M', 40, [[coatA!, first], [shoes!, second], [coatB!, third]], [2]);
-  script('F', 30, [[coatB!, first + 0.01], [shoes!, second + 0.01], [coatA!, third + 0.01]], [2]);
+  script(
+    'M',
+    40,
+    [
+      [coatA!, first],
+      [shoes!, second],
+      [coatB!, third],
+    ],
+    [2],
+  );
+  script(
+    'F',
+    30,
+    [
+      [coatB!, first + 0.01],
+      [shoes!, second + 0.01],
+      [coatA!, third + 0.01],
+    ],
+    [2],
+  );
 }
 // Twice the sequence: two offers.
-script('M', 38, [[coatA!, 0.1], [shoes!, 0.2], [coatB!, 0.33], [coatA!, 0.45], [shoes!, 0.6], [coatB!, 0.9]], [2, 5]);
+script(
+  'M',
+  38,
+  [
+    [coatA!, 0.1],
+    [shoes!, 0.2],
+    [coatB!, 0.33],
+    [coatA!, 0.45],
+    [shoes!, 0.6],
+    [coatB!, 0.9],
+  ],
+  [2, 5],
+);
 // Near misses: back to the first product; too young; shoes first.
-script('M', 40, [[coatA!, 0.12], [shoes!, 0.4], [coatA!, 0.8]], []);
-script('F', 24, [[coatA!, 0.15], [shoes!, 0.42], [coatB!, 0.82]], []);
-script('F', 30, [[shoes!, 0.18], [coatA!, 0.44], [coatB!, 0.84]], []);
+script(
+  'M',
+  40,
+  [
+    [coatA!, 0.12],
+    [shoes!, 0.4],
+    [coatA!, 0.8],
+  ],
+  [],
+);
+script(
+  'F',
+  24,
+  [
+    [coatA!, 0.15],
+    [shoes!, 0.42],
+    [coatB!, 0.82],
+  ],
+  [],
+);
+script(
+  'F',
+  30,
+  [
+    [shoes!, 0.18],
+    [coatA!, 0.44],
+    [coatB!, 0.84],
+  ],
+  [],
+);
 
 const rows: ClickLogRow[] = [...generateClickRows({ seed: 23, rows: BACKGROUND_ROWS, products, visitors: background, malformedRate: 0.003 })];
 for (const { row, at } of scripted.flatMap((s) => s.clicks).sort((a, b) => b.at - a.at)) rows.splice(Math.round(at * BACKGROUND_ROWS), 0, row);
@@ -103,7 +174,6 @@ const readers = {
   offers: new TopicReader(kafka, config.kafka.topics.offers),
   deadLetters: new TopicReader(kafka, config.kafka.topics.deadLetter),
 };
-
 
 describe('SIGKILL of each kind of worker mid-replay', () => {
   beforeAll(async () => {
@@ -144,11 +214,17 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
       const [killedAt, enriched] = [Date.now(), readers.enriched.records.length];
       if (worker === orchestrator) {
         // `make status` and /api/health say so within seconds: the server would list its pollers for minutes.
-        const after = await eventually('the orchestrator reported down', async () => {
-          const probed = await probeAllWorkers(config);
-          return probed.orchestrator.up ? undefined : probed;
-        }, 10_000);
-        console.log(`[chaos] status of the orchestrator: up ${upBefore} before its SIGKILL, down ${Date.now() - killedAt} ms after (${after.orchestrator.reason})`);
+        const after = await eventually(
+          'the orchestrator reported down',
+          async () => {
+            const probed = await probeAllWorkers(config);
+            return probed.orchestrator.up ? undefined : probed;
+          },
+          10_000,
+        );
+        console.log(
+          `[chaos] status of the orchestrator: up ${upBefore} before its SIGKILL, down ${Date.now() - killedAt} ms after (${after.orchestrator.reason})`,
+        );
         expect(upBefore).toBe(true);
         expect(after.orchestrator.up).toBe(false);
         expect(after.visitors.up).toBe(false);
@@ -169,9 +245,16 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
     for (const attempt of Object.values(await consumerAttempts(client, taskQueue, CONSUMER_KINDS))) expect(attempt).toBeGreaterThan(1);
 
     // Every row of the log exactly once: a click or a dead letter, never both, never twice.
-    await eventually('every row on the topics', async () => (readers.clicks.records.length + producerDeadLetters().length >= rows.length ? true : undefined), 60_000);
+    await eventually(
+      'every row on the topics',
+      async () => (readers.clicks.records.length + producerDeadLetters().length >= rows.length ? true : undefined),
+      60_000,
+    );
     const clicks = readers.clicks.json<ClickEvent>();
-    const rowsSeen = [...clicks.map((c) => c.clickId), ...producerDeadLetters().map((d) => replayClickId(replay.firstExecutionRunId, 1, Number(d.origin.split(':').pop())))];
+    const rowsSeen = [
+      ...clicks.map((c) => c.clickId),
+      ...producerDeadLetters().map((d) => replayClickId(replay.firstExecutionRunId, 1, Number(d.origin.split(':').pop()))),
+    ];
     expect(new Set(rowsSeen).size).toBe(rows.length);
     expect(clicks).toHaveLength(progress.rowsSent);
     expect(producerDeadLetters()).toHaveLength(progress.rowsRejected);
@@ -180,7 +263,11 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
     const productIds = new Set(products.map((p) => p.id));
     const enrichable = clicks.filter((c) => productIds.has(c.productId));
     const enrichmentDeadLetters = () => readers.deadLetters.json<DeadLetterRecord>().filter((d) => d.stage === 'enrichment');
-    await eventually('every click enriched or dead-lettered', async () => (readers.enriched.records.length + enrichmentDeadLetters().length >= clicks.length ? true : undefined), 90_000);
+    await eventually(
+      'every click enriched or dead-lettered',
+      async () => (readers.enriched.records.length + enrichmentDeadLetters().length >= clicks.length ? true : undefined),
+      90_000,
+    );
     const sorted = (ids: string[]) => [...ids].sort();
     const enrichedIds = readers.enriched.json<EnrichedClick>().map((c) => c.clickId);
     const refusedIds = enrichmentDeadLetters().map((d) => (JSON.parse(d.payload) as ClickEvent).clickId);
@@ -233,7 +320,14 @@ describe('SIGKILL of each kind of worker mid-replay', () => {
       activities: crashingAfterCommit,
     });
     const userId = randomUUID().toUpperCase();
-    const click = (i: number, category: string, productId: string) => ({ clickId: `${userId}-${i}`, productId, category, gender: 'M' as const, age: 40, timestamp: Date.now() + i });
+    const click = (i: number, category: string, productId: string) => ({
+      clickId: `${userId}-${i}`,
+      productId,
+      category,
+      gender: 'M' as const,
+      age: 40,
+      timestamp: Date.now() + i,
+    });
     const offersOf = () => readers.offers.json<Offer>().filter((o) => o.userId === userId);
     await worker.runUntil(async () => {
       const handle = await client.workflow.signalWithStart(visitorOfferWorkflow, {

@@ -23,7 +23,9 @@ const overflowingTables = (page: Page) =>
   page.$$eval('table', (tables) =>
     tables.flatMap((table) => {
       const box = table.closest('.table-scroll') ?? table.parentElement!;
-      return box.scrollWidth > box.clientWidth + 1 ? [`${table.dataset.testid ?? table.closest('section')?.querySelector('h2')?.textContent}: ${box.scrollWidth} > ${box.clientWidth}`] : [];
+      return box.scrollWidth > box.clientWidth + 1
+        ? [`${table.dataset.testid ?? table.closest('section')?.querySelector('h2')?.textContent}: ${box.scrollWidth} > ${box.clientWidth}`]
+        : [];
     }),
   );
 

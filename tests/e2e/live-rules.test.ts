@@ -29,15 +29,23 @@ const WINTER: OfferRules = {
   ...OFFER_RULES,
   name: 'winter-sale',
   offerByGender: { ...OFFER_RULES.offerByGender, F: 'offer-winter' },
-  offers: { offer1: OFFER_RULES.offers!.offer1!, 'offer-winter': { title: 'Winter sale', copy: 'Boots and coats for the cold.', discountPercent: 30, categories: ['clothing', 'shoes'] } },
+  offers: {
+    offer1: OFFER_RULES.offers!.offer1!,
+    'offer-winter': { title: 'Winter sale', copy: 'Boots and coats for the cold.', discountPercent: 30, categories: ['clothing', 'shoes'] },
+  },
 };
 let browser: Browser;
 
-const putRules = (body: unknown, headers: Record<string, string> = bearer) => fetch(`${web}/api/rules`, { method: 'PUT', headers: { ...headers, ...json }, body: JSON.stringify(body) });
-const currentRules = async () => ((await (await fetch(`${web}/api/rules`)).json()) as { current: RuleSetVersion; versions: RuleSetSummary[] });
+const putRules = (body: unknown, headers: Record<string, string> = bearer) =>
+  fetch(`${web}/api/rules`, { method: 'PUT', headers: { ...headers, ...json }, body: JSON.stringify(body) });
+const currentRules = async () => (await (await fetch(`${web}/api/rules`)).json()) as { current: RuleSetVersion; versions: RuleSetSummary[] };
 
 async function click(userId: string, productId: string): Promise<void> {
-  const res = await fetch(`${web}/api/clicks`, { method: 'POST', headers: { ...bearer, ...json }, body: JSON.stringify({ userId, productId, age: 30, gender: 'F', userAgent: DESKTOP }) });
+  const res = await fetch(`${web}/api/clicks`, {
+    method: 'POST',
+    headers: { ...bearer, ...json },
+    body: JSON.stringify({ userId, productId, age: 30, gender: 'F', userAgent: DESKTOP }),
+  });
   expect(res.status).toBe(202);
 }
 
@@ -75,7 +83,10 @@ describe('offer rules changed live', () => {
     const empty = await putRules({ rules: { ...WINTER, transitions: [] }, note: 'nothing to match' });
     expect(empty.status).toBe(400);
     expect(((await empty.json()) as { error: string }).error).toContain('transitions: empty');
-    const unknownCategory = await putRules({ rules: { ...WINTER, transitions: [{ ...WINTER.transitions[0]!, category: 'shose' }, ...WINTER.transitions.slice(1)] }, note: 'typo' });
+    const unknownCategory = await putRules({
+      rules: { ...WINTER, transitions: [{ ...WINTER.transitions[0]!, category: 'shose' }, ...WINTER.transitions.slice(1)] },
+      note: 'typo',
+    });
     expect(unknownCategory.status).toBe(400);
     expect(((await unknownCategory.json()) as { error: string }).error).toContain('unknown category "shose"');
     expect((await putRules({ rules: WINTER, note: 'no token' }, {})).status).toBe(401);
@@ -122,11 +133,16 @@ describe('offer rules changed live', () => {
     await page.goto(`${web}/dashboard/rules`);
     await expect(page.getByTestId('current-rules').textContent()).resolves.toContain(`Live now: version ${published.version}, “winter-sale”`);
     // Pinned by its version: once rolled back, the new version (the same name) heads the list.
-    const originalVersion = await page.locator('[data-testid="rule-versions"] > li', { hasText: `“${OFFER_RULES.name}”` }).first().getAttribute('data-version');
+    const originalVersion = await page
+      .locator('[data-testid="rule-versions"] > li', { hasText: `“${OFFER_RULES.name}”` })
+      .first()
+      .getAttribute('data-version');
     const original = page.locator(`[data-testid="rule-versions"] > li[data-version="${originalVersion}"]`);
     await original.getByTestId('rollback-note').fill('winter is over');
     await original.getByRole('button', { name: /^Roll back to version/ }).click();
-    await expect(original.getByTestId('rollback-outcome').textContent({ timeout: 60_000 })).resolves.toContain(`version ${published.version + 1} runs the rules of version`);
+    await expect(original.getByTestId('rollback-outcome').textContent({ timeout: 60_000 })).resolves.toContain(
+      `version ${published.version + 1} runs the rules of version`,
+    );
     const after = await currentRules();
     expect(after.current).toMatchObject({ version: published.version + 1, rules: OFFER_RULES, note: 'winter is over' });
     expect(after.versions[0]).toMatchObject({ version: published.version + 1, name: OFFER_RULES.name, rollbackOf: expect.any(Number) });

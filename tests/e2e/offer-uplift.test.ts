@@ -23,7 +23,11 @@ const offer1 = async (): Promise<OfferUplift | undefined> =>
 
 /** A figure of the dashboard's uplift panel for offer1 of the original rules. */
 const panelFigure = async (page: Page, testId: string): Promise<number> =>
-  Number((await page.locator(`[data-testid="uplift"] li[data-offer-id="offer1"][data-rules="${OFFER_RULES.name}"] [data-testid="${testId}"]`).textContent())!.replace(/,/g, ''));
+  Number(
+    (await page
+      .locator(`[data-testid="uplift"] li[data-offer-id="offer1"][data-rules="${OFFER_RULES.name}"] [data-testid="${testId}"]`)
+      .textContent())!.replace(/,/g, ''),
+  );
 
 /** Euros as the shop writes them, without the sign: "17.99". */
 const euros = (cents: number) => (cents / 100).toFixed(2);
@@ -87,7 +91,10 @@ describe('an offer measured', () => {
 
     // 20% off clothing and shoes, worked out here and by the basket module alike.
     const discountCents = Math.round(shoesToBuy!.priceCents * 0.2);
-    const expected = priceBasket([{ productId: shoesToBuy!.id, quantity: 1 }], new Map(products.map((p) => [p.id, p])), { offerId: 'offer1', definition: OFFER_RULES.offers!.offer1! });
+    const expected = priceBasket([{ productId: shoesToBuy!.id, quantity: 1 }], new Map(products.map((p) => [p.id, p])), {
+      offerId: 'offer1',
+      definition: OFFER_RULES.offers!.offer1!,
+    });
     expect(expected.discount?.cents).toBe(discountCents);
     const lines = shop.getByTestId('basket-lines');
     await expect(lines.textContent()).resolves.toContain(shoesToBuy!.title);
@@ -127,7 +134,11 @@ describe('an offer measured', () => {
     await dashboard.goto(`${web}/dashboard`);
     const standing = dashboard.locator('[data-testid="funnel"] li[data-state="shoes_visited"] [data-testid="funnel-visitors"]');
     // The panel asks again every few seconds: the shopper's workflow keeps its state in the search attribute.
-    await eventually('the shopper counted at shoes_visited', async () => (Number((await standing.textContent())!.replace(/,/g, '')) >= 1 ? true : undefined), 30_000);
+    await eventually(
+      'the shopper counted at shoes_visited',
+      async () => (Number((await standing.textContent())!.replace(/,/g, '')) >= 1 ? true : undefined),
+      30_000,
+    );
     const funnel = (await (await fetch(`${web}/api/funnel`)).json()) as { steps: { state: string; visitors: number }[]; running: number };
     expect(funnel.steps.map((st) => st.state)).toEqual(['clothes_visited', 'shoes_visited']);
     expect(funnel.running).toBeGreaterThanOrEqual(1);

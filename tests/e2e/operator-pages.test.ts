@@ -18,7 +18,6 @@ const [clothingA, clothingB] = inCategory('clothing');
 const [shoes] = inCategory('shoes');
 let browser: Browser;
 
-
 describe("the operator's pages", () => {
   beforeAll(async () => {
     browser = await launchChromium();
@@ -56,55 +55,59 @@ describe("the operator's pages", () => {
     }
   });
 
-  it('shows a visitor’s clicks by kind, who they are and each offer’s outcome, with sign-in and sign-out on every operator page', { timeout: 180_000 }, async () => {
-    const shop = await shopperPage(browser, SIZES.desktop);
-    const userId = await enterShop(shop, 'Woman, 30');
-    for (const p of [clothingA!, shoes!, clothingB!]) await view(shop, p);
-    const dialog = shop.getByTestId('offer-dialog');
-    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
-    await dialog.getByRole('button', { name: 'Use offer', exact: true }).click();
-    await view(shop, shoes!);
-    await shop.getByRole('button', { name: 'Add to basket', exact: true }).click();
-    await shop.locator('[data-testid="basket-status"][data-state="sent"]').waitFor();
-    await shop.goto(`${web}/shop/basket`);
-    await shop.getByRole('button', { name: /^Buy / }).click();
-    await shop.getByTestId('purchase-done').waitFor();
+  it(
+    'shows a visitor’s clicks by kind, who they are and each offer’s outcome, with sign-in and sign-out on every operator page',
+    { timeout: 180_000 },
+    async () => {
+      const shop = await shopperPage(browser, SIZES.desktop);
+      const userId = await enterShop(shop, 'Woman, 30');
+      for (const p of [clothingA!, shoes!, clothingB!]) await view(shop, p);
+      const dialog = shop.getByTestId('offer-dialog');
+      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+      await dialog.getByRole('button', { name: 'Use offer', exact: true }).click();
+      await view(shop, shoes!);
+      await shop.getByRole('button', { name: 'Add to basket', exact: true }).click();
+      await shop.locator('[data-testid="basket-status"][data-state="sent"]').waitFor();
+      await shop.goto(`${web}/shop/basket`);
+      await shop.getByRole('button', { name: /^Buy / }).click();
+      await shop.getByTestId('purchase-done').waitFor();
 
-    // Basket, buy and offer answers reach the visitor's recent clicks through the pipeline.
-    await eventually(
-      'the visitor’s basket, buy and offer answer',
-      async () => {
-        const d = (await (await fetch(`${web}/api/visitors/${userId}`, { headers: bearer })).json()) as VisitorDetails;
-        const kinds = new Set(d.clicks.map((c) => c.kind ?? 'view'));
-        if (['view', 'basket', 'buy', 'offer-taken'].every((k) => kinds.has(k as never)) && d.offers.length > 0) return true;
-        throw new Error(`kinds ${[...kinds].join(', ')}, ${d.offers?.length} offers`);
-      },
-      60_000,
-      1_000,
-    );
+      // Basket, buy and offer answers reach the visitor's recent clicks through the pipeline.
+      await eventually(
+        'the visitor’s basket, buy and offer answer',
+        async () => {
+          const d = (await (await fetch(`${web}/api/visitors/${userId}`, { headers: bearer })).json()) as VisitorDetails;
+          const kinds = new Set(d.clicks.map((c) => c.kind ?? 'view'));
+          if (['view', 'basket', 'buy', 'offer-taken'].every((k) => kinds.has(k as never)) && d.offers.length > 0) return true;
+          throw new Error(`kinds ${[...kinds].join(', ')}, ${d.offers?.length} offers`);
+        },
+        60_000,
+        1_000,
+      );
 
-    for (const size of ['desktop', 'phone'] as Size[]) {
-      const page = await operatorPage(browser, size);
-      const errors = collectConsoleErrors(page);
-      expect(await textOf(page, 'operator-signed-in')).toBe('Signed in as the operator Sign out');
-      await page.goto(`${web}/dashboard/visitors/${userId}`);
-      expect(await textOf(page, 'visitor-demographics')).toMatch(/^woman, 30 \(as of their click at /);
-      const kinds = await page.getByTestId('click-kind').allTextContents();
-      for (const kind of ['viewed', 'put in basket', 'bought', 'took an offer']) expect(kinds).toContain(kind);
-      const offer = page.locator('[data-testid="visitor-offers"] tbody tr').first();
-      expect((await offer.textContent())!.replace(/\s+/g, ' ')).toContain('25% off clothing and shoes');
-      expect(await offer.getByTestId('offer-outcome').textContent()).toBe('taken, then bought 1 item');
-      expect(await textOf(page, 'operator-signed-in')).toBe('Signed in as the operator Sign out');
-      await checkPage(page, 'visitor-page', size);
-      expect(errors).toEqual([]);
+      for (const size of ['desktop', 'phone'] as Size[]) {
+        const page = await operatorPage(browser, size);
+        const errors = collectConsoleErrors(page);
+        expect(await textOf(page, 'operator-signed-in')).toBe('Signed in as the operator Sign out');
+        await page.goto(`${web}/dashboard/visitors/${userId}`);
+        expect(await textOf(page, 'visitor-demographics')).toMatch(/^woman, 30 \(as of their click at /);
+        const kinds = await page.getByTestId('click-kind').allTextContents();
+        for (const kind of ['viewed', 'put in basket', 'bought', 'took an offer']) expect(kinds).toContain(kind);
+        const offer = page.locator('[data-testid="visitor-offers"] tbody tr').first();
+        expect((await offer.textContent())!.replace(/\s+/g, ' ')).toContain('25% off clothing and shoes');
+        expect(await offer.getByTestId('offer-outcome').textContent()).toBe('taken, then bought 1 item');
+        expect(await textOf(page, 'operator-signed-in')).toBe('Signed in as the operator Sign out');
+        await checkPage(page, 'visitor-page', size);
+        expect(errors).toEqual([]);
 
-      if (size === 'phone') {
-        await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-        await page.waitForURL(`${web}/dashboard`);
-        expect(await page.getByTestId('operator-signed-in').count()).toBe(0);
-        expect((await page.goto(`${web}/dashboard/rules`))?.status()).toBe(401);
+        if (size === 'phone') {
+          await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+          await page.waitForURL(`${web}/dashboard`);
+          expect(await page.getByTestId('operator-signed-in').count()).toBe(0);
+          expect((await page.goto(`${web}/dashboard/rules`))?.status()).toBe(401);
+        }
+        await page.context().close();
       }
-      await page.context().close();
-    }
-  });
+    },
+  );
 });

@@ -31,7 +31,13 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated by the browser's debugging protocol, which the page's content security policy does not stop.
   if (!(await page.evaluate("'axe' in window"))) await page.evaluate(AXE_SOURCE);
   const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as AxeResult;
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} [${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}]`).join('; ')}`);
+  return result.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+        .slice(0, 4)
+        .map((n) => `${n.target.join(' ')} [${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}]`)
+        .join('; ')}`,
+  );
 }
 
 /**
@@ -64,7 +70,8 @@ export const focusedTestId = (page: Page): Promise<string | null> => page.evalua
 export const focusedText = (page: Page): Promise<string | undefined> => page.evaluate('document.activeElement?.textContent?.trim()');
 
 /** The text of the first element with the test id, its spaces made single. */
-export const textOf = async (page: Page, testId: string): Promise<string> => ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+export const textOf = async (page: Page, testId: string): Promise<string> =>
+  ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 /** A price as the shop writes it, "€33.59". */
 export const euros = (cents: number): string => (cents / 100).toLocaleString('en-IE', { style: 'currency', currency: 'EUR' });

@@ -144,7 +144,23 @@ describe('the shop and the dashboard in a browser', () => {
     expect(aggregates.status).toBe(200);
     const figures = (await aggregates.json()) as { rawClicks: Record<string, unknown>[]; latestVisitors: Record<string, unknown>[] };
     expect(Object.keys(figures)).toEqual(
-      expect.arrayContaining(['asOf', 'activeVisitors', 'pageViewsPerMinute', 'sessionsStarted', 'sessions', 'devices', 'entryPages', 'exitPages', 'countries', 'bots', 'lateEvents', 'topProducts', 'categories', 'latestVisitors', 'rawClicks']),
+      expect.arrayContaining([
+        'asOf',
+        'activeVisitors',
+        'pageViewsPerMinute',
+        'sessionsStarted',
+        'sessions',
+        'devices',
+        'entryPages',
+        'exitPages',
+        'countries',
+        'bots',
+        'lateEvents',
+        'topProducts',
+        'categories',
+        'latestVisitors',
+        'rawClicks',
+      ]),
     );
     // Shown to anyone: no address, visitor ids cut short.
     const rows = [...figures.rawClicks, ...figures.latestVisitors];

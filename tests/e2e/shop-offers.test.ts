@@ -21,7 +21,6 @@ const [book] = inCategory('books');
 const offer1 = OFFER_RULES.offers!.offer1!;
 let browser: Browser;
 
-
 describe("the shopper's side of an offer", () => {
   beforeAll(async () => {
     browser = await launchChromium();

@@ -41,7 +41,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const base = isolatedEnv(join(dir, 'state'), dir, 7);
   const webPort = await freePort();
   const token = `e2e-${randomUUID()}`;
-  const env: Record<string, string | undefined> = { ...base, WEB_PORT: String(webPort), REPLAY_WORKFLOW_ID: `${base.TEMPORAL_TASK_QUEUE}-replay`, API_TOKEN: token };
+  const env: Record<string, string | undefined> = {
+    ...base,
+    WEB_PORT: String(webPort),
+    REPLAY_WORKFLOW_ID: `${base.TEMPORAL_TASK_QUEUE}-replay`,
+    API_TOKEN: token,
+  };
   const config = loadConfig(env);
   const web = `http://127.0.0.1:${webPort}`;
   const screenshots = resolve(loadConfig().runDir, 'screenshots');
@@ -71,7 +76,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   async function teardown(): Promise<void> {
     const client = await connectTemporal(config.temporal);
     const running = client.workflow.list({ query: `TaskQueue = '${config.temporal.taskQueue}' AND ExecutionStatus = 'Running'` });
-    for await (const wf of running) await client.workflow.getHandle(wf.workflowId).terminate('test over').catch(() => {});
+    for await (const wf of running)
+      await client.workflow
+        .getHandle(wf.workflowId)
+        .terminate('test over')
+        .catch(() => {});
     await client.connection.close();
     await Promise.all([webServer.stop(), ...workers.map((w) => w.stop())]);
     const admin = createKafka(config.kafka, 'e2e').admin();
@@ -104,7 +113,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
 
-  const privateKeys = ['KAFKA_CLIENT_ID', 'TOPIC_CLICKS', 'TOPIC_ENRICHED', 'TOPIC_OFFERS', 'TOPIC_DEAD_LETTER', 'TEMPORAL_TASK_QUEUE', 'REDIS_DB', 'STATE_DIR', 'DATA_DIR', 'WEB_PORT', 'REPLAY_WORKFLOW_ID'] as const;
+  const privateKeys = [
+    'KAFKA_CLIENT_ID',
+    'TOPIC_CLICKS',
+    'TOPIC_ENRICHED',
+    'TOPIC_OFFERS',
+    'TOPIC_DEAD_LETTER',
+    'TEMPORAL_TASK_QUEUE',
+    'REDIS_DB',
+    'STATE_DIR',
+    'DATA_DIR',
+    'WEB_PORT',
+    'REPLAY_WORKFLOW_ID',
+  ] as const;
   project.provide('webUrl', web);
   project.provide('operatorToken', token);
   project.provide('screenshotsDir', screenshots);

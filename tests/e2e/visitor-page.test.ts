@@ -72,7 +72,9 @@ describe("a visitor's page", () => {
     expect(await rowCount(operator, 'visitor-sessions')).toBeGreaterThanOrEqual(1);
     await expect(operator.getByTestId('rule-standing').textContent()).resolves.toContain('clothes_visited');
     const link = await operator.getByTestId('temporal-link').getAttribute('href');
-    expect(link).toBe(`${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(visitorOfferWorkflowId(userId))}`);
+    expect(link).toBe(
+      `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(visitorOfferWorkflowId(userId))}`,
+    );
     await operator.screenshot({ path: join(screenshots, 'visitor-page.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -90,8 +92,20 @@ describe("a visitor's page", () => {
   it('lists a click the aggregation wrote twice once, and skips an entry that is no click', async () => {
     const userId = `e2e-${randomUUID()}`;
     const click: EnrichedClick = {
-      clickId: `${userId}-c1`, userId, productId: clothingA!.id, ip: '203.0.113.9', userAgent: 'e2e/1.0', timestamp: Date.now(), source: 'shop',
-      category: 'clothing', title: clothingA!.title, gender: 'M', birthDate: null, age: 40, country: 'FR', deviceType: 'Desktop',
+      clickId: `${userId}-c1`,
+      userId,
+      productId: clothingA!.id,
+      ip: '203.0.113.9',
+      userAgent: 'e2e/1.0',
+      timestamp: Date.now(),
+      source: 'shop',
+      category: 'clothing',
+      title: clothingA!.title,
+      gender: 'M',
+      birthDate: null,
+      age: 40,
+      country: 'FR',
+      deviceType: 'Desktop',
     };
     const redis = createRedis(config.redis);
     try {

@@ -112,7 +112,16 @@ function sessionsOf(views: EnrichedClick[]): ScannedSession[] {
       if (v.timestamp >= open.last) [open.last, open.exit, open.device] = [v.timestamp, v.productId, v.deviceType];
       continue;
     }
-    const session = { start: v.timestamp, last: v.timestamp, pages: 1, entry: v.productId, exit: v.productId, country: v.country, device: v.deviceType, over: false };
+    const session = {
+      start: v.timestamp,
+      last: v.timestamp,
+      pages: 1,
+      entry: v.productId,
+      exit: v.productId,
+      country: v.country,
+      device: v.deviceType,
+      over: false,
+    };
     if (open && v.timestamp <= open.start - HALF_HOUR) {
       sessions.push({ ...session, over: true });
       continue;
@@ -362,14 +371,24 @@ async function dashboard(run: Run): Promise<DashboardAggregates | null> {
 async function expectExactly(run: Run, clicks: EnrichedClick[], invalid: number): Promise<PartialSummary[]> {
   const expected = fullScan(clicks);
   const withoutExits = (d: DashboardAggregates | null) => d && { ...d, exitPages: [] };
-  const last = await waitFor('the dashboard to equal the full scan', () => dashboard(run), (d) => isDeepStrictEqual(withoutExits(d), expected), run).catch(async (err: Error) => {
+  const last = await waitFor(
+    'the dashboard to equal the full scan',
+    () => dashboard(run),
+    (d) => isDeepStrictEqual(withoutExits(d), expected),
+    run,
+  ).catch(async (err: Error) => {
     expect(withoutExits(await dashboard(run)), err.message).toEqual(expected);
     throw err;
   });
   expect(withoutExits(last)).toEqual(expected);
   expect(expected.sessions.count).toBeGreaterThan(0);
   expectExitPagesWithinBounds(last!, clicks);
-  const ps = await waitFor('every partition to report', () => partials(run), (p) => p.length === run.config.kafka.partitions, run);
+  const ps = await waitFor(
+    'every partition to report',
+    () => partials(run),
+    (p) => p.length === run.config.kafka.partitions,
+    run,
+  );
   expect(counted(ps)).toBe(clicks.length);
   expect(ps.reduce((n, p) => n + p.rejected, 0)).toBe(invalid);
   return ps;
@@ -383,7 +402,13 @@ async function deadLetters(run: Run, expected: number): Promise<DeadLetterRecord
   await consumer.subscribe({ topic: run.config.kafka.topics.deadLetter, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void records.push(JSON.parse(message.value!.toString()) as DeadLetterRecord) });
   try {
-    await waitFor(`${expected} dead letters`, async () => records.length, (n) => n >= expected, run, 20_000);
+    await waitFor(
+      `${expected} dead letters`,
+      async () => records.length,
+      (n) => n >= expected,
+      run,
+      20_000,
+    );
     await sleep(1_500);
     return records;
   } finally {
@@ -429,9 +454,21 @@ describe('aggregation on the real stack', () => {
     const clicks = generateClicks(5_000, 2);
     const first = startWorker(run, 'w1');
     // Ready before the clicks come, or a slow start on a loaded machine finds them all there at once.
-    await waitFor('the worker to own partitions', () => partials(run), (ps) => ps.length > 0, run);
+    await waitFor(
+      'the worker to own partitions',
+      () => partials(run),
+      (ps) => ps.length > 0,
+      run,
+    );
     const producing = produce(run, messagesOf(clicks, INVALID));
-    const before = counted(await waitFor('the worker to be mid-stream', () => partials(run), (ps) => counted(ps) >= 1_500, run));
+    const before = counted(
+      await waitFor(
+        'the worker to be mid-stream',
+        () => partials(run),
+        (ps) => counted(ps) >= 1_500,
+        run,
+      ),
+    );
     await kill(first);
     expect(before).toBeLessThan(clicks.length);
 
@@ -449,10 +486,20 @@ describe('aggregation on the real stack', () => {
     const clicks = generateClicks(5_000, 3);
     const survivor = startWorker(run, 'w1');
     const victim = startWorker(run, 'w2');
-    await waitFor('both workers to own partitions', () => partials(run), (ps) => new Set(ps.map((p) => p.owner)).size === 2, run);
+    await waitFor(
+      'both workers to own partitions',
+      () => partials(run),
+      (ps) => new Set(ps.map((p) => p.owner)).size === 2,
+      run,
+    );
 
     const producing = produce(run, messagesOf(clicks, INVALID));
-    await waitFor('the workers to be mid-stream', () => partials(run), (ps) => counted(ps) >= 1_500, run);
+    await waitFor(
+      'the workers to be mid-stream',
+      () => partials(run),
+      (ps) => counted(ps) >= 1_500,
+      run,
+    );
     await kill(victim);
     await producing;
 
@@ -475,10 +522,20 @@ describe('aggregation on the real stack', () => {
     await waitFor('both workers to own partitions', () => partials(run), bothOwn, run);
 
     const producing = produce(run, firstPart, 3);
-    await waitFor('the workers to be mid-stream', () => partials(run), (ps) => counted(ps) >= 1_500, run);
+    await waitFor(
+      'the workers to be mid-stream',
+      () => partials(run),
+      (ps) => counted(ps) >= 1_500,
+      run,
+    );
     zombie.process.kill('SIGSTOP');
     await producing;
-    await waitFor('w1 to take over every partition', () => partials(run), (ps) => ps.every((p) => p.owner === 'w1'), run);
+    await waitFor(
+      'w1 to take over every partition',
+      () => partials(run),
+      (ps) => ps.every((p) => p.owner === 'w1'),
+      run,
+    );
     zombie.process.kill('SIGCONT');
     // Fenced and out of the group, the zombie rejoins and gets partitions again: what it held
     // for them before the pause must not count, even for partitions no new input reaches.

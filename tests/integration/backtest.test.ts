@@ -37,7 +37,9 @@ const HOUR = 60 * MINUTE;
 
 /** A visitor's clicks at `at` + minutes, written to the topic with that time as the record's. */
 async function produce(userId: string, gender: Gender, age: number, at: number, steps: [category: string, productId: string, minute: number][]): Promise<void> {
-  const clicks: EnrichedClick[] = steps.map(([category, productId, minute], i) => scriptedClick({ clickId: `${userId}-${i}`, userId, productId, category, gender, age, timestamp: at + minute * MINUTE }));
+  const clicks: EnrichedClick[] = steps.map(([category, productId, minute], i) =>
+    scriptedClick({ clickId: `${userId}-${i}`, userId, productId, category, gender, age, timestamp: at + minute * MINUTE }),
+  );
   await producer.send({ topic: enrichedTopic, messages: clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c), timestamp: String(c.timestamp) })) });
 }
 
@@ -69,10 +71,21 @@ describe('rule backtest', () => {
   it('runs a candidate beside the live rules over the last hours of enriched clicks', { timeout: 60_000 }, async () => {
     const now = Date.now();
     // Three hours ago: outside a two-hour backtest, though the live rule would have offered.
-    await produce('old', 'F', 30, now - 3 * HOUR, [['clothing', 'A', 0], ['shoes', 'S', 1], ['clothing', 'B', 2]]);
+    await produce('old', 'F', 30, now - 3 * HOUR, [
+      ['clothing', 'A', 0],
+      ['shoes', 'S', 1],
+      ['clothing', 'B', 2],
+    ]);
     // Within the last two hours: a live offer for ann, a candidate's absence offer for eve.
-    await produce('ann', 'F', 30, now - HOUR, [['clothing', 'A', 0], ['shoes', 'S', 1], ['clothing', 'B', 2]]);
-    await produce('eve', 'F', 52, now - HOUR, [['shoes', 'S', 0], ['books', 'K', 3]]);
+    await produce('ann', 'F', 30, now - HOUR, [
+      ['clothing', 'A', 0],
+      ['shoes', 'S', 1],
+      ['clothing', 'B', 2],
+    ]);
+    await produce('eve', 'F', 52, now - HOUR, [
+      ['shoes', 'S', 0],
+      ['books', 'K', 3],
+    ]);
 
     const report = (await client.workflow.execute(BACKTEST_RULES_WORKFLOW, {
       taskQueue: config.temporal.taskQueue,

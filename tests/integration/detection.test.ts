@@ -62,13 +62,17 @@ function visitor(gender: Gender, age: number) {
   return { userId, click };
 }
 
-const produce = (...clicks: EnrichedClick[]) => producer.send({ topic: enrichedTopic, messages: clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c) })) });
+const produce = (...clicks: EnrichedClick[]) =>
+  producer.send({ topic: enrichedTopic, messages: clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c) })) });
 
 /** Runs the feed in-process until the returned function stops it, as a worker shutdown would. */
 function startFeed(rules: OfferRules, visitorIdleMs: number): () => Promise<void> {
   const stop = new AbortController();
   const log = { info: () => {}, warn: console.warn, error: console.error };
-  const done = runDetectionFeed({ config, kafka, temporal: client, rules, visitorIdleMs, offerStateAttribute: config.offers.stateSearchAttribute }, { signal: stop.signal, heartbeat: () => {}, log });
+  const done = runDetectionFeed(
+    { config, kafka, temporal: client, rules, visitorIdleMs, offerStateAttribute: config.offers.stateSearchAttribute },
+    { signal: stop.signal, heartbeat: () => {}, log },
+  );
   return async () => {
     stop.abort();
     await done;
@@ -108,7 +112,11 @@ describe('offer detection', () => {
 
   afterAll(async () => {
     await stopFeed();
-    for (const userId of visitors) await client.workflow.getHandle(visitorOfferWorkflowId(userId)).terminate('test over').catch(() => {});
+    for (const userId of visitors)
+      await client.workflow
+        .getHandle(visitorOfferWorkflowId(userId))
+        .terminate('test over')
+        .catch(() => {});
     worker.shutdown();
     await workerRun;
     await Promise.all([producer.disconnect(), offerReader.disconnect()]);
@@ -130,12 +138,25 @@ describe('offer detection', () => {
     const refreshOnly = visitor('F', 25);
     const tooSlow = visitor('M', 35);
     await produce(
-      ann.click('clothing', 'A'), ann.click('shoes', 'S', 1), ann.click('clothing', 'B', 2),
-      bob.click('clothing', 'A'), bob.click('shoes', 'S', 1), bob.click('clothing', 'B', 30),
-      tooYoung.click('clothing', 'A'), tooYoung.click('shoes', 'S', 1), tooYoung.click('clothing', 'B', 2),
-      wrongOrder.click('shoes', 'S'), wrongOrder.click('clothing', 'A', 1), wrongOrder.click('clothing', 'B', 2),
-      refreshOnly.click('clothing', 'A'), refreshOnly.click('clothing', 'A', 1), refreshOnly.click('shoes', 'S', 2), refreshOnly.click('shoes', 'S', 3),
-      tooSlow.click('clothing', 'A'), tooSlow.click('shoes', 'S', 10), tooSlow.click('clothing', 'B', 31),
+      ann.click('clothing', 'A'),
+      ann.click('shoes', 'S', 1),
+      ann.click('clothing', 'B', 2),
+      bob.click('clothing', 'A'),
+      bob.click('shoes', 'S', 1),
+      bob.click('clothing', 'B', 30),
+      tooYoung.click('clothing', 'A'),
+      tooYoung.click('shoes', 'S', 1),
+      tooYoung.click('clothing', 'B', 2),
+      wrongOrder.click('shoes', 'S'),
+      wrongOrder.click('clothing', 'A', 1),
+      wrongOrder.click('clothing', 'B', 2),
+      refreshOnly.click('clothing', 'A'),
+      refreshOnly.click('clothing', 'A', 1),
+      refreshOnly.click('shoes', 'S', 2),
+      refreshOnly.click('shoes', 'S', 3),
+      tooSlow.click('clothing', 'A'),
+      tooSlow.click('shoes', 'S', 10),
+      tooSlow.click('clothing', 'B', 31),
     );
 
     await eventually('two offers', async () => (offers.length >= 2 ? true : undefined), 45_000);
@@ -145,7 +166,15 @@ describe('offer detection', () => {
     await settle(1_000);
 
     expect(offersOf(ann.userId)).toEqual([
-      { userId: ann.userId, offerId: 'offer2', reason: expect.any(String), clickIds: [1, 2, 3].map((i) => `${ann.userId}-${i}`), timestamp: T0 + 2 * MINUTE, rules: { name: OFFER_RULES.name, version: 0 }, steps: expect.any(Array) },
+      {
+        userId: ann.userId,
+        offerId: 'offer2',
+        reason: expect.any(String),
+        clickIds: [1, 2, 3].map((i) => `${ann.userId}-${i}`),
+        timestamp: T0 + 2 * MINUTE,
+        rules: { name: OFFER_RULES.name, version: 0 },
+        steps: expect.any(Array),
+      },
     ]);
     expect(offersOf(bob.userId).map((o) => o.offerId)).toEqual(['offer1']);
     expect(offers).toHaveLength(2);
@@ -164,28 +193,48 @@ describe('offer detection', () => {
     );
   });
 
-  it('keeps each visitor\'s offer state where the funnel and the Temporal UI count it, and records near misses', { timeout: 60_000 }, async () => {
+  it("keeps each visitor's offer state where the funnel and the Temporal UI count it, and records near misses", { timeout: 60_000 }, async () => {
     const attribute = config.offers.stateSearchAttribute!;
     const kim = visitor('F', 30); // stays one step short of the offer
     const lou = visitor('M', 40); // one step short, then views books: a near miss
-    await produce(kim.click('clothing', 'A', 100), kim.click('shoes', 'S', 101), lou.click('clothing', 'A', 100), lou.click('shoes', 'S', 101), lou.click('books', 'K', 102));
+    await produce(
+      kim.click('clothing', 'A', 100),
+      kim.click('shoes', 'S', 101),
+      lou.click('clothing', 'A', 100),
+      lou.click('shoes', 'S', 101),
+      lou.click('books', 'K', 102),
+    );
 
-    const inShoes = await eventually('kim listed in shoes_visited', async () => {
-      const ids: string[] = [];
-      for await (const w of client.workflow.list({ query: visitorsInStateQuery(attribute, 'shoes_visited') })) ids.push(w.workflowId);
-      return ids.includes(visitorOfferWorkflowId(kim.userId)) ? ids : undefined;
-    }, 20_000);
+    const inShoes = await eventually(
+      'kim listed in shoes_visited',
+      async () => {
+        const ids: string[] = [];
+        for await (const w of client.workflow.list({ query: visitorsInStateQuery(attribute, 'shoes_visited') })) ids.push(w.workflowId);
+        return ids.includes(visitorOfferWorkflowId(kim.userId)) ? ids : undefined;
+      },
+      20_000,
+    );
     await eventually('lou back at the start', async () => ((await stateOf(lou.userId)).recentClicks.length === 3 ? true : undefined), 15_000);
     expect(inShoes).not.toContain(visitorOfferWorkflowId(lou.userId));
-    const funnel = await eventually('lou\'s near miss', async () => {
-      const f = await readOfferFunnel(client, redis, OFFER_RULES, attribute);
-      return f.nearMisses.latest.some((m) => m.userId === lou.userId) ? f : undefined;
-    }, 15_000);
+    const funnel = await eventually(
+      "lou's near miss",
+      async () => {
+        const f = await readOfferFunnel(client, redis, OFFER_RULES, attribute);
+        return f.nearMisses.latest.some((m) => m.userId === lou.userId) ? f : undefined;
+      },
+      15_000,
+    );
     expect(funnel.steps.map((st) => st.state)).toEqual(['clothes_visited', 'shoes_visited']);
     expect(funnel.steps[1]!.visitors).toBeGreaterThanOrEqual(1);
     expect(funnel.running).toBeGreaterThanOrEqual(2);
     expect(funnel.nearMisses.latest.find((m) => m.userId === lou.userId)).toEqual({
-      userId: lou.userId, rules: OFFER_RULES.name, version: 0, state: 'shoes_visited', endedBy: 'click', at: T0 + 102 * MINUTE, clickId: `${lou.userId}-3`,
+      userId: lou.userId,
+      rules: OFFER_RULES.name,
+      version: 0,
+      state: 'shoes_visited',
+      endedBy: 'click',
+      at: T0 + 102 * MINUTE,
+      clickId: `${lou.userId}-3`,
     });
     expect(funnel.nearMisses.count).toBeGreaterThanOrEqual(1);
   });
@@ -194,7 +243,11 @@ describe('offer detection', () => {
     const rita = visitor('F', 35);
     const started = [rita.click('clothing', 'A'), rita.click('shoes', 'S', 1)];
     await produce(...started);
-    await eventually('rita in shoes_visited', async () => ((await stateOf(rita.userId).catch(() => undefined))?.state === 'shoes_visited' ? true : undefined), 20_000);
+    await eventually(
+      'rita in shoes_visited',
+      async () => ((await stateOf(rita.userId).catch(() => undefined))?.state === 'shoes_visited' ? true : undefined),
+      20_000,
+    );
 
     await stopFeed();
     // As if nothing had been committed: the group re-reads the topic from its start.
@@ -205,8 +258,8 @@ describe('offer detection', () => {
     await produce(...started, rita.click('clothing', 'B', 2));
     stopFeed = startFeed(OFFER_RULES, LONG_IDLE_MS);
 
-    await eventually('rita\'s offer', async () => (offersOf(rita.userId).length > 0 ? true : undefined), 30_000);
-    await eventually('ann\'s clicks re-read', async () => ((await stateOf(ann.userId)).duplicatesIgnored >= 3 ? true : undefined), 15_000);
+    await eventually("rita's offer", async () => (offersOf(rita.userId).length > 0 ? true : undefined), 30_000);
+    await eventually("ann's clicks re-read", async () => ((await stateOf(ann.userId)).duplicatesIgnored >= 3 ? true : undefined), 15_000);
     await settle(1_000);
 
     expect(offersOf(rita.userId).map((o) => o.offerId)).toEqual(['offer2']);
@@ -214,19 +267,25 @@ describe('offer detection', () => {
     expect(offers).toHaveLength(3);
   });
 
-  it('follows a changed rule set, and completes an idle visitor\'s workflow', { timeout: 60_000 }, async () => {
+  it("follows a changed rule set, and completes an idle visitor's workflow", { timeout: 60_000 }, async () => {
     const rules = booksThenGames({ maxAge: 30, offerState: 'gamer', windowMinutes: 5 });
     await stopFeed();
     stopFeed = startFeed(rules, 2_000);
     const gus = visitor('M', 20);
     const oldRuleFan = visitor('M', 40);
-    await produce(gus.click('books', 'K'), gus.click('games', 'G', 1), oldRuleFan.click('clothing', 'A'), oldRuleFan.click('shoes', 'S', 1), oldRuleFan.click('clothing', 'B', 2));
+    await produce(
+      gus.click('books', 'K'),
+      gus.click('games', 'G', 1),
+      oldRuleFan.click('clothing', 'A'),
+      oldRuleFan.click('shoes', 'S', 1),
+      oldRuleFan.click('clothing', 'B', 2),
+    );
 
-    await eventually('gus\'s offer', async () => (offersOf(gus.userId).length > 0 ? true : undefined), 30_000);
+    await eventually("gus's offer", async () => (offersOf(gus.userId).length > 0 ? true : undefined), 30_000);
     expect(offersOf(gus.userId).map((o) => o.offerId)).toEqual(['offer-games']);
 
     const handle = client.workflow.getHandle(visitorOfferWorkflowId(gus.userId));
-    await eventually('gus\'s workflow completes when idle', async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), 15_000);
+    await eventually("gus's workflow completes when idle", async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), 15_000);
     expect(await handle.result()).toMatchObject({ rules: 'books-then-games', state: 'init', clicksProcessed: 2 });
     expect(offersOf(oldRuleFan.userId)).toEqual([]);
   });
@@ -244,13 +303,15 @@ describe('offer detection', () => {
         workflowId,
         args: [input],
         signal: visitorClicksSignal,
-        signalArgs: [clicks.slice(0, i + 1).map(({ clickId, productId, category, gender, age, timestamp }) => ({ clickId, productId, category, gender, age, timestamp }))],
+        signalArgs: [
+          clicks.slice(0, i + 1).map(({ clickId, productId, category, gender, age, timestamp }) => ({ clickId, productId, category, gender, age, timestamp })),
+        ],
       });
       firstRunId ??= handle.signaledRunId;
       await eventually(`batch ${i + 1} processed`, async () => ((await stateOf(cora.userId)).clicksProcessed === i + 1 ? true : undefined), 15_000);
     }
 
-    await eventually('cora\'s offer', async () => (offersOf(cora.userId).length > 0 ? true : undefined), 15_000);
+    await eventually("cora's offer", async () => (offersOf(cora.userId).length > 0 ? true : undefined), 15_000);
     expect(offersOf(cora.userId).map((o) => o.offerId)).toEqual(['offer2']);
     expect(await stateOf(cora.userId)).toMatchObject({ state: 'init', duplicatesIgnored: 3 });
     expect((await client.workflow.getHandle(workflowId).describe()).runId).not.toBe(firstRunId);
@@ -276,7 +337,12 @@ describe('offer detection', () => {
             signal: visitorClicksSignal,
             signalArgs: [[{ clickId, productId, category, gender, age, timestamp }]],
           });
-          await eventually(`${v.userId}'s batch ${i + 1}`, async () => ((await stateOf(v.userId).catch(() => undefined))?.clicksProcessed === i + 1 ? true : undefined), 30_000, 20);
+          await eventually(
+            `${v.userId}'s batch ${i + 1}`,
+            async () => ((await stateOf(v.userId).catch(() => undefined))?.clicksProcessed === i + 1 ? true : undefined),
+            30_000,
+            20,
+          );
         }
       }),
     );
@@ -288,17 +354,25 @@ describe('offer detection', () => {
     stopFeed = startFeed(OFFER_RULES, LONG_IDLE_MS);
     const vera = visitor('F', 30);
     await produce(vera.click('clothing', 'A'));
-    await eventually('vera in clothes_visited', async () => ((await stateOf(vera.userId).catch(() => undefined))?.state === 'clothes_visited' ? true : undefined), 20_000);
+    await eventually(
+      'vera in clothes_visited',
+      async () => ((await stateOf(vera.userId).catch(() => undefined))?.state === 'clothes_visited' ? true : undefined),
+      20_000,
+    );
     // A fresh feed has signalled no one: it learns whose workflows run from Temporal's visibility.
     await stopFeed();
     stopFeed = startFeed(OFFER_RULES, LONG_IDLE_MS);
     // The same device, now used by someone of 50: no rule targets them, yet their click ends vera's sequence.
     await produce({ ...vera.click('books', 'K', 1), age: 50 }, vera.click('shoes', 'S', 2), vera.click('clothing', 'B', 3));
 
-    const view = await eventually('vera\'s four clicks processed', async () => {
-      const v = await stateOf(vera.userId);
-      return v.clicksProcessed === 4 ? v : undefined;
-    }, 30_000);
+    const view = await eventually(
+      "vera's four clicks processed",
+      async () => {
+        const v = await stateOf(vera.userId);
+        return v.clicksProcessed === 4 ? v : undefined;
+      },
+      30_000,
+    );
     // Shoes in init fit nothing; the last clothing click starts a new sequence instead of completing the old one.
     expect(view.state).toBe('clothes_visited');
     await settle(1_000);

@@ -124,7 +124,15 @@ describe('enrichment', () => {
     expect(enriched).toHaveLength(302);
     expect(new Set(enriched.map((e) => e.clickId)).size).toBe(302);
     const byId = new Map(enriched.map((e) => [e.clickId, e]));
-    expect(byId.get('c1')).toMatchObject({ category: 'clothing', title: 'Linen shirt', gender: 'F', age: 30, birthDate: '1995-06-16', country: 'United Kingdom', deviceType: 'Mobile' });
+    expect(byId.get('c1')).toMatchObject({
+      category: 'clothing',
+      title: 'Linen shirt',
+      gender: 'F',
+      age: 30,
+      birthDate: '1995-06-16',
+      country: 'United Kingdom',
+      deviceType: 'Mobile',
+    });
     expect(byId.get('c3')).toMatchObject({ gender: 'M', age: 41, category: 'clothing' });
     // A known visitor who gave neither gender nor birthday is enriched, not refused.
     expect(byId.get('c100')).toMatchObject({ gender: 'U', age: null, birthDate: null, category: 'clothing' });

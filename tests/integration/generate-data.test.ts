@@ -39,7 +39,10 @@ async function hashes(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of (await readdir(dir, { recursive: true })).sort()) {
     const file = path.join(dir, name);
-    if ((await stat(file)).isFile()) out[name] = createHash('sha256').update(await readFile(file)).digest('hex');
+    if ((await stat(file)).isFile())
+      out[name] = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
   }
   return out;
 }

@@ -19,14 +19,31 @@ describe('LevelDB store', () => {
   it('keeps a partition’s state and checkpoint across a reopen, and wipes only that partition', async () => {
     const location = join(dir, 'backend');
     const first = await LevelDbStoreBackend.open(location, log);
-    await first.write(0, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }], 41n);
-    await first.write(0, [{ key: 'a', value: null }, { key: 'c', value: '3' }], 42n);
+    await first.write(
+      0,
+      [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ],
+      41n,
+    );
+    await first.write(
+      0,
+      [
+        { key: 'a', value: null },
+        { key: 'c', value: '3' },
+      ],
+      42n,
+    );
     await first.write(1, [{ key: 'a', value: 'x' }], 7n);
     await first.close();
 
     const again = await LevelDbStoreBackend.open(location, log);
     expect(await again.checkpoint(0)).toBe(42n);
-    expect(await again.load(0)).toEqual([['b', '2'], ['c', '3']]);
+    expect(await again.load(0)).toEqual([
+      ['b', '2'],
+      ['c', '3'],
+    ]);
     await again.wipe(0);
     expect(await again.checkpoint(0)).toBeNull();
     expect(await again.load(0)).toEqual([]);
@@ -41,14 +58,18 @@ describe('LevelDB store', () => {
     await store.batch(['k/2', 'k/10', 'k/1', 'j/1', 'l/1'].map((key) => ({ type: 'put' as const, key, value: key.toUpperCase() })));
     const entries: [string, string][] = [];
     for await (const entry of store.entries('k/')) entries.push(entry);
-    expect(entries).toEqual([['k/1', 'K/1'], ['k/10', 'K/10'], ['k/2', 'K/2']]);
+    expect(entries).toEqual([
+      ['k/1', 'K/1'],
+      ['k/10', 'K/10'],
+      ['k/2', 'K/2'],
+    ]);
     expect(await store.get('missing')).toBeUndefined();
     await expect(LevelStore.open(location)).rejects.toThrow();
     await expect(LevelDbStoreBackend.open(location, log)).rejects.toThrow();
     await store.close();
   });
 
-  it('empties a folder LevelDB cannot read, such as an older version\'s RocksDB store, and starts afresh', async () => {
+  it("empties a folder LevelDB cannot read, such as an older version's RocksDB store, and starts afresh", async () => {
     const location = join(dir, 'unreadable');
     const store = await LevelDbStoreBackend.open(location, log);
     await store.write(0, [{ key: 'a', value: '1' }], 5n);

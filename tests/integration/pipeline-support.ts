@@ -72,7 +72,9 @@ export class WorkerProcess {
     clearTimeout(timer);
     if (outcome !== 'late') return;
     await this.kill();
-    throw new Error(`${this.name} did not exit within ${deadlineMs} ms of SIGTERM and was killed; its last lines:\n${this.output.trimEnd().split('\n').slice(-40).join('\n')}`);
+    throw new Error(
+      `${this.name} did not exit within ${deadlineMs} ms of SIGTERM and was killed; its last lines:\n${this.output.trimEnd().split('\n').slice(-40).join('\n')}`,
+    );
   }
 
   private signal(signal: NodeJS.Signals, wholeGroup: boolean): Promise<void> {

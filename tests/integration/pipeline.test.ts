@@ -74,7 +74,10 @@ describe('the pipeline, end to end', () => {
   afterAll(async () => {
     const client = await connectTemporal(config.temporal);
     for (const id of KINDS.map((k) => `${env.TEMPORAL_TASK_QUEUE}-${k}`)) {
-      await client.workflow.getHandle(id).terminate('test over').catch(() => {});
+      await client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => {});
     }
     await client.connection.close();
     await Promise.all([orchestrator.stop(), enrichment.stop()]);
@@ -119,7 +122,9 @@ describe('the pipeline, end to end', () => {
     const unknownProducts = sent.length - clicks.length;
     const unknownVisitors = new Set(clicks.filter((c) => !registered.has(c.userId)).map((c) => c.clickId));
     expect(unknownVisitors.size).toBeGreaterThan(0);
-    const dead = (await readAll(config.kafka.topics.deadLetter, progress.rowsRejected + unknownProducts)).map((m) => JSON.parse(m.value!.toString()) as DeadLetterRecord);
+    const dead = (await readAll(config.kafka.topics.deadLetter, progress.rowsRejected + unknownProducts)).map(
+      (m) => JSON.parse(m.value!.toString()) as DeadLetterRecord,
+    );
     expect(dead).toHaveLength(progress.rowsRejected + unknownProducts);
     expect(dead.filter((d) => d.stage === 'producer' && d.reason.length > 0)).toHaveLength(progress.rowsRejected);
     expect(dead.filter((d) => d.stage === 'enrichment' && /^unknown product /.test(d.reason))).toHaveLength(unknownProducts);

@@ -46,7 +46,12 @@ const expectedClicks = (parse(readFileSync(FIXTURE), { from_line: 2, relax_colum
   }));
 
 const topics = { clicks: uniqueName('it-replay-clicks'), deadLetter: uniqueName('it-replay-dead-letter'), replayPositions: uniqueName('it-replay-positions') };
-const config = loadConfig({ ...process.env, TOPIC_CLICKS: topics.clicks, TOPIC_DEAD_LETTER: topics.deadLetter, TOPIC_REPLAY_POSITIONS: topics.replayPositions });
+const config = loadConfig({
+  ...process.env,
+  TOPIC_CLICKS: topics.clicks,
+  TOPIC_DEAD_LETTER: topics.deadLetter,
+  TOPIC_REPLAY_POSITIONS: topics.replayPositions,
+});
 const kafka = createKafka(config.kafka, 'it-replay');
 const activities = createReplayActivities({ config, kafka });
 const taskQueue = uniqueName('it-replay');
@@ -95,7 +100,10 @@ describe('click replay on the real stack', () => {
 
     expect(progress).toMatchObject({ finished: true, loopNumber: 1, row: 40, rowsSent: 37, rowsRejected: 3, paused: false });
     // Every click once: the topic holds no more than the valid rows (offsets also count commit markers).
-    const clicks = (await readTopic(topics.clicks, expectedClicks.length)).map((m) => ({ key: m.key!.toString(), event: JSON.parse(m.value!.toString()) as ClickEvent }));
+    const clicks = (await readTopic(topics.clicks, expectedClicks.length)).map((m) => ({
+      key: m.key!.toString(),
+      event: JSON.parse(m.value!.toString()) as ClickEvent,
+    }));
     for (const { key, event } of clicks) expect(key).toBe(event.userId);
     expect(new Set(clicks.map((c) => c.event.clickId)).size).toBe(clicks.length);
     const byId = new Map(clicks.map((c) => [c.event.clickId, c.event]));
@@ -116,7 +124,9 @@ describe('click replay on the real stack', () => {
     const positions = (await readTopic(topics.replayPositions)).filter((m) => m.key!.toString() === handle.firstExecutionRunId);
     const last = parsePositionRecord(positions.at(-1)!.value!.toString());
     expect(last).toMatchObject({ ok: true, value: { row: 40, byteOffset: statSync(FIXTURE).size, sent: 37, rejected: 3 } });
-    const [described] = (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topics.replayPositions }] })).resources;
+    const [described] = (
+      await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topics.replayPositions }] })
+    ).resources;
     expect(described!.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
   });
 
@@ -124,7 +134,12 @@ describe('click replay on the real stack', () => {
     const positions = new ReplayPositions(kafka, config.kafka);
     await positions.ensureTopic();
     const replayId = uniqueName('it-positions');
-    const producer = kafka.producer({ transactionalId: uniqueName('it-positions'), idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      transactionalId: uniqueName('it-positions'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     const progress = (row: number) => ({ byteOffset: row * 100, row, lastOriginalTimestamp: row * 1000, owedDelayMs: 0, sent: row, rejected: 0 });
     const write = async (row: number, commit: boolean) => {
@@ -238,7 +253,9 @@ describe('click replay on the real stack', () => {
       const onTopic = await topicSize(topics.clicks);
       await handle.signal(resumeReplaySignal);
       const { clicksMs, rowsSentMs } = await timeToMove(handle, onTopic);
-      console.log(`[replay] resume after a pause inside a 10 s gap: first click on Kafka ${clicksMs} ms after the signal, rowsSent moved after ${rowsSentMs} ms`);
+      console.log(
+        `[replay] resume after a pause inside a 10 s gap: first click on Kafka ${clicksMs} ms after the signal, rowsSent moved after ${rowsSentMs} ms`,
+      );
       expect(clicksMs).toBeLessThan(2_000);
       expect(rowsSentMs).toBeLessThan(3_000);
     } finally {
@@ -261,7 +278,13 @@ describe('click replay on the real stack', () => {
       await send.pause();
       const floodMs = Date.now() - startedAt;
 
-      await expectFloodOutcome(handle, { commands: FLOOD + 1, floodMs, counted: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, name: 'signals', eventsPerCommand: 4 });
+      await expectFloodOutcome(handle, {
+        commands: FLOOD + 1,
+        floodMs,
+        counted: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        name: 'signals',
+        eventsPerCommand: 4,
+      });
     } finally {
       await handle.terminate('test over');
     }
@@ -286,7 +309,13 @@ describe('click replay on the real stack', () => {
       expect(await send.pause()).toMatchObject({ paused: true, pace: { mode: 'fixed', rate: 7 } });
       const floodMs = Date.now() - startedAt;
 
-      await expectFloodOutcome(handle, { commands: FLOOD + 1, floodMs, counted: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, name: 'updates', eventsPerCommand: 5 });
+      await expectFloodOutcome(handle, {
+        commands: FLOOD + 1,
+        floodMs,
+        counted: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+        name: 'updates',
+        eventsPerCommand: 5,
+      });
     } finally {
       await handle.terminate('test over');
     }
@@ -301,7 +330,9 @@ describe('click replay on the real stack', () => {
     // replay without the patch, the second when a start input's pace is not brought within bounds.
     const histories = ['replay-clicks-paused', 'replay-clicks-tiny-rate'].map((name) => ({
       workflowId: name,
-      history: proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.history.json`, import.meta.url)), 'utf8'))),
+      history: proto.temporal.api.history.v1.History.fromObject(
+        JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.history.json`, import.meta.url)), 'utf8')),
+      ),
     }));
     await expectReplays(histories);
   });
@@ -309,21 +340,34 @@ describe('click replay on the real stack', () => {
   it('the command line and the web app steer the replay REPLAY_WORKFLOW_ID names, by update, and get its progress back', { timeout: 90_000 }, async () => {
     const handle = await startReplay('it-replay-steered', { mode: 'fixed', rate: RATE_BOUNDS.min });
     const cli = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../../scripts/replay.ts', import.meta.url)), ...args], {
-        env: { ...process.env, REPLAY_WORKFLOW_ID: handle.workflowId },
-      });
+      const { stdout } = await promisify(execFile)(
+        fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)),
+        [fileURLToPath(new URL('../../scripts/replay.ts', import.meta.url)), ...args],
+        {
+          env: { ...process.env, REPLAY_WORKFLOW_ID: handle.workflowId },
+        },
+      );
       return { said: stdout.slice(0, stdout.indexOf('\n')), progress: JSON.parse(stdout.slice(stdout.indexOf('{'))) as unknown };
     };
     try {
-      expect(await cli('pause')).toEqual({ said: `${handle.workflowId}: pausing (the chunk under way ends first)`, progress: expect.objectContaining({ paused: true }) });
-      expect(await cli('speed', '--rate', '7')).toEqual({ said: `${handle.workflowId}: now at 7 rows/s`, progress: expect.objectContaining({ paused: true, pace: { mode: 'fixed', rate: 7 } }) });
+      expect(await cli('pause')).toEqual({
+        said: `${handle.workflowId}: pausing (the chunk under way ends first)`,
+        progress: expect.objectContaining({ paused: true }),
+      });
+      expect(await cli('speed', '--rate', '7')).toEqual({
+        said: `${handle.workflowId}: now at 7 rows/s`,
+        progress: expect.objectContaining({ paused: true, pace: { mode: 'fixed', rate: 7 } }),
+      });
 
       // What POST /api/replay sends: a pace its parser would have refused first gets the workflow's own refusal.
       expect(await commandReplay(client, handle.workflowId, { action: 'speed', pace: { mode: 'fixed', rate: 0.01 } })).toEqual({
         ok: false,
         reason: 'rate must be a positive number from 0.1 to 100000 rows per second, got 0.01',
       });
-      expect(await commandReplay(client, handle.workflowId, { action: 'resume' })).toMatchObject({ ok: true, value: { paused: false, pace: { mode: 'fixed', rate: 7 } } });
+      expect(await commandReplay(client, handle.workflowId, { action: 'resume' })).toMatchObject({
+        ok: true,
+        value: { paused: false, pace: { mode: 'fixed', rate: 7 } },
+      });
       await expect(commandReplay(client, uniqueName('it-no-replay'), { action: 'pause' })).rejects.toBeInstanceOf(WorkflowNotFoundError);
       const events = (await handle.fetchHistory()).events ?? [];
       expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toHaveLength(3);
@@ -332,17 +376,24 @@ describe('click replay on the real stack', () => {
     }
   });
 
-  it('the command line refuses a pace out of bounds with the parser\'s reason, before connecting', async () => {
+  it("the command line refuses a pace out of bounds with the parser's reason, before connecting", async () => {
     const cli = (...args: string[]) =>
-      promisify(execFile)(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../../scripts/replay.ts', import.meta.url)), ...args], {
-        env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-      }).then(
+      promisify(execFile)(
+        fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)),
+        [fileURLToPath(new URL('../../scripts/replay.ts', import.meta.url)), ...args],
+        {
+          env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+        },
+      ).then(
         () => ({ code: 0, stderr: '' }),
         (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
       );
     const [tiny, huge] = await Promise.all([cli('speed', '--rate', '1e-300'), cli('start', '--speed', '1e6')]);
     expect(tiny).toEqual({ code: 2, stderr: expect.stringContaining('replay: rate must be a positive number from 0.1 to 100000 rows per second, got 1e-300') });
-    expect(huge).toEqual({ code: 2, stderr: expect.stringContaining("replay: speed must be a positive number from 0.1 to 100000 (times the log's timing), got 1000000") });
+    expect(huge).toEqual({
+      code: 2,
+      stderr: expect.stringContaining("replay: speed must be a positive number from 0.1 to 100000 (times the log's timing), got 1000000"),
+    });
   });
 });
 
@@ -366,7 +417,13 @@ function flood(send: ReplayCommands, inFlight: number, count: number): Promise<v
  */
 async function expectFloodOutcome(
   handle: WorkflowHandle,
-  { commands, floodMs, counted, name, eventsPerCommand }: { commands: number; floodMs: number; counted: proto.temporal.api.enums.v1.EventType; name: string; eventsPerCommand: number },
+  {
+    commands,
+    floodMs,
+    counted,
+    name,
+    eventsPerCommand,
+  }: { commands: number; floodMs: number; counted: proto.temporal.api.enums.v1.EventType; name: string; eventsPerCommand: number },
 ): Promise<void> {
   // The pause lands when the chunk under way, if any, ends.
   const last = await eventually('the last state asked for', async () => {
@@ -383,7 +440,9 @@ async function expectFloodOutcome(
   const histories = await Promise.all(runs.map((runId) => client.workflow.getHandle(handle.workflowId, runId).fetchHistory()));
   const events = histories.map((h) => h.events!.length);
   const perRun = histories.map((h) => h.events!.filter((e) => e.eventType === counted).length);
-  console.log(`[replay] ${commands - 1} ${name} in ${floodMs} ms: ${runs.length} runs, ${name} per run ${perRun.join(', ')}, history events per run ${events.join(', ')}`);
+  console.log(
+    `[replay] ${commands - 1} ${name} in ${floodMs} ms: ${runs.length} runs, ${name} per run ${perRun.join(', ')}, history events per run ${events.join(', ')}`,
+  );
   // Every command is in exactly one run's history, none lost to a continue-as-new.
   expect(perRun.reduce((a, b) => a + b, 0)).toBe(commands);
   // It moved on to a new run, paused, each time it had taken its budget of commands. A run takes
@@ -423,15 +482,19 @@ async function runsOf(workflowId: string): Promise<string[]> {
 async function expectReplays(histories: { workflowId: string; history: proto.temporal.api.history.v1.IHistory }[]): Promise<void> {
   const results = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) results.push(result);
-  expect(results.map((r) => ({ workflowId: r.workflowId, error: r.error?.message }))).toEqual(histories.map((h) => ({ workflowId: h.workflowId, error: undefined })));
+  expect(results.map((r) => ({ workflowId: r.workflowId, error: r.error?.message }))).toEqual(
+    histories.map((h) => ({ workflowId: h.workflowId, error: undefined })),
+  );
 }
 
 /** Runs `task(0..count-1)`, `limit` at a time. */
 async function inParallel(limit: number, count: number, task: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 async function topicSize(topic: string): Promise<number> {

@@ -34,7 +34,10 @@ interface Health {
 function status(): { health: Record<string, Health>; metrics: (Health & { job: string })[] } {
   const r = make('status');
   expect(r.code).toBe(0);
-  const { workers, metrics, ...services } = JSON.parse(r.out) as Record<string, Health> & { workers: Record<string, Health>; metrics: (Health & { job: string })[] };
+  const { workers, metrics, ...services } = JSON.parse(r.out) as Record<string, Health> & {
+    workers: Record<string, Health>;
+    metrics: (Health & { job: string })[];
+  };
   return { health: { ...services, ...Object.fromEntries(Object.entries(workers).map(([k, v]) => [`worker ${k}`, v])) }, metrics };
 }
 
@@ -56,7 +59,18 @@ describe('the local stack', () => {
         await new Promise((r) => setTimeout(r, 2_000));
         ({ health: running, metrics } = status());
       }
-      expect(Object.keys(running)).toEqual(['kafka', 'redis', 'temporal', 'web', 'prometheus', 'worker orchestrator', 'worker visitors', 'worker enrichment', 'worker aggregation', 'worker detection']);
+      expect(Object.keys(running)).toEqual([
+        'kafka',
+        'redis',
+        'temporal',
+        'web',
+        'prometheus',
+        'worker orchestrator',
+        'worker visitors',
+        'worker enrichment',
+        'worker aggregation',
+        'worker detection',
+      ]);
       expect(Object.entries(running).filter(([, s]) => !s.up)).toEqual([]);
       // Every process answers on its metrics port: the web and the four workers at least.
       expect(metrics.length).toBeGreaterThanOrEqual(5);

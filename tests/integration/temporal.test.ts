@@ -28,9 +28,7 @@ describe('real Temporal', () => {
     const client = await connectTemporal(config.temporal);
     const workflowId = uniqueName('stack-check');
 
-    const result = await worker.runUntil(
-      client.workflow.execute(stackCheckWorkflow, { taskQueue, workflowId, args: [key, ['a', 'b', 'c']] }),
-    );
+    const result = await worker.runUntil(client.workflow.execute(stackCheckWorkflow, { taskQueue, workflowId, args: [key, ['a', 'b', 'c']] }));
 
     expect(result).toBe(3);
     expect(await redis.lrange(key, 0, -1)).toEqual(['a', 'b', 'c']);

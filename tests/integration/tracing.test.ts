@@ -30,7 +30,14 @@ const receiver = await OtlpReceiver.start();
 const webPort = await freePort();
 const web = `http://127.0.0.1:${webPort}`;
 const token = `trace-${randomUUID()}`;
-const env = { ...isolatedEnv(join(dir, 'state'), dir, 12), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, WEB_PORT: String(webPort), API_TOKEN: token, VISITOR_IDLE_MINUTES: '5', LOG_LEVEL: 'INFO' };
+const env = {
+  ...isolatedEnv(join(dir, 'state'), dir, 12),
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+  WEB_PORT: String(webPort),
+  API_TOKEN: token,
+  VISITOR_IDLE_MINUTES: '5',
+  LOG_LEVEL: 'INFO',
+};
 const config = loadConfig(env);
 const { products } = writeDataSet(dir, 20);
 const kafka = createKafka(config.kafka, 'tracing-test');
@@ -88,10 +95,14 @@ function isOneTree(spans: ReceivedSpan[]): boolean {
 }
 
 describe('tracing', () => {
-  it('one click\'s spans form one trace across the web, enrichment, the feed, the workflow and the offer', { timeout: 240_000 }, async () => {
+  it("one click's spans form one trace across the web, enrichment, the feed, the workflow and the offer", { timeout: 240_000 }, async () => {
     try {
       const userId = `trace-${randomUUID().slice(0, 8)}`;
-      const [shirt, shoes, jacket] = [products.filter((p) => p.category === 'clothing')[0]!, products.find((p) => p.category === 'shoes')!, products.filter((p) => p.category === 'clothing')[1]!];
+      const [shirt, shoes, jacket] = [
+        products.filter((p) => p.category === 'clothing')[0]!,
+        products.find((p) => p.category === 'shoes')!,
+        products.filter((p) => p.category === 'clothing')[1]!,
+      ];
       const stream = await fetch(`${web}/api/offers?userId=${userId}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(150_000) });
       expect(stream.status).toBe(200);
       const offer = firstOffer(stream.body!);
@@ -112,7 +123,10 @@ describe('tracing', () => {
           if (!fanOut) return undefined;
           const spans = receiver.trace(fanOut.traceId);
           const services = new Set(spans.map((s) => s.service));
-          return ['clickstream-web', 'clickstream-enrichment', 'clickstream-detection', 'clickstream-orchestrator'].every((s) => services.has(s)) && isOneTree(spans) ? spans : undefined;
+          return ['clickstream-web', 'clickstream-enrichment', 'clickstream-detection', 'clickstream-orchestrator'].every((s) => services.has(s)) &&
+            isOneTree(spans)
+            ? spans
+            : undefined;
         },
         60_000,
       );
@@ -136,13 +150,23 @@ describe('tracing', () => {
       const byId = new Map(trace.map((s) => [s.spanId, s]));
       const ancestors = (s: ReceivedSpan): string[] => (s.parentSpanId ? [byId.get(s.parentSpanId)!.name, ...ancestors(byId.get(s.parentSpanId)!)] : []);
       expect(ancestors(trace.find((s) => s.name === 'offers fan-out')!)).toEqual(
-        expect.arrayContaining(['RunActivity:sendOffers', 'StartActivity:sendOffers', 'HandleSignal:visitorClicks', 'detection process', 'enrichment process', 'POST /api/clicks']),
+        expect.arrayContaining([
+          'RunActivity:sendOffers',
+          'StartActivity:sendOffers',
+          'HandleSignal:visitorClicks',
+          'detection process',
+          'enrichment process',
+          'POST /api/clicks',
+        ]),
       );
       // The three clicks made three traces; the first two end in the workflow, without an offer.
       expect(new Set(receiver.spans.filter((s) => s.name === 'POST /api/clicks').map((s) => s.traceId)).size).toBeGreaterThanOrEqual(3);
       expect(receiver.spans.filter((s) => s.name === 'offers fan-out')).toHaveLength(1);
       // The offer activity's log line, JSON, carries the trace id.
-      const logged = workers[0]!.output.split('\n').filter((l) => l.includes('"offers sent"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const logged = workers[0]!.output
+        .split('\n')
+        .filter((l) => l.includes('"offers sent"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(logged).toEqual([expect.objectContaining({ level: 'INFO', msg: 'offers sent', userId, offers: ['offer1'], trace_id: root.traceId })]);
     } catch (err) {
       printWorkerOutput(processes);
@@ -153,7 +177,11 @@ describe('tracing', () => {
   it('workers log JSON lines; the ready line names the metrics address', () => {
     for (const worker of workers) {
       const ready = worker.output.split('\n').find((l) => l.includes('[ready]'))!;
-      expect(JSON.parse(ready)).toMatchObject({ level: 'INFO', msg: expect.stringMatching(/^\[ready\] /), metrics: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+      expect(JSON.parse(ready)).toMatchObject({
+        level: 'INFO',
+        msg: expect.stringMatching(/^\[ready\] /),
+        metrics: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      });
     }
   });
 
@@ -162,7 +190,12 @@ describe('tracing', () => {
     const samples = async (p: WorkerProcess): Promise<Map<string, number>> => {
       const address = (JSON.parse(p.output.split('\n').find((l) => l.includes('[ready]'))!) as { metrics: string }).metrics;
       const text = await (await fetch(`http://${address}/metrics`)).text();
-      return new Map(text.split('\n').filter((l) => l.startsWith('clickstream_')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+      return new Map(
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('clickstream_'))
+          .map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]),
+      );
     };
     const [orchestrator, enrichment, detection] = workers;
     const served = await samples(webServer);

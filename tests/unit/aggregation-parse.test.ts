@@ -65,6 +65,9 @@ describe('parsePartial', () => {
 
   it('reports a malformed field instead of merging it', () => {
     expect(parsePartial('nope')).toMatchObject({ ok: false });
-    expect(parsePartial(JSON.stringify({ ...partial, minutes: null, streamTime: 'x' }))).toEqual({ ok: false, reason: 'not a partial: bad streamTime, minutes' });
+    expect(parsePartial(JSON.stringify({ ...partial, minutes: null, streamTime: 'x' }))).toEqual({
+      ok: false,
+      reason: 'not a partial: bad streamTime, minutes',
+    });
   });
 });

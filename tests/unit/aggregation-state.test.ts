@@ -153,10 +153,12 @@ describe('PartitionAggregates', () => {
       ['p2', 1],
       ['p3', 1],
     ]);
-    expect(d.exitPages.map((p) => [p.productId, p.count])).toEqual([
-      ['p1', 1],
-      ['p2', 2],
-    ].sort((x, y) => (y[1] as number) - (x[1] as number)));
+    expect(d.exitPages.map((p) => [p.productId, p.count])).toEqual(
+      [
+        ['p1', 1],
+        ['p2', 2],
+      ].sort((x, y) => (y[1] as number) - (x[1] as number)),
+    );
     expect(d.countries).toEqual([
       { country: 'France', sessions: 2, share: 2 / 3 },
       { country: 'Spain', sessions: 1, share: 1 / 3 },
@@ -164,11 +166,14 @@ describe('PartitionAggregates', () => {
   });
 
   it('joins a page view that arrives out of order to the session it falls in', () => {
-    const s = aggregate([
-      click({ userId: 'a', timestamp: at(10, 10), productId: 'p2' }),
-      click({ userId: 'a', timestamp: at(10, 20), productId: 'p3' }),
-      click({ userId: 'a', timestamp: at(10, 5), productId: 'p1' }), // earlier, within the gap: the new entry
-    ], LENIENT).snapshot();
+    const s = aggregate(
+      [
+        click({ userId: 'a', timestamp: at(10, 10), productId: 'p2' }),
+        click({ userId: 'a', timestamp: at(10, 20), productId: 'p3' }),
+        click({ userId: 'a', timestamp: at(10, 5), productId: 'p1' }), // earlier, within the gap: the new entry
+      ],
+      LENIENT,
+    ).snapshot();
     expect(s.sessions).toHaveLength(1);
     expect(s.sessions[0]).toMatchObject({ sessions: 1, pageViews: 3, durations: { '900': 1 } });
     expect(Object.keys(s.sessions[0]!.entries)).toEqual(['p1']);
@@ -248,7 +253,9 @@ describe('PartitionAggregates', () => {
     state.apply(click({ userId: 'a', clickId: 'k2', timestamp: at(10, 0, 10) }));
     state.advanceTo('42');
     const changes = state.takeChanges();
-    expect(changes.map((c) => c.key).sort()).toEqual(['progress', `minute/${at(10, 0)}`, 'visit/a', 'page/p1', 'visitor/a', `click/${at(10, 0)}/k1`, `click/${at(10, 0, 10)}/k2`].sort());
+    expect(changes.map((c) => c.key).sort()).toEqual(
+      ['progress', `minute/${at(10, 0)}`, 'visit/a', 'page/p1', 'visitor/a', `click/${at(10, 0)}/k1`, `click/${at(10, 0, 10)}/k2`].sort(),
+    );
     // A visit, written at every page view, names its pages by id: their titles are stored once.
     const stored = new Map(changes.map((c) => [c.key, c.value]));
     expect(JSON.parse(stored.get('visit/a')!)).toEqual([at(10, 0), at(10, 0, 10), 2, 'p1', 'p1', 'Desktop', 'France']);
@@ -295,7 +302,10 @@ describe('PartitionAggregates', () => {
   });
 
   it('restores open sessions with the newest title of their pages', () => {
-    const live = aggregate([click({ userId: 'a', productId: 'p1', title: 'Old title', timestamp: at(10, 0) }), click({ userId: 'b', productId: 'p1', title: 'New title', timestamp: at(10, 1) })]);
+    const live = aggregate([
+      click({ userId: 'a', productId: 'p1', title: 'Old title', timestamp: at(10, 0) }),
+      click({ userId: 'b', productId: 'p1', title: 'New title', timestamp: at(10, 1) }),
+    ]);
     const restored = PartitionAggregates.fromEntries(compact(new Map(), live.takeChanges()), OPTIONS);
     expect(restored.snapshot()).toEqual(live.snapshot());
     expect(Object.values(live.snapshot().sessions[0]!.entries)).toMatchObject([{ productId: 'p1', title: 'New title', count: 2 }]);
@@ -354,8 +364,15 @@ describe('mergePartials', () => {
   });
 
   it('cuts every window at the newest stream time of all partitions, zero-filled, oldest first, the last minute partial', () => {
-    const behind = aggregate([click({ userId: 'a', timestamp: at(9, 30) }), click({ userId: 'a', timestamp: at(9, 37, 59) }), click({ userId: 'a', timestamp: at(9, 38) })]);
-    const ahead = aggregate([click({ userId: 'b', timestamp: at(10, 7, 30), deviceType: 'Tablet' }), click({ userId: 'bot', timestamp: at(10, 7, 40), deviceType: 'Bot' })]);
+    const behind = aggregate([
+      click({ userId: 'a', timestamp: at(9, 30) }),
+      click({ userId: 'a', timestamp: at(9, 37, 59) }),
+      click({ userId: 'a', timestamp: at(9, 38) }),
+    ]);
+    const ahead = aggregate([
+      click({ userId: 'b', timestamp: at(10, 7, 30), deviceType: 'Tablet' }),
+      click({ userId: 'bot', timestamp: at(10, 7, 40), deviceType: 'Bot' }),
+    ]);
     const d = mergePartials([behind.snapshot(), ahead.snapshot()]);
 
     expect(d.asOf).toBe(at(10, 7, 40));
@@ -379,7 +396,10 @@ describe('mergePartials', () => {
 
   it('counts visitors now by the device of their newest page view, each once', () => {
     const d = mergePartials([
-      aggregate([click({ userId: 'a', timestamp: at(10, 0), deviceType: 'Desktop' }), click({ userId: 'a', timestamp: at(10, 3), deviceType: 'Mobile' })]).snapshot(),
+      aggregate([
+        click({ userId: 'a', timestamp: at(10, 0), deviceType: 'Desktop' }),
+        click({ userId: 'a', timestamp: at(10, 3), deviceType: 'Mobile' }),
+      ]).snapshot(),
       aggregate([click({ userId: 'b', timestamp: at(9, 58) }), click({ userId: 'c', timestamp: at(10, 4), deviceType: 'Other' })]).snapshot(),
     ]);
     // As of 10:04 the last 5 minutes are 10:00 … 10:04: b, last seen 09:58, is not there.
@@ -388,7 +408,11 @@ describe('mergePartials', () => {
   });
 
   it('sums sessions per half hour across partitions', () => {
-    const p0 = aggregate([click({ userId: 'a', timestamp: at(10, 0) }), click({ userId: 'b', timestamp: at(10, 5) }), click({ userId: 'a', timestamp: at(10, 10) })]);
+    const p0 = aggregate([
+      click({ userId: 'a', timestamp: at(10, 0) }),
+      click({ userId: 'b', timestamp: at(10, 5) }),
+      click({ userId: 'a', timestamp: at(10, 10) }),
+    ]);
     const p1 = aggregate([click({ userId: 'c', timestamp: at(10, 20) }), click({ userId: 'c', timestamp: at(10, 40) })]);
     const d = mergePartials([p0.snapshot(), p1.snapshot()]);
     expect(d.sessionsStarted.slice(-2)).toEqual([
@@ -400,13 +424,24 @@ describe('mergePartials', () => {
 
   it('ranks the top 10 products and all categories over the hour, ties by name, newest title', () => {
     const clicks = [
-      ...Array.from({ length: 12 }, (_, i) => click({ productId: `p${String(i).padStart(2, '0')}`, category: i < 6 ? 'games' : 'books', timestamp: at(10, 0) })),
+      ...Array.from({ length: 12 }, (_, i) =>
+        click({ productId: `p${String(i).padStart(2, '0')}`, category: i < 6 ? 'games' : 'books', timestamp: at(10, 0) }),
+      ),
       click({ productId: 'p05', timestamp: at(9, 30), title: 'Old title' }),
       click({ productId: 'p05', timestamp: at(10, 1), title: 'New title' }),
       click({ productId: 'p09', timestamp: at(9, 5) }), // out of the hour as of 10:05
       click({ productId: 'zz', category: 'tools', timestamp: at(10, 5) }),
     ];
-    const d = mergePartials([aggregate(clicks.filter((_, i) => i % 2 === 0), LENIENT).snapshot(), aggregate(clicks.filter((_, i) => i % 2 === 1), LENIENT).snapshot()]);
+    const d = mergePartials([
+      aggregate(
+        clicks.filter((_, i) => i % 2 === 0),
+        LENIENT,
+      ).snapshot(),
+      aggregate(
+        clicks.filter((_, i) => i % 2 === 1),
+        LENIENT,
+      ).snapshot(),
+    ]);
     expect(d.topProducts.map((p) => [p.productId, p.count])).toEqual([
       ['p05', 3],
       ['p00', 1],
@@ -439,7 +474,12 @@ describe('mergePartials', () => {
   it('gives exactly what one partition holding every click gives, when visitors are partitioned', () => {
     const clicks = workload(4_000, 3);
     const partitionOf = (userId: string) => Number(userId.split('/')[1]) % 4;
-    const partitions = [0, 1, 2, 3].map((p) => aggregate(clicks.filter((c) => partitionOf(c.userId) === p), LENIENT).snapshot());
+    const partitions = [0, 1, 2, 3].map((p) =>
+      aggregate(
+        clicks.filter((c) => partitionOf(c.userId) === p),
+        LENIENT,
+      ).snapshot(),
+    );
     const whole = mergePartials([aggregate(clicks, LENIENT).snapshot()]);
     expect(whole.sessions.count).toBeGreaterThan(0);
     expect(mergePartials(partitions)).toEqual(whole);

@@ -19,9 +19,9 @@ const RULES = 'stack/prometheus/alerts.yml';
 const promtool = (...args: string[]) => spawnSync('promtool', args, { encoding: 'utf8', timeout: 60_000 });
 
 describe('alert rules', () => {
-  it('pass promtool\'s tests: every alert fires on its case and stays quiet on the healthy ones', () => {
+  it("pass promtool's tests: every alert fires on its case and stays quiet on the healthy ones", () => {
     const run = promtool('test', 'rules', 'stack/prometheus/alerts.test.yml');
-    expect(run.error, 'promtool not found: run `make unit` (it installs Debian\'s prometheus)').toBeUndefined();
+    expect(run.error, "promtool not found: run `make unit` (it installs Debian's prometheus)").toBeUndefined();
     expect(run.stdout + run.stderr).toContain('SUCCESS');
     expect(run.status).toBe(0);
     const alerts = [...readFileSync(RULES, 'utf8').matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
@@ -41,7 +41,15 @@ describe('the generated Prometheus config', () => {
   it('scrapes each kind of process from its target files, the Temporal server and itself; promtool accepts it', () => {
     const config = loadConfig({ RUN_DIR: '/run/cs' });
     const generated = prometheusConfig(config, topology(config), { rulesFile: resolve(RULES), targetsDir: '/run/cs/metrics-targets' });
-    expect(generated.scrape_configs.map((s) => s.job_name)).toEqual(['prometheus', 'temporal-server', 'orchestrator', 'enrichment', 'aggregation', 'detection', 'web']);
+    expect(generated.scrape_configs.map((s) => s.job_name)).toEqual([
+      'prometheus',
+      'temporal-server',
+      'orchestrator',
+      'enrichment',
+      'aggregation',
+      'detection',
+      'web',
+    ]);
     expect(processJobs(topology(config))).toEqual(['orchestrator', 'enrichment', 'aggregation', 'detection', 'web']);
     expect(generated.scrape_configs.find((s) => s.job_name === 'detection')!.file_sd_configs![0]!.files).toEqual(['/run/cs/metrics-targets/detection-*.json']);
     expect(generated.scrape_configs[1]!.static_configs).toEqual([{ targets: ['127.0.0.1:8234'] }]);

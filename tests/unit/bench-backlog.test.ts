@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backlogCleared } from '../../bench/stats';
 
-describe('a burst\'s backlog, from lag samples', () => {
+describe("a burst's backlog, from lag samples", () => {
   it('finds the peak and the first sample after it back at or under the settled lag', () => {
     const samples = [
       { at: 0, lag: 20 },
@@ -15,7 +15,16 @@ describe('a burst\'s backlog, from lag samples', () => {
   });
 
   it('does not count the quiet before the burst as cleared, and says when it never cleared', () => {
-    expect(backlogCleared([{ at: 0, lag: 5 }, { at: 250, lag: 800 }, { at: 500, lag: 400 }], 100)).toEqual({ peak: 800, peakAtMs: 250, clearedAtMs: undefined });
+    expect(
+      backlogCleared(
+        [
+          { at: 0, lag: 5 },
+          { at: 250, lag: 800 },
+          { at: 500, lag: 400 },
+        ],
+        100,
+      ),
+    ).toEqual({ peak: 800, peakAtMs: 250, clearedAtMs: undefined });
     expect(backlogCleared([], 100)).toEqual({ peak: 0, peakAtMs: 0, clearedAtMs: undefined });
   });
 });

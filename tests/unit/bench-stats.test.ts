@@ -23,9 +23,29 @@ describe('benchmark figures', () => {
   });
 
   it('measures progress over offsets, capped at each end and ignoring unknown partitions', () => {
-    const ends = new Map([[0, 100], [1, 300]]);
-    expect(progressFraction(new Map([[0, 50], [1, 150]]), ends)).toBe(0.5);
-    expect(progressFraction(new Map([[0, -1], [1, 400], [7, 9]]), ends)).toBe(0.75);
+    const ends = new Map([
+      [0, 100],
+      [1, 300],
+    ]);
+    expect(
+      progressFraction(
+        new Map([
+          [0, 50],
+          [1, 150],
+        ]),
+        ends,
+      ),
+    ).toBe(0.5);
+    expect(
+      progressFraction(
+        new Map([
+          [0, -1],
+          [1, 400],
+          [7, 9],
+        ]),
+        ends,
+      ),
+    ).toBe(0.75);
     expect(progressFraction(new Map(), new Map())).toBe(0);
   });
 });

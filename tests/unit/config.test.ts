@@ -5,7 +5,13 @@ describe('loadConfig', () => {
   it('has working defaults for the local stack', () => {
     const c = loadConfig({});
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
-    expect(c.kafka.topics).toEqual({ clicks: 'click-data', enriched: 'enriched-click-data', offers: 'special-offers', deadLetter: 'dead-letter', replayPositions: 'replay-positions' });
+    expect(c.kafka.topics).toEqual({
+      clicks: 'click-data',
+      enriched: 'enriched-click-data',
+      offers: 'special-offers',
+      deadLetter: 'dead-letter',
+      replayPositions: 'replay-positions',
+    });
     expect(c.kafka.partitions).toBe(6);
     expect(c.kafka.sasl).toBeNull();
     expect(c.redis).toMatchObject({ host: '127.0.0.1', port: 6379, tls: false });

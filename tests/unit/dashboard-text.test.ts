@@ -48,7 +48,9 @@ describe('dashboard text', () => {
 
   it('explains the two clocks for each pace', () => {
     expect(clocksText(progress({}))).toMatch(/^Clicks from the log of 3 March 2024 are replayed at 60×: one minute on these charts holds an hour of the log\./);
-    expect(clocksText(progress({ pace: { mode: 'original', speed: 600 }, logTime: null }))).toMatch(/^Clicks from the log are replayed at 600×: one minute on these charts holds 10 hours of the log/);
+    expect(clocksText(progress({ pace: { mode: 'original', speed: 600 }, logTime: null }))).toMatch(
+      /^Clicks from the log are replayed at 600×: one minute on these charts holds 10 hours of the log/,
+    );
     expect(clocksText(progress({ pace: { mode: 'fixed', rate: 5 } }))).toContain('replayed at 5 clicks/s, whatever their spacing in the log');
     expect(clocksText(progress({ pace: { mode: 'max' } }))).toContain('as fast as the pipeline takes them');
     expect(clocksText(null)).toContain('No replay runs');
@@ -89,12 +91,12 @@ describe('dashboard text', () => {
 describe('logDurationText', () => {
   const replay = (pace: ReplayProgress['pace']) => ({ pace }) as ReplayProgress;
 
-  it('gives a duration in the log\'s time at an original pace, with the replay clock\'s beside it', () => {
+  it("gives a duration in the log's time at an original pace, with the replay clock's beside it", () => {
     expect(logDurationText(2_000, replay({ mode: 'original', speed: 60 }))).toEqual({ text: '2 min', clock: 'log time: 2 s on the replay clock at 60×' });
     expect(logDurationText(90_000, replay({ mode: 'original', speed: 1 }))).toEqual({ text: '1 min 30 s', clock: 'log time' });
   });
 
-  it('says the replay clock is all there is at a fixed rate, and the shop\'s time without a replay', () => {
+  it("says the replay clock is all there is at a fixed rate, and the shop's time without a replay", () => {
     expect(logDurationText(2_000, replay({ mode: 'fixed', rate: 40 })).text).toBe('2 s');
     expect(logDurationText(2_000, replay({ mode: 'max' })).clock).toMatch(/^replay clock/);
     expect(logDurationText(2_000, null)).toEqual({ text: '2 s', clock: 'the shop’s own time' });

@@ -72,7 +72,13 @@ describe('Rng', () => {
     const picks = Array.from({ length: 40_000 }, () => table.sample(rng));
     expect(picks).not.toContain(1);
     expect(share(picks, (p) => p === 2)).toBeCloseTo(0.75, 1);
-    const letters = Array.from({ length: 1_000 }, () => weightedPick(rng, [['a', 1], ['b', 0], ['c', 1]]));
+    const letters = Array.from({ length: 1_000 }, () =>
+      weightedPick(rng, [
+        ['a', 1],
+        ['b', 0],
+        ['c', 1],
+      ]),
+    );
     expect(new Set(letters)).toEqual(new Set(['a', 'c']));
 
     const zipf = zipfTable(10, 1);
@@ -250,7 +256,10 @@ describe('generateClickRows', () => {
   });
 
   it('orders rows by time within the 15 days', () => {
-    const times = rows.map((r) => r[time]!).filter((t) => /^\d+$/.test(t)).map(Number);
+    const times = rows
+      .map((r) => r[time]!)
+      .filter((t) => /^\d+$/.test(t))
+      .map(Number);
     expect(times.findIndex((t, i) => i > 0 && t < times[i - 1]!)).toBe(-1);
     expect(times[0]).toBeGreaterThanOrEqual(CLICK_LOG_START_MS / 1000);
     expect(times[times.length - 1]).toBeLessThan(CLICK_LOG_END_MS / 1000);

@@ -10,7 +10,15 @@ const BOOKS_TWICE: OfferRules = {
   offerState: 'done',
   windowMinutes: 10,
   transitions: [
-    { from: 'start', to: 'one', category: 'books', demographics: [{ gender: 'F', minAge: 18, maxAge: 99 }, { gender: 'M', minAge: 18, maxAge: 99 }] },
+    {
+      from: 'start',
+      to: 'one',
+      category: 'books',
+      demographics: [
+        { gender: 'F', minAge: 18, maxAge: 99 },
+        { gender: 'M', minAge: 18, maxAge: 99 },
+      ],
+    },
     { from: 'one', to: 'one', category: 'games' },
     { from: 'one', to: 'done', category: 'books', product: 'same-as-first' },
   ],
@@ -48,14 +56,18 @@ describe("the offer rules in a shopper's words", () => {
   });
 
   it('explains one offer: who it is for, the steps and the window', () => {
-    expect(describeOfferRule(OFFER_RULES, 'offer2')).toEqual({ forWhom: 'women aged 25 to 35', steps: ['a clothing item', 'shoes', 'a different clothing item'], windowMinutes: 30 });
+    expect(describeOfferRule(OFFER_RULES, 'offer2')).toEqual({
+      forWhom: 'women aged 25 to 35',
+      steps: ['a clothing item', 'shoes', 'a different clothing item'],
+      windowMinutes: 30,
+    });
     const both = { ...OFFER_RULES, offerByGender: { M: 'offer1', F: 'offer1' } };
     expect(describeOfferRule(both, 'offer1').forWhom).toBe('men aged 35 to 45 and women aged 25 to 35');
   });
 });
 
 describe("an offer in a shopper's words", () => {
-  it('says the discount and the categories it covers, in the shop\'s order, with every category named alike', () => {
+  it("says the discount and the categories it covers, in the shop's order, with every category named alike", () => {
     expect(offerWords(OFFER_RULES.offers!.offer1!)).toEqual({ headline: '20% off', covers: 'clothing and shoes', summary: '20% off clothing and shoes' });
     expect(offerWords({ discountPercent: 5, categories: ['home&garden', 'books', 'tools'] }).summary).toBe('5% off books, home and garden and tools');
     expect(offerWords({ discountPercent: 10, categories: [...CATEGORIES] }).summary).toBe('10% off everything');

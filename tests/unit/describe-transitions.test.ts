@@ -17,8 +17,15 @@ describe('describeTransition', () => {
       step: 3,
       steps: 3,
     });
-    expect(describeTransition(OFFER_RULES, { state: 'offer', category: 'clothing', heldOut: true })).toMatchObject({ text: 'viewed a different clothing item: qualified, held out (no offer sent)', kind: 'held-out' });
-    expect(describeTransition(OFFER_RULES, { state: 'init', category: 'electronics' })).toMatchObject({ text: 'viewed electronics: started over', kind: 'start-over', step: 0 });
+    expect(describeTransition(OFFER_RULES, { state: 'offer', category: 'clothing', heldOut: true })).toMatchObject({
+      text: 'viewed a different clothing item: qualified, held out (no offer sent)',
+      kind: 'held-out',
+    });
+    expect(describeTransition(OFFER_RULES, { state: 'init', category: 'electronics' })).toMatchObject({
+      text: 'viewed electronics: started over',
+      kind: 'start-over',
+      step: 0,
+    });
   });
 
   it('names the product condition when every transition into the state has it, and follows other rules', () => {

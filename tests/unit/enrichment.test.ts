@@ -117,9 +117,18 @@ describe('enrichClick', () => {
   });
 
   it('names a wrong kind or offer id of a shop event', () => {
-    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'wishlist' }))).toEqual({ ok: false, reason: 'kind must be one of view, basket, buy, offer-taken, offer-dismissed when given' });
-    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'offer-taken' }))).toEqual({ ok: false, reason: 'offerId must be a non-empty string for kind offer-taken' });
-    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'buy', offerId: 'offer1' }))).toEqual({ ok: false, reason: 'offerId is only for offer-taken and offer-dismissed' });
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'wishlist' }))).toEqual({
+      ok: false,
+      reason: 'kind must be one of view, basket, buy, offer-taken, offer-dismissed when given',
+    });
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'offer-taken' }))).toEqual({
+      ok: false,
+      reason: 'offerId must be a non-empty string for kind offer-taken',
+    });
+    expect(parseClickEvent(JSON.stringify({ ...click, kind: 'buy', offerId: 'offer1' }))).toEqual({
+      ok: false,
+      reason: 'offerId is only for offer-taken and offer-dismissed',
+    });
   });
 
   it('gives U / null for a known visitor who gave no gender or birthday', () => {
@@ -134,7 +143,10 @@ describe('enrichClick', () => {
 
   it('counts a replayed click of a visitor users.json does not know, with unknown gender and age', () => {
     const e = enrichClick(click, { product: { category: 'books', title: 'Atlas' }, visitor: undefined, country: 'FR', deviceType: 'Mobile' });
-    expect(e).toEqual({ ok: true, value: expect.objectContaining({ userId: 'V1', category: 'books', gender: 'U', birthDate: null, age: null, country: 'FR' }) });
+    expect(e).toEqual({
+      ok: true,
+      value: expect.objectContaining({ userId: 'V1', category: 'books', gender: 'U', birthDate: null, age: null, country: 'FR' }),
+    });
   });
 
   it('counts a shop click of a shopper who gave no gender or age', () => {
@@ -143,7 +155,7 @@ describe('enrichClick', () => {
     expect(e).toMatchObject({ ok: true, value: { gender: 'U', age: null, source: 'shop' } });
   });
 
-  it("needs no visitor lookup for a shop click, and keeps its own age and gender over the lookups", () => {
+  it('needs no visitor lookup for a shop click, and keeps its own age and gender over the lookups', () => {
     const shop = { ...click, source: 'shop', age: 40, gender: 'M' } as const;
     const ctx = { product: { category: 'shoes', title: 'Boot' }, country: 'Unknown', deviceType: 'Desktop' } as const;
     expect(needsVisitorLookup(shop)).toBe(false);

@@ -4,7 +4,14 @@ import { ingestionWorkflowId } from '../../lib/ingestion/lookups-marker';
 import { parseProduct, parseVisitorLine } from '../../lib/ingestion/parse-records';
 import { productFacts, productHash, visitorFacts, visitorHash } from '../../lib/redis-keys';
 
-const product = { id: 'VD55181667', category: 'shoes', title: 'Trail runner', description: 'Light.', image: '/images/products/VD55181667.svg', priceCents: 8999 };
+const product = {
+  id: 'VD55181667',
+  category: 'shoes',
+  title: 'Trail runner',
+  description: 'Light.',
+  image: '/images/products/VD55181667.svg',
+  priceCents: 8999,
+};
 
 describe('parseProduct', () => {
   it('accepts a valid product and keeps only known fields', () => {
@@ -28,7 +35,10 @@ describe('parseProduct', () => {
 describe('parseVisitorLine', () => {
   const id = '0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9';
   it('accepts visitors with or without gender and birth date', () => {
-    expect(parseVisitorLine(JSON.stringify({ userId: id, gender: 'M', birthDate: '1980-02-29' }))).toEqual({ ok: true, value: { userId: id, gender: 'M', birthDate: '1980-02-29' } });
+    expect(parseVisitorLine(JSON.stringify({ userId: id, gender: 'M', birthDate: '1980-02-29' }))).toEqual({
+      ok: true,
+      value: { userId: id, gender: 'M', birthDate: '1980-02-29' },
+    });
     expect(parseVisitorLine(JSON.stringify({ userId: id }))).toEqual({ ok: true, value: { userId: id } });
   });
   it.each([

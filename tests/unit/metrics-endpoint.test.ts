@@ -52,8 +52,21 @@ describe('log lines', () => {
   it('are one JSON object each, with what JSON cannot hold written as text', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;
-    const line = logLine('WARN', 'consumer crashed', { offset: 12n, error: new TypeError('boom'), circular, trace_id: 'abc' }, new Date(Date.UTC(2026, 0, 2, 3, 4, 5)));
+    const line = logLine(
+      'WARN',
+      'consumer crashed',
+      { offset: 12n, error: new TypeError('boom'), circular, trace_id: 'abc' },
+      new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+    );
     expect(line).not.toContain('\n');
-    expect(JSON.parse(line)).toEqual({ time: '2026-01-02T03:04:05.000Z', level: 'WARN', msg: 'consumer crashed', offset: '12', error: 'TypeError: boom', circular: { a: 1, self: '[circular]' }, trace_id: 'abc' });
+    expect(JSON.parse(line)).toEqual({
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'WARN',
+      msg: 'consumer crashed',
+      offset: '12',
+      error: 'TypeError: boom',
+      circular: { a: 1, self: '[circular]' },
+      trace_id: 'abc',
+    });
   });
 });

@@ -62,7 +62,13 @@ describe("the detection feed's commit watermark", () => {
   it('a batch delivered again from below (after a rebalance) holds the watermark at its own first signal', () => {
     const w = oneBatch();
     w.signalled(1);
-    w.add([{ id: 4, offset: 101n }, { id: 5, offset: 103n }], 110n);
+    w.add(
+      [
+        { id: 4, offset: 101n },
+        { id: 5, offset: 103n },
+      ],
+      110n,
+    );
     expect(w.committable).toBe('101');
     w.signalled(4);
     expect(w.committable).toBe('103');

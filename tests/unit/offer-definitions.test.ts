@@ -61,7 +61,11 @@ describe('offer definitions in the rule set', () => {
   });
 
   it.each([
-    ['a discount of 0', { discountPercent: 0 }, `offers.o.discountPercent: must be a whole number from ${DISCOUNT_PERCENT_BOUNDS.min} to ${DISCOUNT_PERCENT_BOUNDS.max}, got 0`],
+    [
+      'a discount of 0',
+      { discountPercent: 0 },
+      `offers.o.discountPercent: must be a whole number from ${DISCOUNT_PERCENT_BOUNDS.min} to ${DISCOUNT_PERCENT_BOUNDS.max}, got 0`,
+    ],
     ['a discount of 95', { discountPercent: 95 }, 'offers.o.discountPercent: must be a whole number from 1 to 90, got 95'],
     ['a fractional discount', { discountPercent: 12.5 }, 'offers.o.discountPercent: must be a whole number from 1 to 90, got 12.5'],
     ['no category', { categories: [] }, 'offers.o.categories: must name at least one category the discount applies to, got an array'],
@@ -127,24 +131,34 @@ describe('the words of every offer, and what the basket gives', () => {
     ...Object.values(shoesWithoutClothing(10).offers!),
     GAMES,
     ...CATEGORIES.map((c, i) => ({ title: 'One', copy: 'One category.', discountPercent: 1 + ((i * 7) % 90), categories: [c] })),
-    ...CATEGORIES.map((_, i) => ({ title: 'Many', copy: 'Some categories.', discountPercent: 5 * (1 + (i % 18)), categories: CATEGORIES.filter((__, j) => (j * (i + 3)) % 4 === 0) })),
+    ...CATEGORIES.map((_, i) => ({
+      title: 'Many',
+      copy: 'Some categories.',
+      discountPercent: 5 * (1 + (i % 18)),
+      categories: CATEGORIES.filter((__, j) => (j * (i + 3)) % 4 === 0),
+    })),
     { title: 'All', copy: 'Everything.', discountPercent: 90, categories: [...CATEGORIES] },
   ];
   /** One product of every category, at prices whose percentages round differently. */
-  const catalogue = new Map<string, PricedLine['product']>(CATEGORIES.map((c, i) => [`P-${c}`, { id: `P-${c}`, title: `A ${c} product`, category: c, priceCents: 999 + i * 1_237 }]));
+  const catalogue = new Map<string, PricedLine['product']>(
+    CATEGORIES.map((c, i) => [`P-${c}`, { id: `P-${c}`, title: `A ${c} product`, category: c, priceCents: 999 + i * 1_237 }]),
+  );
   const lines = [...catalogue.keys()].map((productId, i) => ({ productId, quantity: 1 + (i % 3) }));
 
-  it.each(definitions.map((d) => [offerWords(d).summary, d] as const))('"%s": the basket takes exactly that off exactly those products', (summary, definition) => {
-    expect(parseOfferDefinition(definition).ok).toBe(true);
-    const claim = claimOf(summary);
-    const basket = priceBasket(lines, catalogue, { offerId: 'o', definition });
-    for (const line of basket.lines) {
-      const each = line.product.priceCents - Math.round((line.product.priceCents * claim.percent) / 100);
-      const expected = claim.covers(line.product.category as Category) ? line.totalCents - each * line.quantity : 0;
-      expect(line.discountCents, `${summary}: ${line.product.category}`).toBe(expected);
-    }
-    expect(basket.discount?.label).toBe(summary);
-    expect(basket.discount?.cents).toBe(basket.lines.reduce((n, l) => n + l.discountCents, 0));
-    expect(basket.totalCents).toBe(basket.subtotalCents - basket.discount!.cents);
-  });
+  it.each(definitions.map((d) => [offerWords(d).summary, d] as const))(
+    '"%s": the basket takes exactly that off exactly those products',
+    (summary, definition) => {
+      expect(parseOfferDefinition(definition).ok).toBe(true);
+      const claim = claimOf(summary);
+      const basket = priceBasket(lines, catalogue, { offerId: 'o', definition });
+      for (const line of basket.lines) {
+        const each = line.product.priceCents - Math.round((line.product.priceCents * claim.percent) / 100);
+        const expected = claim.covers(line.product.category as Category) ? line.totalCents - each * line.quantity : 0;
+        expect(line.discountCents, `${summary}: ${line.product.category}`).toBe(expected);
+      }
+      expect(basket.discount?.label).toBe(summary);
+      expect(basket.discount?.cents).toBe(basket.lines.reduce((n, l) => n + l.discountCents, 0));
+      expect(basket.totalCents).toBe(basket.subtotalCents - basket.discount!.cents);
+    },
+  );
 });

@@ -19,8 +19,12 @@ function ourOffers(clicks: VisitorClick[]): string[] {
 }
 
 describe('where offer detection departs from the original', () => {
-  it('(a) a sequence completed by a visitor who did not say their gender sends no offer, where the original sent the women\'s offer2', () => {
-    const clicks = clicksOf([[F30, 'clothing', 'A'], [F30, 'shoes', 'S'], [UNKNOWN, 'clothing', 'B']]);
+  it("(a) a sequence completed by a visitor who did not say their gender sends no offer, where the original sent the women's offer2", () => {
+    const clicks = clicksOf([
+      [F30, 'clothing', 'A'],
+      [F30, 'shoes', 'S'],
+      [UNKNOWN, 'clothing', 'B'],
+    ]);
     expect(originalOffers(clicks)).toEqual(['offer2']);
     expect(ourOffers(clicks)).toEqual([]);
     expect(originalOffers(clicks, { unknownGenderGetsNoOffer: true })).toEqual([]);
@@ -28,14 +32,24 @@ describe('where offer detection departs from the original', () => {
 
   it('(b) a click after the window ran out is judged again from the start and may begin a sequence, where the original dropped it', () => {
     // B comes 31 minutes after A: A's sequence has run out, and B starts the next one.
-    const clicks = clicksOf([[M40, 'clothing', 'A'], [M40, 'clothing', 'B', 31], [M40, 'shoes', 'S', 32], [M40, 'clothing', 'C', 33]]);
+    const clicks = clicksOf([
+      [M40, 'clothing', 'A'],
+      [M40, 'clothing', 'B', 31],
+      [M40, 'shoes', 'S', 32],
+      [M40, 'clothing', 'C', 33],
+    ]);
     expect(originalOffers(clicks)).toEqual([]);
     expect(ourOffers(clicks)).toEqual(['offer1']);
     expect(originalOffers(clicks, { expiredClickStartsOver: true })).toEqual(['offer1']);
   });
 
   it('(c) a click exactly 30 minutes after the first is inside the window, where the original found it too late', () => {
-    const at = (minute: number) => clicksOf([[F30, 'clothing', 'A'], [F30, 'shoes', 'S', 10], [F30, 'clothing', 'B', minute]]);
+    const at = (minute: number) =>
+      clicksOf([
+        [F30, 'clothing', 'A'],
+        [F30, 'shoes', 'S', 10],
+        [F30, 'clothing', 'B', minute],
+      ]);
     expect(originalOffers(at(30))).toEqual([]);
     expect(ourOffers(at(30))).toEqual(['offer2']);
     expect(originalOffers(at(30), { windowIncludesItsEnd: true })).toEqual(['offer2']);
@@ -45,8 +59,12 @@ describe('where offer detection departs from the original', () => {
     expect(ourOffers(at(30 - oneMs))).toEqual(['offer2']);
   });
 
-  it('(d) a visitor whose clicks come with a bot\'s user agent gets no offer, where the original sent one', () => {
-    const clicks = clicksOf([[F30, 'clothing', 'A'], [F30, 'shoes', 'S'], [F30, 'clothing', 'B']]);
+  it("(d) a visitor whose clicks come with a bot's user agent gets no offer, where the original sent one", () => {
+    const clicks = clicksOf([
+      [F30, 'clothing', 'A'],
+      [F30, 'shoes', 'S'],
+      [F30, 'clothing', 'B'],
+    ]);
     expect(originalOffers(clicks)).toEqual(['offer2']);
     expect(pipelineOffers(clicks, 1)).toEqual(['offer2']);
     expect(pipelineOffers(clicks, 1, new Set(clicks.map((c) => c.clickId)))).toEqual([]);
@@ -105,7 +123,12 @@ function everySequenceOfFour(alphabet: { who: Who; category: string; productId: 
   return comparison;
 }
 
-const PRODUCTS: [category: string, productId: string][] = [['clothing', 'A'], ['clothing', 'B'], ['shoes', 'S'], ['books', 'K']];
+const PRODUCTS: [category: string, productId: string][] = [
+  ['clothing', 'A'],
+  ['clothing', 'B'],
+  ['shoes', 'S'],
+  ['books', 'K'],
+];
 
 // Four clicks cover every shorter sequence too: offers are appended, so a difference in a prefix stays one.
 // Tens of thousands of sequences: a second or two alone, more on a busy two-core machine.
@@ -120,11 +143,15 @@ describe('no other departure', { timeout: 30_000 }, () => {
     everySequenceOfFour(alphabet).check(['expiredClickStartsOver', 'windowIncludesItsEnd']);
   });
 
-  it('in seeded random sequences of up to 12 clicks through the feed and the workflow\'s class, in random batches, out of order at times', () => {
+  it("in seeded random sequences of up to 12 clicks through the feed and the workflow's class, in random batches, out of order at times", () => {
     const rng = new Rng(21, 'offer-departures');
     // Mostly one targeted visitor walking the offer's path; at times a stray click, or someone else on the same device.
     const others: Who[] = [F50, M50, UNKNOWN, { gender: 'F', age: null }, F30, M40];
-    const path = [['A', 'B', 'C'], ['S', 'T'], ['A', 'B', 'C']].map((ids, i) => ids.map((id): [string, string] => [i === 1 ? 'shoes' : 'clothing', id]));
+    const path = [
+      ['A', 'B', 'C'],
+      ['S', 'T'],
+      ['A', 'B', 'C'],
+    ].map((ids, i) => ids.map((id): [string, string] => [i === 1 ? 'shoes' : 'clothing', id]));
     const strays: [string, string][] = [...PRODUCTS, ['handbags', 'H']];
     // Minutes: the window's edge to the millisecond either side, past it, and a click arriving late.
     const gaps = [0, 1, 2, 5, 10, 30 - 1 / MINUTE, 30, 30 + 1 / MINUTE, 31, -5];

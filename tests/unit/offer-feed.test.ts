@@ -36,7 +36,22 @@ describe('clicksByVisitor', () => {
   const message = (value: string, offset: number): KafkaMessage =>
     ({ key: null, value: Buffer.from(value), offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
   const enriched = (clickId: string, userId: string, category: string, gender: EnrichedClick['gender'], age: number | null, deviceType = 'Desktop'): string =>
-    JSON.stringify({ clickId, userId, productId: `P-${clickId}`, ip: '', userAgent: '', timestamp: 1, source: 'shop', category, title: 't', gender, birthDate: null, age, country: 'NL', deviceType });
+    JSON.stringify({
+      clickId,
+      userId,
+      productId: `P-${clickId}`,
+      ip: '',
+      userAgent: '',
+      timestamp: 1,
+      source: 'shop',
+      category,
+      title: 't',
+      gender,
+      birthDate: null,
+      age,
+      country: 'NL',
+      deviceType,
+    });
 
   it('never forwards a bot, whatever demographic its visitor has', () => {
     const { byVisitor, dropped } = clicksByVisitor(
@@ -72,7 +87,7 @@ describe('clicksByVisitor', () => {
     expect(rejected).toEqual([{ offset: '3', reason: expect.stringContaining('invalid JSON') }]);
   });
 
-  it('gives each forwarded visitor\'s first offset, in the order of first clicks', () => {
+  it("gives each forwarded visitor's first offset, in the order of first clicks", () => {
     const { firstOffsets } = clicksByVisitor(
       [
         message(enriched('1', 'dan', 'clothing', 'M', 40), 10),
@@ -108,7 +123,8 @@ describe('clicksByVisitor', () => {
   });
 
   it('sends a shop event only to a workflow that may be running, never starting one, with its kind', () => {
-    const basket = (id: string, userId: string, extra: Partial<EnrichedClick>) => JSON.stringify({ ...JSON.parse(enriched(id, userId, 'clothing', 'M', 40)), ...extra });
+    const basket = (id: string, userId: string, extra: Partial<EnrichedClick>) =>
+      JSON.stringify({ ...JSON.parse(enriched(id, userId, 'clothing', 'M', 40)), ...extra });
     const { byVisitor, dropped } = clicksByVisitor(
       [
         message(basket('1', 'ivy', { kind: 'buy' }), 0), // not running: nothing to attribute it to

@@ -49,7 +49,9 @@ describe('the offer funnel', () => {
 
   it('queries the running visitor workflows standing in a state, as the Temporal UI takes it', () => {
     expect(RUNNING_VISITORS_QUERY).toBe("WorkflowType = 'visitorOfferWorkflow' AND ExecutionStatus = 'Running'");
-    expect(visitorsInStateQuery('OfferState', 'shoes_visited')).toBe("WorkflowType = 'visitorOfferWorkflow' AND ExecutionStatus = 'Running' AND OfferState = 'shoes_visited'");
+    expect(visitorsInStateQuery('OfferState', 'shoes_visited')).toBe(
+      "WorkflowType = 'visitorOfferWorkflow' AND ExecutionStatus = 'Running' AND OfferState = 'shoes_visited'",
+    );
     // Rule validation allows spaces and hyphens in state names: they stay inside the quoted value.
     expect(visitorsInStateQuery('OfferState', 'two shoes-seen')).toMatch(/ AND OfferState = 'two shoes-seen'$/);
   });

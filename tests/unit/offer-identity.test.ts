@@ -12,7 +12,7 @@ describe('offer identity', () => {
     expect(offerIdentity(offer('U2', ['a', 'b', 'c']))).not.toBe('U1:c');
   });
 
-  it('knows a batch committed when the visitor\'s last committed offer is the batch\'s last', () => {
+  it("knows a batch committed when the visitor's last committed offer is the batch's last", () => {
     const batch = [offer('U1', ['a', 'b', 'c']), offer('U1', ['d', 'e', 'f'])];
     expect(batchCommitted(batch, offer('U1', ['d', 'e', 'f']))).toBe(true);
     // Nothing since the batch was scheduled, or only an older offer: send it.

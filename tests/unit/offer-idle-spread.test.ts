@@ -23,7 +23,7 @@ describe('spread idle timeouts', () => {
     }
   });
 
-  it('spreads a burst of 3,000 visitors\' completions evenly over the spread window', () => {
+  it("spreads a burst of 3,000 visitors' completions evenly over the spread window", () => {
     const buckets = Array<number>(60).fill(0); // six-second buckets over six minutes
     for (let i = 0; i < 3_000; i++) buckets[Math.floor(((spreadIdleTimeoutMs(randomUUID().toUpperCase(), IDLE) - IDLE) / SPREAD) * buckets.length)]! += 1;
     // 50 a bucket on average (about 8 a second, where one fixed timeout made 3,000 at once).
@@ -36,7 +36,7 @@ describe('spread idle timeouts', () => {
     expect(values.size).toBeGreaterThan(990);
   });
 
-  it('is what a visitor\'s workflow waits', () => {
+  it("is what a visitor's workflow waits", () => {
     const visitor = new VisitorOffers({ userId: 'ann', rules: OFFER_RULES, idleTimeoutMs: 10_000 });
     expect(visitor.idleTimeoutMs).toBe(10_000);
     expect(visitor.spreadIdleTimeoutMs).toBe(spreadIdleTimeoutMs('ann', 10_000));

@@ -6,8 +6,19 @@ import { VisitorOffers } from '../../lib/offers/visitor-offers';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const MINUTE = 60_000;
-const click = (clickId: string, category: string, productId: string, at = T0): VisitorClick => ({ clickId, productId, category, gender: 'M', age: 40, timestamp: at });
-const shopEvent = (clickId: string, kind: NonNullable<VisitorClick['kind']>, offerId?: string): VisitorClick => ({ ...click(clickId, 'shoes', 'S2'), kind, ...(offerId ? { offerId } : {}) });
+const click = (clickId: string, category: string, productId: string, at = T0): VisitorClick => ({
+  clickId,
+  productId,
+  category,
+  gender: 'M',
+  age: 40,
+  timestamp: at,
+});
+const shopEvent = (clickId: string, kind: NonNullable<VisitorClick['kind']>, offerId?: string): VisitorClick => ({
+  ...click(clickId, 'shoes', 'S2'),
+  kind,
+  ...(offerId ? { offerId } : {}),
+});
 const offerSequence = [click('c1', 'clothing', 'A'), click('c2', 'shoes', 'S'), click('c3', 'clothing', 'B')];
 
 /** Visitor ids in and out of a 50% holdout of the default rules. */
@@ -75,7 +86,13 @@ describe('near misses', () => {
 
   it('is no near miss two steps short, or after the offer', () => {
     const v = new VisitorOffers({ userId: 'U1', rules: OFFER_RULES, idleTimeoutMs: 1_000 });
-    v.receive([click('c1', 'clothing', 'A'), click('c4', 'books', 'K'), click('c5', 'clothing', 'A2'), click('c6', 'shoes', 'S'), click('c7', 'clothing', 'B')]);
+    v.receive([
+      click('c1', 'clothing', 'A'),
+      click('c4', 'books', 'K'),
+      click('c5', 'clothing', 'A2'),
+      click('c6', 'shoes', 'S'),
+      click('c7', 'clothing', 'B'),
+    ]);
     const { offers, measures } = v.processPending();
     expect(offers.map((o) => o.clickIds)).toEqual([['c5', 'c6', 'c7']]);
     expect(measures.nearMisses).toEqual([]);

@@ -13,7 +13,12 @@ import type { Gender } from '../../lib/schema';
 const T0 = Date.UTC(2026, 0, 1, 12);
 const MINUTE = 60_000;
 let n = 0;
-const click = (category: string, productId: string, minute = 0, who: { gender: Gender | 'U'; age: number | null } = { gender: 'F', age: 30 }): VisitorClick => ({
+const click = (
+  category: string,
+  productId: string,
+  minute = 0,
+  who: { gender: Gender | 'U'; age: number | null } = { gender: 'F', age: 30 },
+): VisitorClick => ({
   clickId: `c${++n}`,
   productId,
   category,
@@ -35,7 +40,12 @@ const rule = (transitions: Transition[], extra: Partial<OfferRules> = {}): Offer
 function run(rules: OfferRules, clicks: VisitorClick[]) {
   const machine = new OfferStateMachine(rules);
   const steps = clicks.map((c) => machine.step(c));
-  return { offers: steps.flatMap((s) => (s.offer ? [s.offer.offerId] : [])), suppressed: steps.flatMap((s) => (s.suppressed ? [s.suppressed] : [])), state: machine.state.state, machine };
+  return {
+    offers: steps.flatMap((s) => (s.offer ? [s.offer.offerId] : [])),
+    suppressed: steps.flatMap((s) => (s.suppressed ? [s.suppressed] : [])),
+    state: machine.state.state,
+    machine,
+  };
 }
 
 describe('product conditions on an earlier step', () => {
@@ -166,7 +176,13 @@ describe('absence: a step taken by what a visitor did not do', () => {
     // A click 12 minutes on arrives before the timer fired: the absence passed at 10, first.
     v.receive([click('games', 'G', 12)]);
     const { offers, transitions } = v.processPending();
-    expect(offers).toEqual([expect.objectContaining({ offerId: 'o-f', timestamp: T0 + 10 * MINUTE, reason: expect.stringContaining('10 minutes in "shoes_visited" without a clothing view') })]);
+    expect(offers).toEqual([
+      expect.objectContaining({
+        offerId: 'o-f',
+        timestamp: T0 + 10 * MINUTE,
+        reason: expect.stringContaining('10 minutes in "shoes_visited" without a clothing view'),
+      }),
+    ]);
     expect(transitions.map((t) => t.state)).toEqual(['offer']);
     expect(v.absenceWaitMs).toBeNull();
   });

@@ -22,7 +22,8 @@ const names = (signals: Signal[]) => signals.map((s) => s.name);
 describe("the detection feed's signal lanes", () => {
   it('sends running visitors first; starts go oldest first, never more than their share of the slots', () => {
     const { l, takeAll } = lanes(new Set(['run1', 'run2']));
-    for (const s of [signal('new1', 'n1'), signal('new2', 'n2'), signal('new3', 'n3'), signal('run1', 'run1'), signal('new4', 'n4'), signal('run2', 'run2')]) l.add(s);
+    for (const s of [signal('new1', 'n1'), signal('new2', 'n2'), signal('new3', 'n3'), signal('run1', 'run1'), signal('new4', 'n4'), signal('run2', 'run2')])
+      l.add(s);
     const first = takeAll();
     expect(names(first)).toEqual(['run1', 'run2', 'new1', 'new2']);
     // Two starts out: the two slots left stay for running visitors.

@@ -31,7 +31,13 @@ describe('the default offer rule', () => {
         offerId: 'offer2',
         clickIds: clicks.map((c) => c.clickId),
         // Which click took which step: what the offer says to explain itself.
-        steps: ['clothes_visited', 'shoes_visited', 'offer'].map((state, i) => ({ state, at: T0, clickId: clicks[i]!.clickId, productId: clicks[i]!.productId, category: clicks[i]!.category })),
+        steps: ['clothes_visited', 'shoes_visited', 'offer'].map((state, i) => ({
+          state,
+          at: T0,
+          clickId: clicks[i]!.clickId,
+          productId: clicks[i]!.productId,
+          category: clicks[i]!.category,
+        })),
       },
     ]);
     expect(result.state).toBe('init');
@@ -107,7 +113,12 @@ describe('the default offer rule', () => {
   });
 
   it('measures the window from the first click of the sequence, not the last', () => {
-    const result = run([click('clothing', 'A'), click('clothing', 'B', T0 + 20 * MINUTE), click('shoes', 'S', T0 + 25 * MINUTE), click('clothing', 'C', T0 + 35 * MINUTE)]);
+    const result = run([
+      click('clothing', 'A'),
+      click('clothing', 'B', T0 + 20 * MINUTE),
+      click('shoes', 'S', T0 + 25 * MINUTE),
+      click('clothing', 'C', T0 + 35 * MINUTE),
+    ]);
     expect(result.offers).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { differenceInterval, noCounts, offerUplift, wilsonInterval } from '../..
 describe('the holdout', () => {
   const ids = Array.from({ length: 10_000 }, (_, i) => `VISITOR-${i}`);
 
-  it('holds out about the rule set\'s share of visitors, the same ones every time', () => {
+  it("holds out about the rule set's share of visitors, the same ones every time", () => {
     const rules = { ...OFFER_RULES, holdoutPercent: 10 };
     const heldOut = ids.filter((id) => isHeldOut(id, rules));
     expect(heldOut.length).toBeGreaterThan(900);
@@ -23,7 +23,7 @@ describe('the holdout', () => {
   });
 });
 
-describe('what became of a visitor\'s offers', () => {
+describe("what became of a visitor's offers", () => {
   const offered = { rules: 'r', offerId: 'offer1', group: 'offered' as const, at: 1 };
 
   it('counts qualifying, taking and buying once per offer', () => {
@@ -57,7 +57,7 @@ describe('what became of a visitor\'s offers', () => {
 });
 
 describe('the uplift and its confidence interval', () => {
-  it('matches Wilson\'s interval and Newcombe\'s worked example', () => {
+  it("matches Wilson's interval and Newcombe's worked example", () => {
     // Newcombe (1998), "Interval estimation for the difference between independent proportions", table II (a), method 10.
     const d = differenceInterval(56, 70, 48, 80);
     expect(d.difference).toBeCloseTo(0.2, 10);
@@ -72,7 +72,7 @@ describe('the uplift and its confidence interval', () => {
     expect(w.high).toBeCloseTo(0.2775, 4);
   });
 
-  it('turns the counters into the panel\'s row', () => {
+  it("turns the counters into the panel's row", () => {
     const counts = noCounts();
     counts.offered = { qualified: 90, taken: 30, dismissed: 20, bought: 18 };
     counts.holdout = { qualified: 10, taken: 0, dismissed: 0, bought: 1 };

@@ -11,7 +11,7 @@ const click = (clickId: string, category: string, productId: string): VisitorCli
 const offerSequence = [click('c1', 'clothing', 'A'), click('c2', 'shoes', 'S'), click('c3', 'clothing', 'B')];
 const visitor = () => new VisitorOffers({ userId: 'U1', rules: OFFER_RULES, idleTimeoutMs: 1_000 });
 
-describe('a visitor\'s offers', () => {
+describe("a visitor's offers", () => {
   it('turns a batch into one offer and the transition log lines', () => {
     const v = visitor();
     v.receive(offerSequence);
@@ -24,7 +24,13 @@ describe('a visitor\'s offers', () => {
         clickIds: ['c1', 'c2', 'c3'],
         timestamp: T0,
         rules: { name: 'clothes-shoes-clothes', version: 0 },
-        steps: offerSequence.map((c, i) => ({ state: ['clothes_visited', 'shoes_visited', 'offer'][i], at: T0, clickId: c.clickId, productId: c.productId, category: c.category })),
+        steps: offerSequence.map((c, i) => ({
+          state: ['clothes_visited', 'shoes_visited', 'offer'][i],
+          at: T0,
+          clickId: c.clickId,
+          productId: c.productId,
+          category: c.category,
+        })),
       },
     ]);
     // The reason says in words which click took which step.

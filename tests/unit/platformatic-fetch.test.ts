@@ -28,7 +28,11 @@ function batch(producerId: bigint, firstOffset: bigint, values: string[], transa
 function marker(producerId: bigint, offset: bigint, commit: boolean): RecordsBatch {
   const key = Buffer.alloc(4);
   key.writeInt16BE(commit ? 1 : 0, 2);
-  return { ...batch(producerId, offset, ['']), attributes: IS_TRANSACTIONAL | IS_CONTROL, records: [{ length: 0, attributes: 0, timestampDelta: 0n, offsetDelta: 0, key, value: null, headers: [] }] };
+  return {
+    ...batch(producerId, offset, ['']),
+    attributes: IS_TRANSACTIONAL | IS_CONTROL,
+    records: [{ length: 0, attributes: 0, timestampDelta: 0n, offsetDelta: 0, key, value: null, headers: [] }],
+  };
 }
 
 const values = (read: ReturnType<typeof committedRecords>) => read.records.map((r) => `${r.offset}:${r.value!.toString()}`);
@@ -46,7 +50,14 @@ describe('committedRecords', () => {
       batch(7n, 9n, ['c9']),
       marker(7n, 10n, true),
     ];
-    const read = committedRecords(batches, [{ producerId: 7n, firstOffset: 7n }, { producerId: 7n, firstOffset: 0n }], 0n);
+    const read = committedRecords(
+      batches,
+      [
+        { producerId: 7n, firstOffset: 7n },
+        { producerId: 7n, firstOffset: 0n },
+      ],
+      0n,
+    );
     expect(values(read)).toEqual(['3:c3', '4:c4', '6:x6', '9:c9']);
     expect(read.nextOffset).toBe(11n);
   });

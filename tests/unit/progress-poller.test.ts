@@ -19,7 +19,11 @@ describe('progress polling of a command-line script', () => {
   it('asks one question at a time, the next only after the last one answered', async () => {
     const questions: ReturnType<typeof pendingQuestion>[] = [];
     const shown: number[] = [];
-    const poller = new ProgressPoller(() => questions[questions.push(pendingQuestion()) - 1]!.promise, (n) => shown.push(n), 2_000).start();
+    const poller = new ProgressPoller(
+      () => questions[questions.push(pendingQuestion()) - 1]!.promise,
+      (n) => shown.push(n),
+      2_000,
+    ).start();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(questions).toHaveLength(1); // a slow server is not asked again meanwhile
     questions[0]!.answer(1);
@@ -36,7 +40,11 @@ describe('progress polling of a command-line script', () => {
   it('stops asking and waits for the question still out, which may then fail harmlessly', async () => {
     const questions: ReturnType<typeof pendingQuestion>[] = [];
     const shown: number[] = [];
-    const poller = new ProgressPoller(() => questions[questions.push(pendingQuestion()) - 1]!.promise, (n) => shown.push(n), 2_000).start();
+    const poller = new ProgressPoller(
+      () => questions[questions.push(pendingQuestion()) - 1]!.promise,
+      (n) => shown.push(n),
+      2_000,
+    ).start();
     await vi.advanceTimersByTimeAsync(2_000);
     expect(questions).toHaveLength(1);
 
@@ -55,7 +63,11 @@ describe('progress polling of a command-line script', () => {
   it('shows no answer that comes after stop', async () => {
     const question = pendingQuestion();
     const shown: number[] = [];
-    const poller = new ProgressPoller(() => question.promise, (n) => shown.push(n), 2_000).start();
+    const poller = new ProgressPoller(
+      () => question.promise,
+      (n) => shown.push(n),
+      2_000,
+    ).start();
     await vi.advanceTimersByTimeAsync(2_000);
     const stopping = poller.stop();
     question.answer(42);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { REPLAY_CHUNK_MS } from '../../lib/replay/chunk';
-import { DEFAULT_PACE, delayBeforeNextRow, delayBeforeRow, MAX_GAP_MS, paceOfStartInput, parseReplayPace, RATE_BOUNDS, SPEED_BOUNDS, type ReplayPace } from '../../lib/replay/pacing';
+import {
+  DEFAULT_PACE,
+  delayBeforeNextRow,
+  delayBeforeRow,
+  MAX_GAP_MS,
+  paceOfStartInput,
+  parseReplayPace,
+  RATE_BOUNDS,
+  SPEED_BOUNDS,
+  type ReplayPace,
+} from '../../lib/replay/pacing';
 
 const T = 1_780_315_200_000;
 
@@ -46,7 +56,7 @@ describe('delayBeforeRow', () => {
 });
 
 describe('delayBeforeNextRow', () => {
-  it('waits the row\'s own gap when nothing is owed', () => {
+  it("waits the row's own gap when nothing is owed", () => {
     expect(delayBeforeNextRow({ mode: 'original', speed: 60 }, { lastOriginalTimestamp: T, owedDelayMs: 0 }, T + 6_000)).toBe(100);
     expect(delayBeforeNextRow({ mode: 'fixed', rate: 5 }, { lastOriginalTimestamp: null, owedDelayMs: 0 }, T)).toBe(200);
   });
@@ -90,15 +100,24 @@ describe('parseReplayPace', () => {
 
   it('refuses a rate outside 0.1 to 100,000 rows/s, naming the bounds', () => {
     for (const rate of [1e-300, 0.01, 0.099, 100_001, 0, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      expect(parseReplayPace({ mode: 'fixed', rate })).toEqual({ ok: false, reason: `rate must be a positive number from 0.1 to 100000 rows per second, got ${rate}` });
+      expect(parseReplayPace({ mode: 'fixed', rate })).toEqual({
+        ok: false,
+        reason: `rate must be a positive number from 0.1 to 100000 rows per second, got ${rate}`,
+      });
     }
     for (const rate of ['20', null, true, [5], { n: 5 }]) {
-      expect(parseReplayPace({ mode: 'fixed', rate })).toEqual({ ok: false, reason: `rate must be a positive number from 0.1 to 100000 rows per second, got ${JSON.stringify(rate)}` });
+      expect(parseReplayPace({ mode: 'fixed', rate })).toEqual({
+        ok: false,
+        reason: `rate must be a positive number from 0.1 to 100000 rows per second, got ${JSON.stringify(rate)}`,
+      });
     }
-    expect(parseReplayPace({ mode: 'fixed' })).toEqual({ ok: false, reason: 'rate must be a positive number from 0.1 to 100000 rows per second, got undefined' });
+    expect(parseReplayPace({ mode: 'fixed' })).toEqual({
+      ok: false,
+      reason: 'rate must be a positive number from 0.1 to 100000 rows per second, got undefined',
+    });
   });
 
-  it('refuses a speed outside 0.1 to 100,000 times the log\'s timing, naming the bounds', () => {
+  it("refuses a speed outside 0.1 to 100,000 times the log's timing, naming the bounds", () => {
     for (const speed of [1e-300, 0.01, 0, 1e6, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(parseReplayPace({ mode: 'original', speed })).toEqual({
         ok: false,
@@ -110,7 +129,10 @@ describe('parseReplayPace', () => {
 
   it('refuses fields that do not belong to the mode', () => {
     expect(parseReplayPace({ mode: 'max', speed: 3 })).toEqual({ ok: false, reason: 'unknown field "speed" for mode max: allowed are mode' });
-    expect(parseReplayPace({ mode: 'fixed', rate: 5, speed: 60 })).toEqual({ ok: false, reason: 'unknown field "speed" for mode fixed: allowed are mode, rate' });
+    expect(parseReplayPace({ mode: 'fixed', rate: 5, speed: 60 })).toEqual({
+      ok: false,
+      reason: 'unknown field "speed" for mode fixed: allowed are mode, rate',
+    });
     expect(parseReplayPace({ mode: 'original', speed: 60, burst: 1, __proto__x: 2 })).toEqual({
       ok: false,
       reason: 'unknown field "burst", "__proto__x" for mode original: allowed are mode, speed',

@@ -73,7 +73,10 @@ describe('readClickLog', () => {
   });
 
   it('refuses a file without the header, or no file at all, for good', async () => {
-    await expect(readAll(logFile('users.json', '{"userId":"X"}\n'))).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('is not a click log') });
+    await expect(readAll(logFile('users.json', '{"userId":"X"}\n'))).rejects.toMatchObject({
+      nonRetryable: true,
+      message: expect.stringContaining('is not a click log'),
+    });
     await expect(readAll(logFile('empty.csv', ''))).rejects.toMatchObject({ nonRetryable: true });
     await expect(readAll(path.join(dir, 'missing.csv'))).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('not found') });
   });
@@ -89,7 +92,10 @@ describe('readClickLog', () => {
       const body = Array.from({ length: 60 }, line).join('\n') + '\n';
       let expected: { fields: string[]; end: number }[];
       try {
-        const parsed = parse(HEADER + body, { bom: true, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { bytes: number } }[];
+        const parsed = parse(HEADER + body, { bom: true, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
+          record: string[];
+          info: { bytes: number };
+        }[];
         expected = parsed.slice(1).map(({ record, info }) => ({ fields: record, end: info.bytes }));
       } catch {
         continue; // a quote never closed: the test above covers what the reader does then

@@ -39,7 +39,13 @@ describe('parseClickLogRow', () => {
   });
 
   it('keeps a URL that is no product page as it is, as the original does', () => {
-    for (const url of ['http://www.acme.com/', 'http://www.acme.com/index.html', 'http://www.acme.com/shoes/', 'http://www.acme.com/search?q=red+shoes', 'https://example.org/a/b']) {
+    for (const url of [
+      'http://www.acme.com/',
+      'http://www.acme.com/index.html',
+      'http://www.acme.com/shoes/',
+      'http://www.acme.com/search?q=red+shoes',
+      'https://example.org/a/b',
+    ]) {
       const parsed = parseClickLogRow(row({ 'Product Page URL': url }), 1);
       expect(parsed.ok && parsed.value.productId).toBe(url);
     }
@@ -72,7 +78,9 @@ describe('parseClickLogRow', () => {
 
   it('rejects a row without a URL, and names every problem at once', () => {
     for (const url of ['', '-', 'about:blank']) expect(reasonOf(row({ 'Product Page URL': url }))).toBe(`Product Page URL is not an http(s) URL: "${url}"`);
-    expect(reasonOf(row({ 'IP Address': '', 'User Agent': '', 'Visitor Unique ID': '' }))).toBe('Visitor Unique ID is empty; IP Address is empty; User Agent is empty');
+    expect(reasonOf(row({ 'IP Address': '', 'User Agent': '', 'Visitor Unique ID': '' }))).toBe(
+      'Visitor Unique ID is empty; IP Address is empty; User Agent is empty',
+    );
   });
 
   it('gives what the consumers of the clicks topic accept', () => {

@@ -113,7 +113,7 @@ describe('ClickReplay', () => {
     expect(replay.progress().pace).toEqual({ mode: 'original', speed: 600 });
   });
 
-  it('answers each update with the progress after it; the pace\'s validator refuses with the parser\'s reason and counts nothing', () => {
+  it("answers each update with the progress after it; the pace's validator refuses with the parser's reason and counts nothing", () => {
     const replay = new ClickReplay({ file: FILE, commandsPerRun: 3 }, 'run-1');
     replay.startChunk();
     expect(replay.pause()).toMatchObject({ paused: true, chunkUnderWay: true });

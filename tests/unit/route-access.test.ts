@@ -13,7 +13,6 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const folders = routeFolders();
 const routes = new Map(folders.map((r) => [r.id, r.files]));
 
-
 describe('who may call each route', () => {
   it('has a rule for every route in web/src/routes, and none for a route that does not exist', () => {
     expect(routes.size).toBeGreaterThanOrEqual(20);
@@ -29,7 +28,21 @@ describe('who may call each route', () => {
 
   it('spells a path in the ways an attacker tries', () => {
     const spellings = pathSpellings('/api/replay');
-    expect(spellings).toEqual(expect.arrayContaining(['/api/replay', '/%61pi/replay', '/api/%72eplay', '/API/REPLAY', '/api/replay/', '//api/replay', '/api//replay', '/api/./replay', '/api/%2e/replay', '/api/x/../replay', '/%61%70%69/%72%65%70%6c%61%79']));
+    expect(spellings).toEqual(
+      expect.arrayContaining([
+        '/api/replay',
+        '/%61pi/replay',
+        '/api/%72eplay',
+        '/API/REPLAY',
+        '/api/replay/',
+        '//api/replay',
+        '/api//replay',
+        '/api/./replay',
+        '/api/%2e/replay',
+        '/api/x/../replay',
+        '/%61%70%69/%72%65%70%6c%61%79',
+      ]),
+    );
     expect(new Set(spellings).size).toBe(spellings.length);
     expect(spellings.length).toBeGreaterThanOrEqual(20);
   });
@@ -67,7 +80,9 @@ describe('who may call each route', () => {
         // Each guarded handler's body names the operator check before anything else it does.
         for (const handler of guarded) {
           const body = source.slice(source.indexOf(`export const ${handler}`)).split(/\nexport /)[0]!;
-          expect(/operatorRefusal\(locals\)|visitorPageRefusal\([^)]*locals\.operator\)|if \(!locals\.operator\)/.test(body), `${handler} of ${file}`).toBe(true);
+          expect(/operatorRefusal\(locals\)|visitorPageRefusal\([^)]*locals\.operator\)|if \(!locals\.operator\)/.test(body), `${handler} of ${file}`).toBe(
+            true,
+          );
         }
       }
     }

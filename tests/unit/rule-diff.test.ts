@@ -27,9 +27,15 @@ describe('what changed between two rule sets', () => {
     const after = copy();
     after.transitions.splice(1, 0, { from: 'clothes_visited', to: 'clothes_visited', category: 'handbags' });
     expect(diffRules(OFFER_RULES, after).changes).toEqual([
-      { kind: 'added', where: 'steps · step 2 (clothes_visited → clothes_visited, handbags)', after: '{"from":"clothes_visited","to":"clothes_visited","category":"handbags"}' },
+      {
+        kind: 'added',
+        where: 'steps · step 2 (clothes_visited → clothes_visited, handbags)',
+        after: '{"from":"clothes_visited","to":"clothes_visited","category":"handbags"}',
+      },
     ]);
-    expect(diffRules(after, OFFER_RULES).changes).toEqual([{ kind: 'removed', where: 'steps · step 2 (clothes_visited → clothes_visited, handbags)', before: expect.any(String) }]);
+    expect(diffRules(after, OFFER_RULES).changes).toEqual([
+      { kind: 'removed', where: 'steps · step 2 (clothes_visited → clothes_visited, handbags)', before: expect.any(String) },
+    ]);
   });
 
   it('reads a new offer for women as the id changed and a definition added and removed', () => {

@@ -139,7 +139,7 @@ describe('the rule sets archive', () => {
     expect(reads).toEqual([1]);
 
     const all: number[] = [];
-    for (let before: number | null | undefined = undefined; before !== null; ) {
+    for (let before: number | null | undefined = undefined; before !== null;) {
       const p = await page(before, 7);
       all.push(...p.versions.map((v) => v.version));
       before = p.next;
@@ -152,10 +152,15 @@ describe('the rule sets archive', () => {
   it('refuses a rule set larger than an archive page can hold, naming its size', () => {
     const sets = new RuleSets({ initial: OFFER_RULES });
     // 100 steps, each of a demographic per age band: about twice the limit.
-    const step = { ...OFFER_RULES.transitions[2]!, demographics: Array.from({ length: 6 }, (_, i) => ({ gender: 'F' as const, minAge: 20 * i, maxAge: 20 * i + 19 })) };
+    const step = {
+      ...OFFER_RULES.transitions[2]!,
+      demographics: Array.from({ length: 6 }, (_, i) => ({ gender: 'F' as const, minAge: 20 * i, maxAge: 20 * i + 19 })),
+    };
     const huge = { ...OFFER_RULES, transitions: [...OFFER_RULES.transitions, ...Array.from({ length: 95 }, () => step)] };
     expect(JSON.stringify(huge).length).toBeGreaterThan(MAX_RULE_SET_BYTES);
-    expect(() => sets.publish({ rules: huge, note: 'too big' }, T0)).toThrow(new RegExp(`rules: at most ${MAX_RULE_SET_BYTES} bytes as compact JSON, got \\d+`));
+    expect(() => sets.publish({ rules: huge, note: 'too big' }, T0)).toThrow(
+      new RegExp(`rules: at most ${MAX_RULE_SET_BYTES} bytes as compact JSON, got \\d+`),
+    );
     const fits = { ...huge, transitions: huge.transitions.slice(0, 30) };
     expect(JSON.stringify(fits).length).toBeLessThan(MAX_RULE_SET_BYTES);
     expect(sets.publish({ rules: fits, note: 'fits' }, T0).version).toBe(2);

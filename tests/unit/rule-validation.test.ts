@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { OFFER_RULES, type OfferRules } from '../../lib/offers/offer-rules';
-import { parseOfferRules, COOLDOWN_MINUTES_BOUNDS, HOLDOUT_PERCENT_BOUNDS, MAX_TRANSITIONS, OFFERS_PER_DAY_BOUNDS, WINDOW_MINUTES_BOUNDS } from '../../lib/offers/rule-validation';
+import {
+  parseOfferRules,
+  COOLDOWN_MINUTES_BOUNDS,
+  HOLDOUT_PERCENT_BOUNDS,
+  MAX_TRANSITIONS,
+  OFFERS_PER_DAY_BOUNDS,
+  WINDOW_MINUTES_BOUNDS,
+} from '../../lib/offers/rule-validation';
 import { CATEGORIES } from '../../lib/schema';
 
 /** The default rules with some top-level fields replaced, as an operator might send them. */
@@ -113,8 +120,16 @@ describe('parseOfferRules', () => {
     ['without from', withStep(1, { from: undefined }), 'transitions[1].from: missing'],
     ['with an empty to', withStep(1, { to: '' }), 'transitions[1].to: must be a non-empty string, got ""'],
     ['without category', withStep(1, { category: undefined }), 'transitions[1].category: missing'],
-    ['with an unknown product condition', withStep(3, { product: 'same' }), 'transitions[3].product: must be "same-as-first" or "different-from-first", or absent for any product; got "same"'],
-    ['with a null product', withStep(3, { product: null }), 'transitions[3].product: must be "same-as-first" or "different-from-first", or absent for any product; got null'],
+    [
+      'with an unknown product condition',
+      withStep(3, { product: 'same' }),
+      'transitions[3].product: must be "same-as-first" or "different-from-first", or absent for any product; got "same"',
+    ],
+    [
+      'with a null product',
+      withStep(3, { product: null }),
+      'transitions[3].product: must be "same-as-first" or "different-from-first", or absent for any product; got null',
+    ],
   ])('refuses a transition %s', (_, input, expected) => {
     expect(reason(input)).toBe(expected);
   });
@@ -128,23 +143,47 @@ describe('parseOfferRules', () => {
     ['null', withStep(0, { demographics: null }), 'transitions[0].demographics: must be a non-empty array, or absent for anyone; got null'],
     ['empty', demographicsOnFirstStep(), 'transitions[0].demographics: must be a non-empty array, or absent for anyone; got an array'],
     ['not objects', demographicsOnFirstStep('M'), 'transitions[0].demographics[0]: expected an object, got "M"'],
-    ['of an unknown gender', demographicsOnFirstStep({ gender: 'U', minAge: 1, maxAge: 2 }), 'transitions[0].demographics[0].gender: must be "M" or "F", got "U"'],
+    [
+      'of an unknown gender',
+      demographicsOnFirstStep({ gender: 'U', minAge: 1, maxAge: 2 }),
+      'transitions[0].demographics[0].gender: must be "M" or "F", got "U"',
+    ],
     ['without maxAge', demographicsOnFirstStep({ gender: 'F', minAge: 1 }), 'transitions[0].demographics[0].maxAge: missing'],
-    ['below age 0', demographicsOnFirstStep({ gender: 'F', minAge: -1, maxAge: 2 }), 'transitions[0].demographics[0].minAge: must be a whole number from 0 to 120, got -1'],
-    ['above age 120', demographicsOnFirstStep({ gender: 'F', minAge: 1, maxAge: 121 }), 'transitions[0].demographics[0].maxAge: must be a whole number from 0 to 120, got 121'],
-    ['of fractional age', demographicsOnFirstStep({ gender: 'F', minAge: 1.5, maxAge: 2 }), 'transitions[0].demographics[0].minAge: must be a whole number from 0 to 120, got 1.5'],
+    [
+      'below age 0',
+      demographicsOnFirstStep({ gender: 'F', minAge: -1, maxAge: 2 }),
+      'transitions[0].demographics[0].minAge: must be a whole number from 0 to 120, got -1',
+    ],
+    [
+      'above age 120',
+      demographicsOnFirstStep({ gender: 'F', minAge: 1, maxAge: 121 }),
+      'transitions[0].demographics[0].maxAge: must be a whole number from 0 to 120, got 121',
+    ],
+    [
+      'of fractional age',
+      demographicsOnFirstStep({ gender: 'F', minAge: 1.5, maxAge: 2 }),
+      'transitions[0].demographics[0].minAge: must be a whole number from 0 to 120, got 1.5',
+    ],
     ['reversed', demographicsOnFirstStep({ gender: 'F', minAge: 40, maxAge: 30 }), 'transitions[0].demographics[0]: minAge 40 is above maxAge 30'],
   ])('refuses demographics that are %s', (_, input, expected) => {
     expect(reason(input)).toBe(expected);
   });
 
   it('refuses overlapping age ranges of one gender in one transition, naming both', () => {
-    const input = demographicsOnFirstStep({ gender: 'M', minAge: 35, maxAge: 45 }, { gender: 'F', minAge: 25, maxAge: 35 }, { gender: 'M', minAge: 45, maxAge: 50 });
+    const input = demographicsOnFirstStep(
+      { gender: 'M', minAge: 35, maxAge: 45 },
+      { gender: 'F', minAge: 25, maxAge: 35 },
+      { gender: 'M', minAge: 45, maxAge: 50 },
+    );
     expect(reason(input)).toBe('transitions[0].demographics[2]: overlapping age ranges with transitions[0].demographics[0] (M 45 to 50 and M 35 to 45)');
   });
 
   it('accepts adjacent ranges of one gender and equal ranges of different genders', () => {
-    const input = demographicsOnFirstStep({ gender: 'M', minAge: 35, maxAge: 45 }, { gender: 'M', minAge: 46, maxAge: 50 }, { gender: 'F', minAge: 35, maxAge: 45 });
+    const input = demographicsOnFirstStep(
+      { gender: 'M', minAge: 35, maxAge: 45 },
+      { gender: 'M', minAge: 46, maxAge: 50 },
+      { gender: 'F', minAge: 35, maxAge: 45 },
+    );
     expect(value(input).transitions[0]!.demographics).toHaveLength(3);
   });
 
@@ -197,8 +236,16 @@ describe('parseOfferRules', () => {
     ['not an object', withRules({ offerByGender: 'offer1' }), 'offerByGender: expected an object, got "offer1"'],
     ['empty', withRules({ offerByGender: {} }), 'offerByGender: empty — name an offer for M, F or both'],
     ['an empty id', withRules({ offerByGender: { M: '' } }), 'offerByGender.M: must be an offer id of 1 to 40 letters, digits, "_" or "-", got ""'],
-    ['an id with a space', withRules({ offerByGender: { F: 'offer 2' } }), 'offerByGender.F: must be an offer id of 1 to 40 letters, digits, "_" or "-", got "offer 2"'],
-    ['too long an id', withRules({ offerByGender: { F: 'o'.repeat(41) } }), 'offerByGender.F: must be an offer id of 1 to 40 letters, digits, "_" or "-", got a string of 41 characters'],
+    [
+      'an id with a space',
+      withRules({ offerByGender: { F: 'offer 2' } }),
+      'offerByGender.F: must be an offer id of 1 to 40 letters, digits, "_" or "-", got "offer 2"',
+    ],
+    [
+      'too long an id',
+      withRules({ offerByGender: { F: 'o'.repeat(41) } }),
+      'offerByGender.F: must be an offer id of 1 to 40 letters, digits, "_" or "-", got a string of 41 characters',
+    ],
     ['a null id', withRules({ offerByGender: { M: null } }), 'offerByGender.M: must be an offer id of 1 to 40 letters, digits, "_" or "-", got null'],
   ])('refuses offerByGender %s', (_, input, expected) => {
     expect(reason(input)).toBe(expected);
@@ -369,7 +416,11 @@ describe('parseOfferRules: step conditions, resets, absences and offer limits', 
       ['without from', withReset({ from: undefined }), 'resets[0].from: missing'],
       ['from the initial state', withReset({ from: 'start' }), 'resets[0].from: no reset may start from the initial state "start"'],
       ['from the offer state', withReset({ from: 'done' }), 'resets[0].from: no reset may start from the offer state "done"'],
-      ['from a state that cannot be reached', withReset({ from: 'nowhere' }), 'resets[0].from: state "nowhere" cannot be reached from the initial state "start"'],
+      [
+        'from a state that cannot be reached',
+        withReset({ from: 'nowhere' }),
+        'resets[0].from: state "nowhere" cannot be reached from the initial state "start"',
+      ],
     ])('refuses %s', (_, input, expected) => {
       expect(reason(input)).toContain(expected);
     });
@@ -384,12 +435,20 @@ describe('parseOfferRules: step conditions, resets, absences and offer limits', 
   describe('absences', () => {
     it.each([
       ['not a list', withFull({ absences: 'shoes' }), 'absences: expected an array, or absent for none; got "shoes"'],
-      ['too many', withFull({ absences: Array.from({ length: MAX_TRANSITIONS + 1 }, () => FULL_RULES.absences![1]) }), 'absences: 101 entries, at most 100 allowed'],
+      [
+        'too many',
+        withFull({ absences: Array.from({ length: MAX_TRANSITIONS + 1 }, () => FULL_RULES.absences![1]) }),
+        'absences: 101 entries, at most 100 allowed',
+      ],
       ['an entry not an object', withFull({ absences: [null] }), 'absences[0]: expected an object, got null'],
       ['without minutes', withAbsence(0, { minutes: undefined }), 'absences[0].minutes: missing'],
       ['from the initial state', withAbsence(1, { from: 'start' }), 'absences[1].from: no absence may start from the initial state "start"'],
       ['from the offer state', withAbsence(1, { from: 'done' }), 'absences[1].from: no absence may start from the offer state "done"'],
-      ['from a state that cannot be reached', withAbsence(1, { from: 'nowhere' }), 'absences[1].from: state "nowhere" cannot be reached from the initial state "start"'],
+      [
+        'from a state that cannot be reached',
+        withAbsence(1, { from: 'nowhere' }),
+        'absences[1].from: state "nowhere" cannot be reached from the initial state "start"',
+      ],
       ['to a state that is not a name', withAbsence(1, { to: 'a/b' }), 'absences[1].to: "a/b" may hold only letters'],
       ['of 0 minutes', withAbsence(1, { minutes: 0 }), 'absences[1].minutes: must be a whole number from 1 to 1440, got 0'],
       ['of fractional minutes', withAbsence(1, { minutes: 1.5 }), 'absences[1].minutes: must be a whole number from 1 to 1440, got 1.5'],

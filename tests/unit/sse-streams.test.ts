@@ -132,7 +132,8 @@ describe('the dashboard feed in parts', () => {
     let sentCount = 0;
     const feeds = [feedAt(1, false), feedAt(2), feedAt(3), feedAt(4, false), feedAt(5), feedAt(6), feedAt(7)];
     for (const [i, feed] of feeds.entries()) {
-      const log = i % 2 === 0 ? [] : [{ id: `${i}-0`, userId: 'U', state: 's', productId: 'P', category: 'c', clickId: `c${i}`, timestamp: i, line: `line ${i}` }];
+      const log =
+        i % 2 === 0 ? [] : [{ id: `${i}-0`, userId: 'U', state: 's', productId: 'P', category: 'c', clickId: `c${i}`, timestamp: i, line: `line ${i}` }];
       lastFeed = { ...feed, stateMachineLog: log, replay: i > 3 ? ({ rowsSent: i } as unknown as DashboardFeed['replay']) : null };
       const sent: SseFrame[] = frames.update(lastFeed);
       sentCount += sent.length;
@@ -172,9 +173,37 @@ describe('the dashboard feed per audience', () => {
     aggregates: {
       ...aggregates(n),
       latestVisitors: [{ userId: VISITOR, timestamp: n, ip: '203.0.113.9', country: 'FR' }],
-      rawClicks: [{ clickId: `c${n}`, userId: VISITOR, productId: 'P1', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', timestamp: n, source: 'shop', category: 'shoes', title: 'Runner', gender: 'M', birthDate: null, age: 40, country: 'FR', deviceType: 'Desktop' }],
+      rawClicks: [
+        {
+          clickId: `c${n}`,
+          userId: VISITOR,
+          productId: 'P1',
+          ip: '203.0.113.9',
+          userAgent: 'Mozilla/5.0',
+          timestamp: n,
+          source: 'shop',
+          category: 'shoes',
+          title: 'Runner',
+          gender: 'M',
+          birthDate: null,
+          age: 40,
+          country: 'FR',
+          deviceType: 'Desktop',
+        },
+      ],
     },
-    stateMachineLog: [{ id: `${n}-0`, userId: VISITOR, state: 'shoes_visited', productId: 'P1', category: 'shoes', clickId: `c${n}`, timestamp: n, line: `User ${VISITOR} entered state shoes_visited` }],
+    stateMachineLog: [
+      {
+        id: `${n}-0`,
+        userId: VISITOR,
+        state: 'shoes_visited',
+        productId: 'P1',
+        category: 'shoes',
+        clickId: `c${n}`,
+        timestamp: n,
+        line: `User ${VISITOR} entered state shoes_visited`,
+      },
+    ],
     replay: null,
   });
   const text = (frames: SseFrame[] | undefined) => (frames ?? []).map((f) => new TextDecoder().decode(f.bytes)).join('');
@@ -209,7 +238,12 @@ describe('the dashboard feed per audience', () => {
     // Once nobody watches, the operator's frames are dropped: a later stream starts afresh.
     frames.update(storedAt(3), ['public']);
     expect(frames.current('operator')).toBeUndefined();
-    expect(frames.update(storedAt(3), ['operator']).get('operator')!.map((f) => frameOf(f.bytes).part)).toEqual(['feed']);
+    expect(
+      frames
+        .update(storedAt(3), ['operator'])
+        .get('operator')!
+        .map((f) => frameOf(f.bytes).part),
+    ).toEqual(['feed']);
   });
 
   it('forgets the feed of an audience its last viewer left, so the next viewer never starts from a stale one', () => {
@@ -217,6 +251,11 @@ describe('the dashboard feed per audience', () => {
     frames.update(storedAt(1), ['public']);
     frames.forget('public');
     expect(frames.current('public')).toBeUndefined();
-    expect(frames.update(storedAt(9), ['public']).get('public')!.map((f) => frameOf(f.bytes))).toMatchObject([{ part: 'feed', value: { aggregates: { asOf: 9_000 } } }]);
+    expect(
+      frames
+        .update(storedAt(9), ['public'])
+        .get('public')!
+        .map((f) => frameOf(f.bytes)),
+    ).toMatchObject([{ part: 'feed', value: { aggregates: { asOf: 9_000 } } }]);
   });
 });

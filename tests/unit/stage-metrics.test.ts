@@ -64,7 +64,12 @@ describe('stage metrics', () => {
     await driver.settle();
 
     // B did everything once; A's held batches (both partitions, in flight at once) were counted in, then fenced at commit.
-    expect(driver.readOutput('out').map((r) => r.value!.toString()).sort()).toEqual(['v0', 'v2']);
+    expect(
+      driver
+        .readOutput('out')
+        .map((r) => r.value!.toString())
+        .sort(),
+    ).toEqual(['v0', 'v2']);
     const recordsIn = await values(stageMetrics.recordsIn);
     expect(Object.values(recordsIn).reduce((a, b) => a + b, 0)).toBe(10);
     expect(await values(stageMetrics.recordsOut)).toEqual({ 'enrichment/0/out': 1, 'enrichment/1/out': 1 });
@@ -131,7 +136,9 @@ describe('bounded labels', () => {
   });
 
   it('a stage reports at most MAX_REASONS_PER_STAGE reasons, then other', () => {
-    const labels = Array.from({ length: MAX_REASONS_PER_STAGE + 5 }, (_, i) => boundedReason('detection', `reason ${String.fromCharCode(97 + (i % 26))}${'x'.repeat(Math.floor(i / 26))} at 1`));
+    const labels = Array.from({ length: MAX_REASONS_PER_STAGE + 5 }, (_, i) =>
+      boundedReason('detection', `reason ${String.fromCharCode(97 + (i % 26))}${'x'.repeat(Math.floor(i / 26))} at 1`),
+    );
     expect(new Set(labels).size).toBe(MAX_REASONS_PER_STAGE + 1);
     expect(labels.slice(-5)).toEqual(Array(5).fill('other'));
   });

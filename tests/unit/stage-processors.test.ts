@@ -18,7 +18,15 @@ import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import type { RuleSetVersion } from '../../lib/offers/rule-sets';
 import type { VisitorOfferInput } from '../../lib/offers/visitor-offers';
 import { RunningVisitors } from '../../lib/offers/running-visitors';
-import { AGGREGATE_PARTIALS_KEY, DASHBOARD_KEY, LOOKUPS_LOADED_KEY, productKey, VISITOR_CLICKS_LENGTH, visitorClicksKey, visitorKey } from '../../lib/redis-keys';
+import {
+  AGGREGATE_PARTIALS_KEY,
+  DASHBOARD_KEY,
+  LOOKUPS_LOADED_KEY,
+  productKey,
+  VISITOR_CLICKS_LENGTH,
+  visitorClicksKey,
+  visitorKey,
+} from '../../lib/redis-keys';
 import type { EnrichedClick } from '../../lib/schema';
 import { stageSpec } from '../../lib/topology';
 import { booksThenGames } from '../offer-rule-examples';
@@ -102,8 +110,20 @@ function holdingA(make: () => Processor, name: string, hold: number, reached: ()
 
 /** An enriched click for the detection feed, at 10:00 on 2026-01-01: women of `age`. */
 const detectionClick = (clickId: string, userId: string, category: string, age: number): EnrichedClick => ({
-  clickId, userId, productId: `p-${clickId}`, ip: '10.0.0.1', userAgent: 'ua', timestamp: Date.UTC(2026, 0, 1, 10), source: 'replay',
-  category, title: 't', gender: 'F', birthDate: null, age, country: 'France', deviceType: 'Desktop',
+  clickId,
+  userId,
+  productId: `p-${clickId}`,
+  ip: '10.0.0.1',
+  userAgent: 'ua',
+  timestamp: Date.UTC(2026, 0, 1, 10),
+  source: 'replay',
+  category,
+  title: 't',
+  gender: 'F',
+  birthDate: null,
+  age,
+  country: 'France',
+  deviceType: 'Desktop',
 });
 const asRecord = (c: EnrichedClick) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 });
 
@@ -124,10 +144,25 @@ function fakeTemporal(answer: (call: FeedCall) => Promise<void>, gone = new Set<
   const userOf = (workflowId: string) => workflowId.replace('visitor-offers-', '');
   return {
     workflow: {
-      executeUpdateWithStart: (_update: unknown, o: { args: [VisitorClick[], number?]; startWorkflowOperation: { options: { workflowId: string; args: [VisitorOfferInput] } } }) =>
-        answer({ how: 'update-with-start', userId: userOf(o.startWorkflowOperation.options.workflowId), clickIds: o.args[0].map((c) => c.clickId), input: o.startWorkflowOperation.options.args[0], version: o.args[1] }),
+      executeUpdateWithStart: (
+        _update: unknown,
+        o: { args: [VisitorClick[], number?]; startWorkflowOperation: { options: { workflowId: string; args: [VisitorOfferInput] } } },
+      ) =>
+        answer({
+          how: 'update-with-start',
+          userId: userOf(o.startWorkflowOperation.options.workflowId),
+          clickIds: o.args[0].map((c) => c.clickId),
+          input: o.startWorkflowOperation.options.args[0],
+          version: o.args[1],
+        }),
       signalWithStart: (_type: string, o: { workflowId: string; args: [VisitorOfferInput]; signalArgs: [VisitorClick[], number?] }) =>
-        answer({ how: 'signal-with-start', userId: userOf(o.workflowId), clickIds: o.signalArgs[0].map((c) => c.clickId), input: o.args[0], version: o.signalArgs[1] }),
+        answer({
+          how: 'signal-with-start',
+          userId: userOf(o.workflowId),
+          clickIds: o.signalArgs[0].map((c) => c.clickId),
+          input: o.args[0],
+          version: o.signalArgs[1],
+        }),
       getHandle: (workflowId: string) => ({
         signal: async (_signal: unknown, clicks: VisitorClick[], version?: number) => {
           if (gone.has(userOf(workflowId))) throw new WorkflowNotFoundError('workflow not found', workflowId, undefined);
@@ -169,7 +204,11 @@ describe('the stages on the runtime', () => {
     const redis = new FakeRedis();
     let reached!: () => void;
     const held = new Promise<void>((r) => (reached = r));
-    const driver = new StageTestDriver(({ name, run }) => holdingA(() => aggregationProcessor(config, redis.asRedis(), run), name, 2, reached), { stage, partitions: 2, maxBatch: 4 });
+    const driver = new StageTestDriver(({ name, run }) => holdingA(() => aggregationProcessor(config, redis.asRedis(), run), name, 2, reached), {
+      stage,
+      partitions: 2,
+      maxBatch: 4,
+    });
     await driver.startWorker('A');
     await driver.startWorker('B');
 
@@ -212,13 +251,20 @@ describe('the stages on the runtime', () => {
       return state.snapshot();
     });
     expect(JSON.parse(redis.strings.get(DASHBOARD_KEY)!)).toEqual(JSON.parse(JSON.stringify(mergePartials(reference))));
-    const partials = Object.values(redis.hashes.get(AGGREGATE_PARTIALS_KEY)!).map((p) => JSON.parse(p) as { counted: number; rejected: number; nextOffset: string });
+    const partials = Object.values(redis.hashes.get(AGGREGATE_PARTIALS_KEY)!).map(
+      (p) => JSON.parse(p) as { counted: number; rejected: number; nextOffset: string },
+    );
     expect(partials.map((p) => [p.counted, p.rejected, p.nextOffset])).toEqual([
       [15, 1, '16'],
       [15, 1, '16'],
     ]);
     expect(driver.committedOffsets()).toEqual([16n, 16n]);
-    expect(driver.readOutput(topics.deadLetter).map((d) => d.key).sort()).toEqual(['enriched-click-data/0@3', 'enriched-click-data/1@2']);
+    expect(
+      driver
+        .readOutput(topics.deadLetter)
+        .map((d) => d.key)
+        .sort(),
+    ).toEqual(['enriched-click-data/0@3', 'enriched-click-data/1@2']);
     // Each visitor's clicks, every one there at least once (a batch processed again pushes its clicks again).
     for (const userId of new Set(clicks.map((c) => c.userId))) {
       const listed = (redis.lists.get(visitorClicksKey(userId)) ?? []).map((json) => (JSON.parse(json) as EnrichedClick).clickId);
@@ -236,14 +282,29 @@ describe('the stages on the runtime', () => {
     let reached!: () => void;
     const held = new Promise<void>((r) => (reached = r));
     const deps = { config, redis: redis.asRedis(), reloadLookups: async () => {} };
-    const driver = new StageTestDriver(({ name, run }) => holdingA(() => enrichmentProcessor(deps, run, true), name, 2, reached), { stage, partitions: 2, maxBatch: 3 });
+    const driver = new StageTestDriver(({ name, run }) => holdingA(() => enrichmentProcessor(deps, run, true), name, 2, reached), {
+      stage,
+      partitions: 2,
+      maxBatch: 3,
+    });
     await driver.startWorker('A');
     await driver.startWorker('B');
 
     const t0 = Date.UTC(2026, 0, 1, 10, 0);
     // Every 5th click is of an unknown product (p3): a dead letter.
-    const clicks = Array.from({ length: 24 }, (_, i) => ({ clickId: `c${i}`, userId: `u${i % 4}`, productId: `p${i % 5 === 4 ? 3 : i % 3}`, ip: '10.0.0.1', userAgent: 'curl/8', timestamp: t0 + i, source: 'replay' }));
-    driver.pipeInput(stage.input, [...clicks.map((c, i) => ({ key: c.userId, value: JSON.stringify(c), partition: i % 2 })), { key: null, value: 'not json', partition: 0 }]);
+    const clicks = Array.from({ length: 24 }, (_, i) => ({
+      clickId: `c${i}`,
+      userId: `u${i % 4}`,
+      productId: `p${i % 5 === 4 ? 3 : i % 3}`,
+      ip: '10.0.0.1',
+      userAgent: 'curl/8',
+      timestamp: t0 + i,
+      source: 'replay',
+    }));
+    driver.pipeInput(stage.input, [
+      ...clicks.map((c, i) => ({ key: c.userId, value: JSON.stringify(c), partition: i % 2 })),
+      { key: null, value: 'not json', partition: 0 },
+    ]);
     await driver.pump();
     await held;
     driver.killWorker('A');
@@ -270,12 +331,19 @@ describe('the stages on the runtime', () => {
       if (u3Fails && call.userId === 'u3') throw new Error('Temporal unavailable');
       signals.push(call);
     });
-    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running: new RunningVisitors(60_000), ruleSet: null }), { stage, partitions: 1, maxBatch: 6 });
+    const driver = new StageTestDriver(
+      () => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running: new RunningVisitors(60_000), ruleSet: null }),
+      { stage, partitions: 1, maxBatch: 6 },
+    );
     const worker = await driver.startWorker('A');
 
     // Four visitors the rules can use (women of 30), three clicks each, interleaved; one broken record at offset 6.
     const clicks = Array.from({ length: 12 }, (_, i) => detectionClick(`c${i}`, `u${i % 4}`, 'clothing', 30));
-    driver.pipeInput(stage.input, [...clicks.slice(0, 6).map((c) => asRecord(c)), { key: 'x', value: '{broken', partition: 0 }, ...clicks.slice(6).map((c) => asRecord(c))]);
+    driver.pipeInput(stage.input, [
+      ...clicks.slice(0, 6).map((c) => asRecord(c)),
+      { key: 'x', value: '{broken', partition: 0 },
+      ...clicks.slice(6).map((c) => asRecord(c)),
+    ]);
     await driver.pump();
     await vi.advanceTimersByTimeAsync(5_000);
     await driver.settle();
@@ -294,13 +362,23 @@ describe('the stages on the runtime', () => {
 
     // Each visitor's clicks once each, in click order, one signal per visitor and batch.
     for (const u of ['u0', 'u1', 'u2', 'u3']) {
-      expect(signals.filter((s) => s.userId === u).flatMap((s) => s.clickIds), u).toEqual(clicks.filter((c) => c.userId === u).map((c) => c.clickId));
+      expect(
+        signals.filter((s) => s.userId === u).flatMap((s) => s.clickIds),
+        u,
+      ).toEqual(clicks.filter((c) => c.userId === u).map((c) => c.clickId));
     }
     expect(signals.filter((s) => s.userId === 'u3').map((s) => s.clickIds)).toEqual([['c3'], ['c7'], ['c11']]);
     const dead = driver.readOutput(topics.deadLetter).map((d) => JSON.parse(d.value!) as { reason: string; origin: string });
     expect(dead.map((d) => d.origin)).toEqual([`${stage.input}/0@6`]);
     expect(dead[0]!.reason).toContain('invalid JSON');
-    expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ forwarded: 12, rejected: 1, dropped: 0, signals: signals.length, signalRetries: 3, pendingClicks: 0 });
+    expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({
+      forwarded: 12,
+      rejected: 1,
+      dropped: 0,
+      signals: signals.length,
+      signalRetries: 3,
+      pendingClicks: 0,
+    });
   });
 
   it("detection: a burst's starts do not hold the next batch: a running visitor's click overtakes them, the commit never passes an unsent click, and each visitor's clicks keep their order", async () => {
@@ -308,18 +386,27 @@ describe('the stages on the runtime', () => {
     const temporal = new HeldTemporal();
     const running = new RunningVisitors(60_000);
     running.mark('steady', Date.now());
-    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal: temporal.client(), rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }), { stage, partitions: 1, maxBatch: 10 });
+    const driver = new StageTestDriver(
+      () => detectionProcessor({ config, temporal: temporal.client(), rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }),
+      { stage, partitions: 1, maxBatch: 10 },
+    );
     const worker = await driver.startWorker('A');
 
     // Batches of ten: twenty new visitors (b0-b19, b3 twice), then the steady visitor's click and a last new visitor.
     const burst = Array.from({ length: 19 }, (_, i) => detectionClick(`burst-${i}`, `b${i}`, 'clothing', 30));
     burst.splice(15, 0, detectionClick('burst-3-again', 'b3', 'shoes', 30));
     const later = [detectionClick('steady-1', 'steady', 'shoes', 30), detectionClick('burst-19', 'b19', 'clothing', 30)];
-    driver.pipeInput(stage.input, [...burst, ...later].map((c) => asRecord(c)));
+    driver.pipeInput(
+      stage.input,
+      [...burst, ...later].map((c) => asRecord(c)),
+    );
     await driver.pump();
 
     // Sixteen starts out and held; the third batch was fetched anyway, and the steady visitor's signal went at once.
-    expect(temporal.calls.map((c) => [c.userId, c.how])).toEqual([...Array.from({ length: 16 }, (_, i) => [`b${i}`, 'update-with-start']), ['steady', 'signal-with-start']]);
+    expect(temporal.calls.map((c) => [c.userId, c.how])).toEqual([
+      ...Array.from({ length: 16 }, (_, i) => [`b${i}`, 'update-with-start']),
+      ['steady', 'signal-with-start'],
+    ]);
     expect(worker.link.batches.map((b) => b.offsets.length)).toEqual([10, 10, 2]);
     temporal.release('steady');
     await driver.settle();
@@ -361,7 +448,11 @@ describe('the stages on the runtime', () => {
     const running = new RunningVisitors(60_000);
     running.mark('mid', Date.now());
     running.mark('gone', Date.now());
-    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }), { stage, partitions: 1, maxBatch: 5 });
+    const driver = new StageTestDriver(() => detectionProcessor({ config, temporal, rules: OFFER_RULES, visitorIdleMs: 60_000 }, { running, ruleSet: null }), {
+      stage,
+      partitions: 1,
+      maxBatch: 5,
+    });
     const worker = await driver.startWorker('A');
 
     const click = detectionClick;
@@ -373,7 +464,10 @@ describe('the stages on the runtime', () => {
       click('c5', 'out', 'clothing', 60), // can start nothing and has no workflow: left out
       click('c6', 'new', 'clothing', 50), // next batch: `new` was signalled, so a plain signal
     ];
-    driver.pipeInput(stage.input, clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 })));
+    driver.pipeInput(
+      stage.input,
+      clicks.map((c) => ({ key: c.userId, value: JSON.stringify(c), partition: 0 })),
+    );
     await driver.pump();
     await driver.settle();
     await driver.stopWorker('A');
@@ -390,7 +484,9 @@ describe('the stages on the runtime', () => {
   it('detection: runs the current published rule set, asked on its timer, and names its version in every signal', async () => {
     const stage = stageSpec(config, 'detection');
     const starts: { userId: string; inputVersion: number | undefined; signalVersion: number | undefined; rules: string }[] = [];
-    const temporal = fakeTemporal(async ({ userId, input, version }) => void starts.push({ userId, inputVersion: input!.rulesVersion, signalVersion: version, rules: input!.rules.name }));
+    const temporal = fakeTemporal(
+      async ({ userId, input, version }) => void starts.push({ userId, inputVersion: input!.rulesVersion, signalVersion: version, rules: input!.rules.name }),
+    );
     // Books then games, for anyone from 18: a woman of 50 starts a sequence only under it.
     const booksForWomen = booksThenGames({ gender: 'F' });
     let published: RuleSetVersion | null = null;
@@ -418,4 +514,3 @@ describe('the stages on the runtime', () => {
     expect(worker.lastHeartbeat as DetectionFeedTotals).toMatchObject({ rulesVersion: 2, dropped: 1 });
   });
 });
-

@@ -149,7 +149,9 @@ describe('exactly-once', () => {
       { k1: '2', k3: '2', k0: '2', k2: '2', k4: '2' },
     ]);
     // B took partition 0 from A's last commit: it replayed the 3 changelog records of A's one batch.
-    expect(driver.worker('B').link.changelogReads.filter((r) => r.partition === 0)).toEqual([{ topic: TEST_CHANGELOG, partition: 0, from: 0n, end: 4n, records: 3 }]);
+    expect(driver.worker('B').link.changelogReads.filter((r) => r.partition === 0)).toEqual([
+      { topic: TEST_CHANGELOG, partition: 0, from: 0n, end: 4n, records: 3 },
+    ]);
     expect(Object.fromEntries(await driver.worker('B').store.reopen().load(0))).toEqual(Object.fromEntries(state[0]!));
     await driver.close();
   });
@@ -248,7 +250,10 @@ describe('exactly-once', () => {
     const probe = newProbe();
     const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2, maxBatch: 20 });
     await driver.startWorker('A');
-    driver.pipeInput('in', records(10, { partitions: 1 }).map((r) => ({ ...r, partition: 1 })));
+    driver.pipeInput(
+      'in',
+      records(10, { partitions: 1 }).map((r) => ({ ...r, partition: 1 })),
+    );
     const held = probe.gates.arm('A');
     await driver.pump();
     await held.reached;
@@ -259,7 +264,10 @@ describe('exactly-once', () => {
     held.release();
     await driver.settle();
     expect(driver.committedOffsets()).toEqual([0n, 10n]);
-    driver.pipeInput('in', records(5, { from: 10 }).map((r) => ({ ...r, partition: 1 })));
+    driver.pipeInput(
+      'in',
+      records(5, { from: 10 }).map((r) => ({ ...r, partition: 1 })),
+    );
     fence.release();
     await driver.pump();
 
@@ -627,7 +635,7 @@ describe('watchdog', () => {
     await driver.close();
   });
 
-  it('a killed worker\'s partitions move by the session as before; the survivor\'s watchdog stays quiet', async () => {
+  it("a killed worker's partitions move by the session as before; the survivor's watchdog stays quiet", async () => {
     const probe = newProbe();
     const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2 });
     await driver.startWorker('A');

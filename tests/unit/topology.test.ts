@@ -31,7 +31,7 @@ describe('topology', () => {
     expect(stageSpec(config, 'detection').input).toBe('enriched-a');
   });
 
-  it('lists the dead-letter topic last among every stage\'s outputs', () => {
+  it("lists the dead-letter topic last among every stage's outputs", () => {
     for (const s of t.stages) expect(s.outputs.at(-1), s.kind).toBe(topics.deadLetter);
   });
 
@@ -49,13 +49,19 @@ describe('topology', () => {
   });
 
   it("names the aggregation's changelog after its group and input, and its store folder after the worker", () => {
-    expect(stageSpec(config, 'aggregation').store).toEqual({ name: 'aggregates', changelog: 'shop-a-aggregation-enriched-a-changelog', dir: '/var/state/aggregation-agg-2' });
+    expect(stageSpec(config, 'aggregation').store).toEqual({
+      name: 'aggregates',
+      changelog: 'shop-a-aggregation-enriched-a-changelog',
+      dir: '/var/state/aggregation-agg-2',
+    });
     expect(stageSpec(config, 'enrichment').store).toBeNull();
     expect(stageSpec(config, 'detection').store).toBeNull();
   });
 
   it('names every topic once: the project topics and the changelog', () => {
-    expect(topologyTopics(t).sort()).toEqual([topics.clicks, topics.enriched, topics.deadLetter, topics.offers, 'shop-a-aggregation-enriched-a-changelog'].sort());
+    expect(topologyTopics(t).sort()).toEqual(
+      [topics.clicks, topics.enriched, topics.deadLetter, topics.offers, 'shop-a-aggregation-enriched-a-changelog'].sort(),
+    );
   });
 
   it('reads the offers the visitor workflows write', () => {
@@ -64,7 +70,12 @@ describe('topology', () => {
   });
 
   it('draws an edge for every input, output and changelog, and one for every source and reader', () => {
-    const edges = new Set(topologyMermaid(t).split('\n').filter((l) => l.includes('-->')).map((l) => l.trim().replace(/ -->(\|\w+\|)? /, ' -> ')));
+    const edges = new Set(
+      topologyMermaid(t)
+        .split('\n')
+        .filter((l) => l.includes('-->'))
+        .map((l) => l.trim().replace(/ -->(\|\w+\|)? /, ' -> ')),
+    );
     const expected = [
       ...t.sources.flatMap((s) => s.writes.map((topic) => `${id(s.name)} -> ${id(topic)}`)),
       ...t.stages.flatMap((s) => [

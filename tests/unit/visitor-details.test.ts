@@ -21,23 +21,45 @@ import {
 const VISITOR = '5F2D9C1A-0B3E-4C6D-8E7F-9A0B1C2D3E4F';
 
 const click = (clickId: string, timestamp: number): EnrichedClick => ({
-  clickId, userId: VISITOR, productId: 'P1', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', timestamp, source: 'shop',
-  category: 'clothing', title: 'Shirt', gender: 'F', birthDate: null, age: 30, country: 'FR', deviceType: 'Desktop',
+  clickId,
+  userId: VISITOR,
+  productId: 'P1',
+  ip: '203.0.113.9',
+  userAgent: 'Mozilla/5.0',
+  timestamp,
+  source: 'shop',
+  category: 'clothing',
+  title: 'Shirt',
+  gender: 'F',
+  birthDate: null,
+  age: 30,
+  country: 'FR',
+  deviceType: 'Desktop',
 });
 
 const view = (state: string, rules = OFFER_RULES.name): VisitorView => ({
-  userId: VISITOR, rules, rulesVersion: 1, state, sequenceStartedAt: state === 'init' ? null : 1, recentClicks: [], offersSent: [], clicksProcessed: 1, duplicatesIgnored: 0,
+  userId: VISITOR,
+  rules,
+  rulesVersion: 1,
+  state,
+  sequenceStartedAt: state === 'init' ? null : 1,
+  recentClicks: [],
+  offersSent: [],
+  clicksProcessed: 1,
+  duplicatesIgnored: 0,
 });
 
 describe("a visitor's recent clicks as read from their list", () => {
   it('keeps the newest copy of a click written twice, skips what is not a click, keeps the order', () => {
-    const entries = [click('c3', 3), click('c2', 2), click('c3', 3), 'not json', JSON.stringify({ clickId: 'c0' }), click('c1', 1)].map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+    const entries = [click('c3', 3), click('c2', 2), click('c3', 3), 'not json', JSON.stringify({ clickId: 'c0' }), click('c1', 1)].map((e) =>
+      typeof e === 'string' ? e : JSON.stringify(e),
+    );
     expect(distinctClicks(entries).map((c) => c.clickId)).toEqual(['c3', 'c2', 'c1']);
     expect(distinctClicks(entries)[0]).toEqual(click('c3', 3));
   });
 });
 
-describe("where a visitor stands in the offer rule", () => {
+describe('where a visitor stands in the offer rule', () => {
   it('lists the states in the order a sequence meets them, each with where a click leads', () => {
     const steps = ruleSteps(OFFER_RULES, 'shoes_visited');
     expect(steps.map((s) => s.state)).toEqual(['init', 'clothes_visited', 'shoes_visited', 'offer']);
@@ -85,22 +107,41 @@ describe("a visitor's page", () => {
   });
 
   it("links the workflow's page in the Temporal UI, its id escaped", () => {
-    expect(temporalWorkflowUrl('http://127.0.0.1:8233/', 'default', 'visitor-offers-a:b')).toBe('http://127.0.0.1:8233/namespaces/default/workflows/visitor-offers-a%3Ab');
+    expect(temporalWorkflowUrl('http://127.0.0.1:8233/', 'default', 'visitor-offers-a:b')).toBe(
+      'http://127.0.0.1:8233/namespaces/default/workflows/visitor-offers-a%3Ab',
+    );
   });
 });
 
 describe("a visitor's page: demographics, what each click was, and each offer's outcome", () => {
   const at = (clickId: string, timestamp: number, more: Partial<EnrichedClick> = {}): EnrichedClick => ({ ...click(clickId, timestamp), ...more });
-  const offer = (offerId: string, timestamp: number): Offer => ({ userId: VISITOR, offerId, reason: 'r', clickIds: [`c${timestamp}`], timestamp, rules: { name: 'rules', version: 2 } });
+  const offer = (offerId: string, timestamp: number): Offer => ({
+    userId: VISITOR,
+    offerId,
+    reason: 'r',
+    clickIds: [`c${timestamp}`],
+    timestamp,
+    rules: { name: 'rules', version: 2 },
+  });
 
   it('reads who they are from their newest click', () => {
-    expect(visitorDemographics([at('c2', 2, { gender: 'F', age: 30, birthDate: '1995-03-02' }), at('c1', 1, { gender: 'U', age: null })])).toEqual({ text: 'woman, 30', birthDate: '1995-03-02', asOf: 2 });
+    expect(visitorDemographics([at('c2', 2, { gender: 'F', age: 30, birthDate: '1995-03-02' }), at('c1', 1, { gender: 'U', age: null })])).toEqual({
+      text: 'woman, 30',
+      birthDate: '1995-03-02',
+      asOf: 2,
+    });
     expect(visitorDemographics([at('c1', 1, { gender: 'U', age: null })])?.text).toBe('gender unknown, age unknown');
     expect(visitorDemographics([])).toBeNull();
   });
 
   it('names every kind of click', () => {
-    expect(CLICK_KIND_WORDS).toEqual({ view: 'viewed', basket: 'put in basket', buy: 'bought', 'offer-taken': 'took an offer', 'offer-dismissed': 'dismissed an offer' });
+    expect(CLICK_KIND_WORDS).toEqual({
+      view: 'viewed',
+      basket: 'put in basket',
+      buy: 'bought',
+      'offer-taken': 'took an offer',
+      'offer-dismissed': 'dismissed an offer',
+    });
   });
 
   it("finds each offer's answer and the purchases after it, up to the next offer", () => {
@@ -114,7 +155,9 @@ describe("a visitor's page: demographics, what each click was, and each offer's 
       at('t0', 15, { kind: 'offer-taken', offerId: 'other' }),
       at('v1', 10),
     ];
-    const offers = visitorOffers([offer('offer1', 10), offer('offer1', 70), offer('offer1', 95)], clicks, (o) => (o.offerId === 'offer1' ? '20% off clothing and shoes' : null));
+    const offers = visitorOffers([offer('offer1', 10), offer('offer1', 70), offer('offer1', 95)], clicks, (o) =>
+      o.offerId === 'offer1' ? '20% off clothing and shoes' : null,
+    );
     expect(offers.map((o) => [o.offer.timestamp, o.gives, o.outcome])).toEqual([
       [95, '20% off clothing and shoes', { answer: null, bought: 0, text: 'no answer in their recent clicks' }],
       [70, '20% off clothing and shoes', { answer: 'dismissed', bought: 1, text: 'dismissed, then bought 1 item' }],

@@ -7,8 +7,20 @@ const MIN = 60_000;
 
 function click(clickId: string, at: number, productId: string, deviceType: DeviceType = 'Desktop'): EnrichedClick {
   return {
-    clickId, userId: 'V1', productId, ip: '203.0.113.9', userAgent: 'Mozilla/5.0', timestamp: at, source: 'shop',
-    category: 'clothing', title: `Title ${productId}`, gender: 'F', birthDate: null, age: 30, country: 'FR', deviceType,
+    clickId,
+    userId: 'V1',
+    productId,
+    ip: '203.0.113.9',
+    userAgent: 'Mozilla/5.0',
+    timestamp: at,
+    source: 'shop',
+    category: 'clothing',
+    title: `Title ${productId}`,
+    gender: 'F',
+    birthDate: null,
+    age: 30,
+    country: 'FR',
+    deviceType,
   };
 }
 
@@ -27,9 +39,33 @@ describe("one visitor's sessions", () => {
 
   it('splits at a gap of 30 minutes, newest first, with entry, exit, pages, duration and bounce', () => {
     expect(visitorSessions(clicks)).toEqual([
-      { start: T0 + 110 * MIN, end: T0 + 110 * MIN, durationMs: 0, pages: 1, entry: { productId: 'P1', title: 'Title P1' }, exit: { productId: 'P1', title: 'Title P1' }, bounce: true },
-      { start: T0 + 70 * MIN - 1, end: T0 + 70 * MIN - 1, durationMs: 0, pages: 1, entry: { productId: 'P4', title: 'Title P4' }, exit: { productId: 'P4', title: 'Title P4' }, bounce: true },
-      { start: T0, end: T0 + 40 * MIN - 1, durationMs: 2_399_999, pages: 3, entry: { productId: 'P1', title: 'Title P1' }, exit: { productId: 'P3', title: 'Title P3' }, bounce: false },
+      {
+        start: T0 + 110 * MIN,
+        end: T0 + 110 * MIN,
+        durationMs: 0,
+        pages: 1,
+        entry: { productId: 'P1', title: 'Title P1' },
+        exit: { productId: 'P1', title: 'Title P1' },
+        bounce: true,
+      },
+      {
+        start: T0 + 70 * MIN - 1,
+        end: T0 + 70 * MIN - 1,
+        durationMs: 0,
+        pages: 1,
+        entry: { productId: 'P4', title: 'Title P4' },
+        exit: { productId: 'P4', title: 'Title P4' },
+        bounce: true,
+      },
+      {
+        start: T0,
+        end: T0 + 40 * MIN - 1,
+        durationMs: 2_399_999,
+        pages: 3,
+        entry: { productId: 'P1', title: 'Title P1' },
+        exit: { productId: 'P3', title: 'Title P3' },
+        bounce: false,
+      },
     ]);
   });
 

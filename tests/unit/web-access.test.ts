@@ -44,7 +44,6 @@ describe('the operator credential', () => {
     // A visitor cookie is signed for another purpose: it never passes as an operator's.
     expect(isOperatorCookie(SECRET, visitorCookieValue(SECRET, String(now + 1_000)), now)).toBe(false);
   });
-
 });
 
 describe('the shop visitor cookie', () => {
@@ -71,7 +70,14 @@ describe('the shop visitor cookie', () => {
 
   it('keeps only a well-formed age and gender in the browser', () => {
     expect(parseVisitorProfile(JSON.stringify({ age: 30, gender: 'F' }))).toEqual({ age: 30, gender: 'F' });
-    for (const bad of [null, '', '{', JSON.stringify({ age: 30, gender: 'X' }), JSON.stringify({ age: -1, gender: 'M' }), JSON.stringify({ age: 1.5, gender: 'M' })]) {
+    for (const bad of [
+      null,
+      '',
+      '{',
+      JSON.stringify({ age: 30, gender: 'X' }),
+      JSON.stringify({ age: -1, gender: 'M' }),
+      JSON.stringify({ age: 1.5, gender: 'M' }),
+    ]) {
       expect(parseVisitorProfile(bad)).toBeNull();
     }
   });
@@ -95,8 +101,20 @@ describe('host and origin checks', () => {
 
 describe('what the dashboard shows its audiences', () => {
   const click: EnrichedClick = {
-    clickId: 'c1', userId: VISITOR, productId: 'P1', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', timestamp: 1, source: 'shop',
-    category: 'shoes', title: 'Runner', gender: 'M', birthDate: '1980-01-01', age: 45, country: 'FR', deviceType: 'Desktop',
+    clickId: 'c1',
+    userId: VISITOR,
+    productId: 'P1',
+    ip: '203.0.113.9',
+    userAgent: 'Mozilla/5.0',
+    timestamp: 1,
+    source: 'shop',
+    category: 'shoes',
+    title: 'Runner',
+    gender: 'M',
+    birthDate: '1980-01-01',
+    age: 45,
+    country: 'FR',
+    deviceType: 'Desktop',
   };
   const aggregates: DashboardAggregates = {
     ...mergePartials([]),
@@ -104,7 +122,16 @@ describe('what the dashboard shows its audiences', () => {
     latestVisitors: [{ userId: VISITOR, timestamp: 1, ip: '203.0.113.9', country: 'FR' }],
     rawClicks: [click],
   };
-  const entry = { id: '1-0', userId: VISITOR, state: 'shoes', productId: 'P1', category: 'shoes', clickId: 'c1', timestamp: 1, line: `User ${VISITOR} entered state shoes` };
+  const entry = {
+    id: '1-0',
+    userId: VISITOR,
+    state: 'shoes',
+    productId: 'P1',
+    category: 'shoes',
+    clickId: 'c1',
+    timestamp: 1,
+    line: `User ${VISITOR} entered state shoes`,
+  };
 
   it('shows anyone no IP address, birth date or user agent, and visitor ids cut to 8 characters', () => {
     const shown = feedAggregates(aggregates, 'public');

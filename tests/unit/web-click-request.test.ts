@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseClickEvent } from '../../lib/schema';
-import { clickVisitor, headerUserAgent, MAX_CLICK_REQUEST_BYTES, normaliseGender, parseClickRequest, shopClickEvent } from '../../web/src/lib/server/click-request';
+import {
+  clickVisitor,
+  headerUserAgent,
+  MAX_CLICK_REQUEST_BYTES,
+  normaliseGender,
+  parseClickRequest,
+  shopClickEvent,
+} from '../../web/src/lib/server/click-request';
 
 const JSON_TYPE = 'application/json';
 const body = (o: unknown) => JSON.stringify(o);
@@ -10,7 +17,12 @@ const parse = (type: string | null, text: string) => parseClickRequest(type, tex
 
 describe('POST /api/clicks body', () => {
   it('accepts a valid click and normalises the gender', () => {
-    for (const [given, want] of [['M', 'M'], ['f', 'F'], ['Male', 'M'], [' female ', 'F']] as const) {
+    for (const [given, want] of [
+      ['M', 'M'],
+      ['f', 'F'],
+      ['Male', 'M'],
+      [' female ', 'F'],
+    ] as const) {
       const r = parse(JSON_TYPE, body({ ...valid, gender: given }));
       expect(r).toEqual({ ok: true, value: { ...valid, gender: want } });
     }

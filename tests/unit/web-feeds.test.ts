@@ -36,8 +36,30 @@ describe('offer and dashboard fan-out', () => {
   });
 
   it('reads the state-machine log from an XREVRANGE reply', () => {
-    const reply: [string, string[]][] = [['2-0', ['userId', 'U', 'state', 'shoes_visited', 'productId', 'P', 'category', 'shoes', 'clickId', 'c', 'timestamp', '42', 'line', 'User U entered shoes_visited']]];
-    expect(parseStateMachineLog(reply)).toEqual([{ id: '2-0', userId: 'U', state: 'shoes_visited', productId: 'P', category: 'shoes', clickId: 'c', timestamp: 42, line: 'User U entered shoes_visited' }]);
+    const reply: [string, string[]][] = [
+      [
+        '2-0',
+        [
+          'userId',
+          'U',
+          'state',
+          'shoes_visited',
+          'productId',
+          'P',
+          'category',
+          'shoes',
+          'clickId',
+          'c',
+          'timestamp',
+          '42',
+          'line',
+          'User U entered shoes_visited',
+        ],
+      ],
+    ];
+    expect(parseStateMachineLog(reply)).toEqual([
+      { id: '2-0', userId: 'U', state: 'shoes_visited', productId: 'P', category: 'shoes', clickId: 'c', timestamp: 42, line: 'User U entered shoes_visited' },
+    ]);
   });
 });
 
@@ -48,7 +70,13 @@ describe('consumer lag', () => {
       { partition: 1, high: '50', low: '10' },
       { partition: 2, high: '7', low: '0' },
     ];
-    expect(consumerLag(topic, [{ partition: 0, offset: '90' }, { partition: 1, offset: '-1' }, { partition: 2, offset: '7' }])).toBe(10 + 40);
+    expect(
+      consumerLag(topic, [
+        { partition: 0, offset: '90' },
+        { partition: 1, offset: '-1' },
+        { partition: 2, offset: '7' },
+      ]),
+    ).toBe(10 + 40);
     expect(consumerLag(topic, [])).toBe(100 + 40 + 7);
   });
 });
@@ -57,7 +85,10 @@ describe('replay commands', () => {
   it('accepts pause, resume and a valid speed; names the problem otherwise', () => {
     expect(parseReplayCommand({ action: 'pause' })).toEqual({ ok: true, value: { action: 'pause' } });
     expect(parseReplayCommand({ action: 'resume' })).toEqual({ ok: true, value: { action: 'resume' } });
-    expect(parseReplayCommand({ action: 'speed', pace: { mode: 'fixed', rate: 5 } })).toEqual({ ok: true, value: { action: 'speed', pace: { mode: 'fixed', rate: 5 } } });
+    expect(parseReplayCommand({ action: 'speed', pace: { mode: 'fixed', rate: 5 } })).toEqual({
+      ok: true,
+      value: { action: 'speed', pace: { mode: 'fixed', rate: 5 } },
+    });
     expect(parseReplayCommand({ action: 'speed', pace: { mode: 'fixed', rate: -1 } })).toMatchObject({ ok: false, reason: expect.stringContaining('rate') });
     expect(parseReplayCommand({ action: 'stop' })).toMatchObject({ ok: false, reason: expect.stringContaining('action') });
     expect(parseReplayCommand(null).ok).toBe(false);

@@ -14,7 +14,8 @@ describe('click request field formats', () => {
 
   it('takes IPv4 and IPv6 addresses only', () => {
     for (const ip of ['1.2.3.4', '255.255.255.255', '0.0.0.0', '::1', '2001:db8::8a2e:370:7334', '::ffff:192.0.2.1']) expect(isIpAddress(ip), ip).toBe(true);
-    for (const ip of [...HOSTILE, '256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4.5', 'localhost', ':::', '1::2::3', '::1]/x[']) expect(isIpAddress(ip), ip).toBe(false);
+    for (const ip of [...HOSTILE, '256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4.5', 'localhost', ':::', '1::2::3', '::1]/x['])
+      expect(isIpAddress(ip), ip).toBe(false);
   });
 
   it('takes every user agent of the generated click log, browsers and libraries, as RFC 9110 user agents', () => {
@@ -29,7 +30,16 @@ describe('click request field formats', () => {
   });
 
   it('refuses markup, quotes, braces, paths, control characters and unclosed comments as user agents', () => {
-    const bad = [...HOSTILE, 'Mozilla/5.0 (<script>alert(1)</script>)', 'Mozilla/5.0 (unclosed', 'Mozilla/5.0 ((x)', 'a/b/c', 'a  ', 'Mozilla/5.0 (x\u0001)', ' a'];
+    const bad = [
+      ...HOSTILE,
+      'Mozilla/5.0 (<script>alert(1)</script>)',
+      'Mozilla/5.0 (unclosed',
+      'Mozilla/5.0 ((x)',
+      'a/b/c',
+      'a  ',
+      'Mozilla/5.0 (x\u0001)',
+      ' a',
+    ];
     for (const ua of bad) expect(isUserAgent(ua), ua).toBe(false);
   });
 });
@@ -42,7 +52,8 @@ describe('JSON request bodies', () => {
     expect(parse('text/plain', 'x')).toMatchObject({ ok: false, status: 415, message: expect.stringContaining('text/plain') });
     expect(parse('application/json', `{"a":"${'é'.repeat(40)}"}`)).toMatchObject({ ok: false, status: 413, message: 'body of 88 bytes exceeds 64' });
     expect(parse('application/json', '{"a":')).toMatchObject({ ok: false, status: 400, message: expect.stringContaining('invalid JSON') });
-    for (const notObject of ['[]', 'null', '"a"', '7']) expect(parse('application/json', notObject)).toMatchObject({ status: 400, message: 'expected a JSON object' });
+    for (const notObject of ['[]', 'null', '"a"', '7'])
+      expect(parse('application/json', notObject)).toMatchObject({ status: 400, message: 'expected a JSON object' });
     expect(parse('application/json', '{"a":1,"<x>":2}')).toMatchObject({ status: 400, message: 'unknown field "<x>": allowed are a, b' });
   });
 

@@ -8,11 +8,14 @@ describe('reads shared by every caller', () => {
   it('serve a fresh answer as it is, and one read under way to every caller meanwhile', async () => {
     let reads = 0;
     let release!: () => void;
-    const shared = new SharedReads(async (key) => {
-      reads += 1;
-      await new Promise<void>((resolve) => (release = resolve));
-      return `${key}#${reads}`;
-    }, { freshMs: 1_000 });
+    const shared = new SharedReads(
+      async (key) => {
+        reads += 1;
+        await new Promise<void>((resolve) => (release = resolve));
+        return `${key}#${reads}`;
+      },
+      { freshMs: 1_000 },
+    );
     const waiting = [shared.get('a'), shared.get('a'), shared.get('a')];
     expect(reads).toBe(1);
     release();
@@ -28,11 +31,14 @@ describe('reads shared by every caller', () => {
 
   it('keep no failed read: the next caller asks again', async () => {
     let reads = 0;
-    const shared = new SharedReads(async () => {
-      reads += 1;
-      if (reads === 1) throw new Error('Redis down');
-      return reads;
-    }, { freshMs: 1_000 });
+    const shared = new SharedReads(
+      async () => {
+        reads += 1;
+        if (reads === 1) throw new Error('Redis down');
+        return reads;
+      },
+      { freshMs: 1_000 },
+    );
     await expect(shared.get()).rejects.toThrow('Redis down');
     expect(await shared.get()).toBe(2);
     expect(await shared.get()).toBe(2);
@@ -40,10 +46,13 @@ describe('reads shared by every caller', () => {
 
   it('keep at most maxKeys answers, however many keys callers ask for', async () => {
     let reads = 0;
-    const shared = new SharedReads(async (key) => {
-      reads += 1;
-      return key;
-    }, { freshMs: 60_000, maxKeys: 3 });
+    const shared = new SharedReads(
+      async (key) => {
+        reads += 1;
+        return key;
+      },
+      { freshMs: 60_000, maxKeys: 3 },
+    );
     for (const key of ['a', 'b', 'c', 'd']) await shared.get(key);
     expect(reads).toBe(4);
     await shared.get('d');

@@ -19,7 +19,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'clickstream-workflow-tests-'));
   const codePath = join(dir, 'workflows.js');
-  const quiet = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+  const quiet = {
+    log: () => {},
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: (m: string) => console.warn(m),
+    error: (m: string) => console.error(m),
+  };
   const { code } = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)), logger: quiet });
   writeFileSync(codePath, code);
   project.provide('workflowBundlePath', codePath);

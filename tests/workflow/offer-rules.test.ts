@@ -12,7 +12,15 @@ import { OFFER_RULES } from '../../lib/offers/offer-rules';
 import { createRuleArchiveActivities, type RuleArchiveActivities } from '../../activities/rules/rule-archive-activities';
 import { currentRuleSet, publishRuleSet, rollbackRuleSet, ruleSetVersion, ruleSetVersionsPage } from '../../clients/offer-rules';
 import { loadConfig } from '../../lib/config';
-import { currentRulesQuery, OFFER_RULES_WORKFLOW, offerRulesWorkflowId, publishRulesUpdate, rollbackRulesUpdate, ruleVersionQuery, ruleVersionsPageQuery } from '../../lib/offers/rule-messages';
+import {
+  currentRulesQuery,
+  OFFER_RULES_WORKFLOW,
+  offerRulesWorkflowId,
+  publishRulesUpdate,
+  rollbackRulesUpdate,
+  ruleVersionQuery,
+  ruleVersionsPageQuery,
+} from '../../lib/offers/rule-messages';
 import { RULE_ARCHIVE_PAGE_SIZE, type RuleSetsInput } from '../../lib/offers/rule-sets';
 import { bundle, runChain, uniqueName, useTestServer } from './support';
 
@@ -41,7 +49,9 @@ describe('offer rules workflow', () => {
 
     const v2 = await handle.executeUpdate(publishRulesUpdate, { args: [{ rules: quick, note: 'shorter window' }] });
     expect(v2).toMatchObject({ version: 2, rules: quick, note: 'shorter window' });
-    const refused = await handle.executeUpdate(publishRulesUpdate, { args: [{ rules: { ...quick, windowMinutes: 0 }, note: 'too short' }] }).catch((err: unknown) => err);
+    const refused = await handle
+      .executeUpdate(publishRulesUpdate, { args: [{ rules: { ...quick, windowMinutes: 0 }, note: 'too short' }] })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refused as WorkflowUpdateFailedError).cause?.message).toContain('windowMinutes');
 
@@ -115,7 +125,9 @@ describe('offer rules workflow with thousands of versions', () => {
     expect(runs.length).toBeGreaterThanOrEqual(VERSIONS / 200);
     const inputBytes = runs.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0);
     expect(Math.max(...inputBytes)).toBeLessThan(RULE_ARCHIVE_PAGE_SIZE * 2_000);
-    const pagesStarted = runs.flatMap(({ history }) => history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED);
+    const pagesStarted = runs
+      .flatMap(({ history }) => history.events ?? [])
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED);
     expect(pagesStarted).toHaveLength(Math.floor((VERSIONS + 3) / RULE_ARCHIVE_PAGE_SIZE));
     await first.terminate('test over');
   }, 600_000);

@@ -14,7 +14,15 @@ import { Worker } from '@temporalio/worker';
 import type { ReplayActivities } from '../../activities/replay/replay-activities';
 import type { ReplayChunkInput, ReplayChunkResult } from '../../lib/replay/chunk';
 import type { ReplayClicksInput, ReplayProgress } from '../../lib/replay/click-replay';
-import { pauseReplaySignal, pauseReplayUpdate, replayProgressQuery, resumeReplaySignal, resumeReplayUpdate, setReplayPaceUpdate, setReplaySpeedSignal } from '../../lib/replay/messages';
+import {
+  pauseReplaySignal,
+  pauseReplayUpdate,
+  replayProgressQuery,
+  resumeReplaySignal,
+  resumeReplayUpdate,
+  setReplayPaceUpdate,
+  setReplaySpeedSignal,
+} from '../../lib/replay/messages';
 import { DEFAULT_PACE } from '../../lib/replay/pacing';
 import type { replayClicksWorkflow } from '../../workflows/replay-clicks.workflow';
 import { replayCommandsBy } from '../replay-commands';
@@ -66,7 +74,11 @@ beforeAll(() => {
   env = testEnv();
 });
 
-async function start(input: ReplayClicksInput, chunksAllowed = Infinity, fail?: (call: ChunkCall) => void): Promise<{ handle: WorkflowHandle<typeof replayClicksWorkflow>; firstRunId: string }> {
+async function start(
+  input: ReplayClicksInput,
+  chunksAllowed = Infinity,
+  fail?: (call: ChunkCall) => void,
+): Promise<{ handle: WorkflowHandle<typeof replayClicksWorkflow>; firstRunId: string }> {
   const workflowId = uniqueName('replay');
   allowed.set(workflowId, chunksAllowed);
   if (fail) failures.set(workflowId, fail);
@@ -99,7 +111,21 @@ describe('replay workflow', () => {
     expect(status).toBe('COMPLETED');
 
     const { paceChanges, ...rest } = progress as ReplayProgress;
-    expect(rest).toEqual({ file: 'clicks-30.csv', loop: false, pace: DEFAULT_PACE, paused: false, finished: true, loopNumber: 1, row: 30, byteOffset: 3_000, logTime: new Date(30_000).toISOString(), rowsSent: 30, rowsRejected: 0, chunks: 3, chunkUnderWay: false });
+    expect(rest).toEqual({
+      file: 'clicks-30.csv',
+      loop: false,
+      pace: DEFAULT_PACE,
+      paused: false,
+      finished: true,
+      loopNumber: 1,
+      row: 30,
+      byteOffset: 3_000,
+      logTime: new Date(30_000).toISOString(),
+      rowsSent: 30,
+      rowsRejected: 0,
+      chunks: 3,
+      chunkUnderWay: false,
+    });
     // The pace it started at, at the workflow's start.
     expect(paceChanges).toEqual([{ at: expect.any(Number), pace: DEFAULT_PACE }]);
     expect(rowsAsked(handle)).toEqual([0, 10, 20]);
@@ -129,7 +155,11 @@ describe('replay workflow', () => {
     await chunksAsked(handle, 4);
 
     expect(callsOf(handle)[3]?.input).toMatchObject({ pace: { mode: 'fixed', rate: 50 }, position: { row: 30, byteOffset: 3_000 }, loopNumber: 1 });
-    expect(callsOf(handle).slice(0, 3).map((c) => c.input.pace)).toEqual(Array(3).fill(DEFAULT_PACE));
+    expect(
+      callsOf(handle)
+        .slice(0, 3)
+        .map((c) => c.input.pace),
+    ).toEqual(Array(3).fill(DEFAULT_PACE));
     expect(await progressOf(handle)).toMatchObject({ paused: false, chunks: 3 });
     await handle.terminate('test over');
   });
@@ -155,13 +185,20 @@ describe('replay workflow', () => {
 
       await send.resume();
       await chunksAsked(handle, 3);
-      expect(callsOf(handle)[2]?.input).toEqual({ replayId: firstRunId, file: 'clicks-1000.csv', loopNumber: 1, pace: { mode: 'original', speed: 10 }, position: { byteOffset: 2_000, row: 20, lastOriginalTimestamp: 20_000, owedDelayMs: 0 } });
+      expect(callsOf(handle)[2]?.input).toEqual({
+        replayId: firstRunId,
+        file: 'clicks-1000.csv',
+        loopNumber: 1,
+        pace: { mode: 'original', speed: 10 },
+        position: { byteOffset: 2_000, row: 20, lastOriginalTimestamp: 20_000, owedDelayMs: 0 },
+      });
       expect((await handle.describe()).runId).toBe(secondRunId);
 
       // The first run's history, its commands and the continue-as-new while paused, replays with this code.
       const [first] = await runChain(env.client, handle.workflowId, firstRunId);
       const replays = [];
-      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, [{ workflowId: handle.workflowId, history: first!.history }])) replays.push(r.error?.message ?? 'ok');
+      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, [{ workflowId: handle.workflowId, history: first!.history }]))
+        replays.push(r.error?.message ?? 'ok');
       expect(replays).toEqual(['ok']);
       await handle.terminate('test over');
     });
@@ -178,7 +215,11 @@ describe('replay workflow', () => {
     const refused = await handle.executeUpdate(setReplayPaceUpdate, { args: [{ mode: 'fixed', rate: 1e9 }] }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refused as WorkflowUpdateFailedError).cause?.message).toBe('rate must be a positive number from 0.1 to 100000 rows per second, got 1000000000');
-    expect(await handle.executeUpdate(setReplayPaceUpdate, { args: [{ mode: 'fixed', rate: 50 }] })).toMatchObject({ paused: true, chunks: 3, pace: { mode: 'fixed', rate: 50 } });
+    expect(await handle.executeUpdate(setReplayPaceUpdate, { args: [{ mode: 'fixed', rate: 50 }] })).toMatchObject({
+      paused: true,
+      chunks: 3,
+      pace: { mode: 'fixed', rate: 50 },
+    });
     expect(await handle.executeUpdate(resumeReplayUpdate)).toMatchObject({ paused: false, chunks: 3, row: 30 });
     await chunksAsked(handle, 4);
     expect(callsOf(handle)[3]?.input).toMatchObject({ pace: { mode: 'fixed', rate: 50 }, position: { row: 30, byteOffset: 3_000 } });
@@ -238,7 +279,10 @@ describe('replay workflow', () => {
     expect(status).toBe('FAILED');
 
     expect(failure).toBeInstanceOf(WorkflowFailedError);
-    expect((failure as WorkflowFailedError).cause).toMatchObject({ message: expect.stringContaining('invalid pace: rate must be a positive number'), nonRetryable: true });
+    expect((failure as WorkflowFailedError).cause).toMatchObject({
+      message: expect.stringContaining('invalid pace: rate must be a positive number'),
+      nonRetryable: true,
+    });
     expect(callsOf(handle)).toEqual([]);
   });
 });

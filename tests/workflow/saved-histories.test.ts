@@ -15,7 +15,15 @@ quietRuntime();
 const { EventType } = temporal.api.enums.v1;
 
 /** The visitor workflow's patches when these histories were recorded, in the order a run meets them: deprecated, retired since. */
-const VISITOR_PATCHES = ['offer-follows-completing-click', 'offer-measures', 'offer-state-search-attribute', 'visitor-idle-spread', 'live-rule-sets', 'transition-log-regular-activity', 'absence-timers'];
+const VISITOR_PATCHES = [
+  'offer-follows-completing-click',
+  'offer-measures',
+  'offer-state-search-attribute',
+  'visitor-idle-spread',
+  'live-rule-sets',
+  'transition-log-regular-activity',
+  'absence-timers',
+];
 
 /**
  * Each saved history, with an event it must hold to show what it was taken to show and, for those
@@ -38,7 +46,8 @@ const SAVED: Record<string, { shows: temporal.api.enums.v1.EventType; patches?: 
 /** The patch markers of a history, in order; a deprecated one as `<id> (deprecated)`. */
 function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
   return (history.events ?? []).flatMap((e) => {
-    const data = e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    const data =
+      e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
     if (!data) return [];
     const { id, deprecated } = JSON.parse(Buffer.from(data).toString()) as { id: string; deprecated: boolean };
     return [deprecated ? `${id} (deprecated)` : id];
@@ -52,7 +61,8 @@ function saved(name: string): temporal.api.history.v1.History {
 
 async function replay(histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[]): Promise<Record<string, string>> {
   const results: Record<string, string> = {};
-  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, histories)) results[r.workflowId] = r.error ? `${r.error.name}: ${r.error.message}` : 'ok';
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, histories))
+    results[r.workflowId] = r.error ? `${r.error.name}: ${r.error.message}` : 'ok';
   return results;
 }
 

@@ -65,7 +65,16 @@ const liveConsumer =
 async function consumer(kind: ConsumerKind, index: number): Promise<void> {
   const ctx = Context.current();
   const { workflowExecution, taskQueue: queue, attempt, heartbeatDetails } = ctx.info;
-  const call: Call = { workflowId: workflowExecution?.workflowId ?? '', kind, taskQueue: queue, index, attempt, resumedFrom: heartbeatDetails, cancelled: false, ended: false };
+  const call: Call = {
+    workflowId: workflowExecution?.workflowId ?? '',
+    kind,
+    taskQueue: queue,
+    index,
+    attempt,
+    resumedFrom: heartbeatDetails,
+    cancelled: false,
+    ended: false,
+  };
   calls.push(call);
   try {
     await (behaviours.get(call.workflowId) ?? liveConsumer())(call, ctx);
@@ -78,7 +87,10 @@ const activities = { runStage: consumer };
 
 // Heartbeats reach the server at once, and so do cancellations, which answer them.
 const heartbeats = { defaultHeartbeatThrottleInterval: '50ms', maxHeartbeatThrottleInterval: '50ms' } as const;
-const testEnv = useTestServer([{ taskQueue, workflowBundle: bundle() }, ...KINDS.map((kind) => ({ taskQueue: consumerTaskQueue(taskQueue, kind), activities, ...heartbeats }))]);
+const testEnv = useTestServer([
+  { taskQueue, workflowBundle: bundle() },
+  ...KINDS.map((kind) => ({ taskQueue: consumerTaskQueue(taskQueue, kind), activities, ...heartbeats })),
+]);
 let env: TestWorkflowEnvironment;
 beforeAll(() => {
   env = testEnv();
@@ -104,7 +116,7 @@ async function cancelAndWait(handle: WorkflowHandle): Promise<void> {
 }
 
 describe('stream consumers workflow', () => {
-  it('runs one consumer activity per index, on its kind\'s task queue, for as long as it runs', async () => {
+  it("runs one consumer activity per index, on its kind's task queue, for as long as it runs", async () => {
     const enrichment = await start('enrichment', 3);
     const detection = await start('detection', 2);
     await waitFor('five consumers', () => (callsOf(enrichment).length + callsOf(detection).length === 5 ? true : undefined));
@@ -131,7 +143,11 @@ describe('stream consumers workflow', () => {
     // The retry follows after the workflow's initial interval, 1 s.
     await waitFor('the second attempt of consumer 1', () => (callsOf(handle).some((c) => c.index === 1 && c.attempt === 2) ? true : undefined));
 
-    expect(callsOf(handle).map(({ index, attempt, ended }) => ({ index, attempt, ended })).sort((a, b) => a.index - b.index || a.attempt - b.attempt)).toEqual([
+    expect(
+      callsOf(handle)
+        .map(({ index, attempt, ended }) => ({ index, attempt, ended }))
+        .sort((a, b) => a.index - b.index || a.attempt - b.attempt),
+    ).toEqual([
       { index: 0, attempt: 1, ended: false },
       { index: 1, attempt: 1, ended: true },
       { index: 1, attempt: 2, ended: false },
@@ -159,7 +175,11 @@ describe('stream consumers workflow', () => {
   it('a cancel waits until every consumer has stopped', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const handle = await start('enrichment', 2, liveConsumer(() => released));
+    const handle = await start(
+      'enrichment',
+      2,
+      liveConsumer(() => released),
+    );
     await waitFor('two consumers', () => (callsOf(handle).length === 2 ? true : undefined));
 
     await handle.cancel();
@@ -175,7 +195,7 @@ describe('stream consumers workflow', () => {
   });
 });
 
-describe('hostConsumer, the consumer activities\' host', () => {
+describe("hostConsumer, the consumer activities' host", () => {
   const quiet = new DefaultLogger('ERROR');
   /** A consumer that records its heartbeats' details and stops when `stop` says so. */
   function fakeConsumer(stop: (run: ConsumerRun) => Promise<void>) {
@@ -185,12 +205,15 @@ describe('hostConsumer, the consumer activities\' host', () => {
     };
   }
 
-  it('heartbeats the attempt\'s carried position at once, then the consumer\'s, and stops on cancellation', async () => {
+  it("heartbeats the attempt's carried position at once, then the consumer's, and stops on cancellation", async () => {
     const env = new MockActivityEnvironment({ activityType: 'runStage', heartbeatDetails: { position: 3 } }, { logger: quiet });
     const heartbeats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => heartbeats.push(d));
-    const result = env.run(hostConsumer, fakeConsumer((run) => new Promise((resolve) => run.signal.addEventListener('abort', () => resolve(), { once: true }))));
-    await eventually('the consumer\'s heartbeat', () => (heartbeats.length >= 2 ? true : undefined));
+    const result = env.run(
+      hostConsumer,
+      fakeConsumer((run) => new Promise((resolve) => run.signal.addEventListener('abort', () => resolve(), { once: true }))),
+    );
+    await eventually("the consumer's heartbeat", () => (heartbeats.length >= 2 ? true : undefined));
     env.cancel();
 
     await expect(result).rejects.toBeInstanceOf(CancelledFailure);
@@ -199,7 +222,12 @@ describe('hostConsumer, the consumer activities\' host', () => {
 
   it('fails retryably when the consumer stops by itself, so Temporal starts it again', async () => {
     const env = new MockActivityEnvironment({ activityType: 'runStage' }, { logger: quiet });
-    const failure: unknown = await env.run(hostConsumer, fakeConsumer(async () => {})).catch((err: unknown) => err);
+    const failure: unknown = await env
+      .run(
+        hostConsumer,
+        fakeConsumer(async () => {}),
+      )
+      .catch((err: unknown) => err);
 
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ nonRetryable: false, message: expect.stringContaining('runStage stopped') });

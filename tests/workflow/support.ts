@@ -151,9 +151,13 @@ export function useTestServer(workers: Omit<WorkerOptions, 'connection'>[]): () 
 }
 
 /** The runs of a workflow, first to current, following its continue-as-new chain, each with its history. */
-export async function runChain(client: Client, workflowId: string, firstRunId: string): Promise<{ runId: string; history: temporal.api.history.v1.IHistory }[]> {
+export async function runChain(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+): Promise<{ runId: string; history: temporal.api.history.v1.IHistory }[]> {
   const runs = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
+  for (let runId: string | undefined = firstRunId; runId;) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     runs.push({ runId, history });
     runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;

@@ -62,7 +62,11 @@ beforeAll(async () => {
 });
 
 const offersTo = (userId: string) => sendOffersCalls.filter((batch) => batch[0]?.userId === userId);
-const statesLoggedFor = (userId: string) => logTransitionsCalls.flat().filter((e) => e.userId === userId).map((e) => e.state);
+const statesLoggedFor = (userId: string) =>
+  logTransitionsCalls
+    .flat()
+    .filter((e) => e.userId === userId)
+    .map((e) => e.state);
 
 /** A visitor whose clicks get ids of their own. */
 function visitor(gender: Gender, age: number) {
@@ -70,7 +74,14 @@ function visitor(gender: Gender, age: number) {
   let clicks = 0;
   return {
     userId,
-    click: (category: string, productId: string, timestamp: number): VisitorClick => ({ clickId: `${userId}:${++clicks}`, productId, category, gender, age, timestamp }),
+    click: (category: string, productId: string, timestamp: number): VisitorClick => ({
+      clickId: `${userId}:${++clicks}`,
+      productId,
+      category,
+      gender,
+      age,
+      timestamp,
+    }),
   };
 }
 
@@ -111,10 +122,14 @@ describe('visitor offer workflow', () => {
     const annClicks = [ann.click('clothing', 'A', t0), ann.click('shoes', 'S', t0 + MINUTE), ann.click('clothing', 'B', t0 + 2 * MINUTE)];
 
     const annView = await click(annHandle, annClicks, 3);
-    const youngView = await click(youngHandle, [young.click('clothing', 'A', t0), young.click('shoes', 'S', t0 + MINUTE), young.click('clothing', 'B', t0 + 2 * MINUTE)], 3);
+    const youngView = await click(
+      youngHandle,
+      [young.click('clothing', 'A', t0), young.click('shoes', 'S', t0 + MINUTE), young.click('clothing', 'B', t0 + 2 * MINUTE)],
+      3,
+    );
 
     // The query answers once the clicks are processed; the activities they call may still be running.
-    await eventually('ann\'s transitions logged', () => (statesLoggedFor(ann.userId).length >= 3 ? true : undefined));
+    await eventually("ann's transitions logged", () => (statesLoggedFor(ann.userId).length >= 3 ? true : undefined));
     expect(offersTo(ann.userId)).toEqual([
       [
         {
@@ -126,7 +141,13 @@ describe('visitor offer workflow', () => {
           rules: { name: 'clothes-shoes-clothes', version: 0 },
           clickIds: annClicks.map((c) => c.clickId),
           timestamp: t0 + 2 * MINUTE,
-          steps: annClicks.map((c, i) => ({ state: ['clothes_visited', 'shoes_visited', 'offer'][i], at: c.timestamp, clickId: c.clickId, productId: c.productId, category: c.category })),
+          steps: annClicks.map((c, i) => ({
+            state: ['clothes_visited', 'shoes_visited', 'offer'][i],
+            at: c.timestamp,
+            clickId: c.clickId,
+            productId: c.productId,
+            category: c.category,
+          })),
         },
       ],
     ]);
@@ -153,15 +174,27 @@ describe('visitor offer workflow', () => {
     expect(offersTo(bea.userId).map((batch) => batch.map((o) => o.clickIds))).toEqual([[[first.clickId, second.clickId, third.clickId]]]);
   });
 
-  it('sends the offer of the completing click\'s gender', async () => {
+  it("sends the offer of the completing click's gender", async () => {
     const shared = visitor('M', 40); // a shared device: a man starts the sequence, a woman of 50 completes it
     const t0 = Date.UTC(2026, 0, 5, 11);
     const handle = await start({ userId: shared.userId });
     const woman = { gender: 'F' as const, age: 50 };
-    await click(handle, [shared.click('clothing', 'A', t0), { ...shared.click('shoes', 'S', t0 + MINUTE), ...woman }, { ...shared.click('clothing', 'B', t0 + 2 * MINUTE), ...woman }], 3);
+    await click(
+      handle,
+      [
+        shared.click('clothing', 'A', t0),
+        { ...shared.click('shoes', 'S', t0 + MINUTE), ...woman },
+        { ...shared.click('clothing', 'B', t0 + 2 * MINUTE), ...woman },
+      ],
+      3,
+    );
 
     await eventually('the offer sent', () => (offersTo(shared.userId).length > 0 ? true : undefined));
-    expect(offersTo(shared.userId).flat().map((o) => o.offerId)).toEqual(['offer2']);
+    expect(
+      offersTo(shared.userId)
+        .flat()
+        .map((o) => o.offerId),
+    ).toEqual(['offer2']);
   });
 
   it('moves to a newer rule set a signal names before its clicks, keeping the sequence in progress', async () => {
@@ -199,7 +232,9 @@ describe('visitor offer workflow', () => {
     expect(await outcome(handle)).toMatchObject({ status: 'COMPLETED', result: { state: 'init', clicksProcessed: 2 } });
     expect(offersTo(ivy.userId)).toHaveLength(1);
     const events = (await handle.fetchHistory()).events ?? [];
-    const timers = events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED).map((e) => durationMs(e.timerStartedEventAttributes?.startToFireTimeout));
+    const timers = events
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
+      .map((e) => durationMs(e.timerStartedEventAttributes?.startToFireTimeout));
     // The wait for the first click, the absence's 9 minutes left after the book at minute 1, then the idle wait.
     expect(timers).toEqual([spreadIdleTimeoutMs(ivy.userId, IDLE_MS), 9 * MINUTE, spreadIdleTimeoutMs(ivy.userId, IDLE_MS)]);
   });
@@ -210,11 +245,28 @@ describe('visitor offer workflow', () => {
     const held = candidates.find((v) => isHeldOut(v.userId, rules))!;
     const sent = candidates.find((v) => !isHeldOut(v.userId, rules))!;
     const t0 = await env.currentTimeMs();
-    const shopEvent = (v: typeof held, kind: NonNullable<VisitorClick['kind']>, at: number, offerId?: string): VisitorClick => ({ ...v.click('shoes', 'S2', at), kind, ...(offerId ? { offerId } : {}) });
-    const measuresOf = (userId: string) => recordMeasuresCalls.flatMap((m) => [...m.outcomes.filter((o) => o.userId === userId).map((o) => `${o.group}:${o.stage}`), ...m.nearMisses.filter((n) => n.userId === userId).map((n) => `near miss in ${n.state} (${n.endedBy})`)]);
+    const shopEvent = (v: typeof held, kind: NonNullable<VisitorClick['kind']>, at: number, offerId?: string): VisitorClick => ({
+      ...v.click('shoes', 'S2', at),
+      kind,
+      ...(offerId ? { offerId } : {}),
+    });
+    const measuresOf = (userId: string) =>
+      recordMeasuresCalls.flatMap((m) => [
+        ...m.outcomes.filter((o) => o.userId === userId).map((o) => `${o.group}:${o.stage}`),
+        ...m.nearMisses.filter((n) => n.userId === userId).map((n) => `near miss in ${n.state} (${n.endedBy})`),
+      ]);
 
     const heldHandle = await start({ userId: held.userId, rules });
-    await click(heldHandle, [held.click('clothing', 'A', t0), held.click('shoes', 'S', t0 + MINUTE), held.click('clothing', 'B', t0 + 2 * MINUTE), shopEvent(held, 'buy', t0 + 3 * MINUTE)], 4);
+    await click(
+      heldHandle,
+      [
+        held.click('clothing', 'A', t0),
+        held.click('shoes', 'S', t0 + MINUTE),
+        held.click('clothing', 'B', t0 + 2 * MINUTE),
+        shopEvent(held, 'buy', t0 + 3 * MINUTE),
+      ],
+      4,
+    );
     const sentHandle = await start({ userId: sent.userId, rules });
     const sentClicks = [sent.click('clothing', 'A', t0), sent.click('shoes', 'S', t0 + MINUTE), sent.click('clothing', 'B', t0 + 2 * MINUTE)];
     await click(sentHandle, [...sentClicks, shopEvent(sent, 'offer-taken', t0 + 3 * MINUTE, 'offer1'), shopEvent(sent, 'buy', t0 + 4 * MINUTE)], 5);
@@ -225,7 +277,11 @@ describe('visitor offer workflow', () => {
     expect(offersTo(held.userId)).toEqual([]);
     expect(measuresOf(held.userId)).toEqual(['holdout:qualified', 'holdout:bought']);
     expect(logTransitionsCalls.flat().find((e) => e.userId === held.userId && e.state === 'offer')).toMatchObject({ heldOut: true });
-    expect(offersTo(sent.userId).flat().map((o) => o.offerId)).toEqual(['offer1']);
+    expect(
+      offersTo(sent.userId)
+        .flat()
+        .map((o) => o.offerId),
+    ).toEqual(['offer1']);
     expect(measuresOf(sent.userId)).toEqual(['offered:qualified', 'offered:taken', 'offered:bought']);
 
     await env.sleep(spreadIdleTimeoutMs(sent.userId, IDLE_MS) + MINUTE);
@@ -310,7 +366,10 @@ describe('visitor offer workflow', () => {
     expect((await handle.describe()).runId).toBe(chain[3]?.runId);
     // This code's own histories, continue-as-new included, replay with it.
     const replays = [];
-    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle() }, chain.slice(0, -1).map(({ history }) => ({ workflowId: handle.workflowId, history })))) {
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: bundle() },
+      chain.slice(0, -1).map(({ history }) => ({ workflowId: handle.workflowId, history })),
+    )) {
       replays.push(r.error?.message ?? 'ok');
     }
     expect(replays).toEqual(['ok', 'ok', 'ok']);
@@ -328,7 +387,9 @@ describe('visitor offer workflow', () => {
 
     await env.sleep(10 * MINUTE);
     await eventually('the absence offer', () => (offersTo(una.userId).length > 0 ? true : undefined));
-    expect(offersTo(una.userId).flat()).toEqual([expect.objectContaining({ offerId: 'offer-shoes', rules: { name: 'shoes-without-clothing', version: 9 }, timestamp: t0 + 10 * MINUTE })]);
+    expect(offersTo(una.userId).flat()).toEqual([
+      expect.objectContaining({ offerId: 'offer-shoes', rules: { name: 'shoes-without-clothing', version: 9 }, timestamp: t0 + 10 * MINUTE }),
+    ]);
     await env.sleep(spreadIdleTimeoutMs(una.userId, IDLE_MS) + MINUTE);
     expect(await outcome(handle)).toMatchObject({ status: 'COMPLETED', result: { rulesVersion: 9, state: 'init', clicksProcessed: 2 } });
 
@@ -336,7 +397,9 @@ describe('visitor offer workflow', () => {
     expect((await handle.describe()).searchAttributes[STATE_ATTRIBUTE]).toEqual(['init']);
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadRuleSet')).toHaveLength(1);
-    const timers = events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED).map((e) => durationMs(e.timerStartedEventAttributes?.startToFireTimeout));
+    const timers = events
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
+      .map((e) => durationMs(e.timerStartedEventAttributes?.startToFireTimeout));
     expect(timers).toEqual([spreadIdleTimeoutMs(una.userId, IDLE_MS), 9 * MINUTE, spreadIdleTimeoutMs(una.userId, IDLE_MS)]);
   });
 

@@ -2,7 +2,16 @@ import { json, type Handle, type HandleServerError, type RequestEvent, type Serv
 import type { Server } from 'node:http';
 import { building } from '$app/environment';
 import { cut } from '$lib/server/json-body';
-import { bearerToken, isAllowedHost, isForeignOrigin, isOperatorCookie, isToken, OPERATOR_COOKIE, VISITOR_COOKIE, visitorFromCookie } from '$lib/server/access-checks';
+import {
+  bearerToken,
+  isAllowedHost,
+  isForeignOrigin,
+  isOperatorCookie,
+  isToken,
+  OPERATOR_COOKIE,
+  VISITOR_COOKIE,
+  visitorFromCookie,
+} from '$lib/server/access-checks';
 import { closeServices, config, dashboardHub, offersHub } from '$lib/server/services';
 import { getCatalogue } from '$lib/server/catalogue';
 import { closeAllStreams } from '$lib/server/sse-response';
@@ -23,7 +32,14 @@ export const init: ServerInit = async () => {
   // Tracing first: the offers consumer's fan-out continues the traces of the offers it reads.
   const metrics = await observe(port);
   await Promise.all([offersHub.start(), dashboardHub.start()]);
-  console.log(logLine('INFO', `${READY_MARK} web on port ${port}: ${products.length} products, offers group ${offersHub.groupId}`, { metrics: metrics.address }, new Date()));
+  console.log(
+    logLine(
+      'INFO',
+      `${READY_MARK} web on port ${port}: ${products.length} products, offers group ${offersHub.groupId}`,
+      { metrics: metrics.address },
+      new Date(),
+    ),
+  );
 };
 
 // On SIGTERM/SIGINT adapter-node waits for open connections to end: end the event streams at once.
@@ -66,7 +82,10 @@ export const handle: Handle = async (input) => {
   const { request, route } = input.event;
   const started = performance.now();
   const name = `${request.method} ${route.id ?? 'unmatched'}`;
-  const response = await inSpan(name, SpanKind.SERVER, async () => guarded(input), { parent: contextOfRequest(request.headers), attributes: { 'http.request.method': request.method, 'http.route': route.id ?? '' } });
+  const response = await inSpan(name, SpanKind.SERVER, async () => guarded(input), {
+    parent: contextOfRequest(request.headers),
+    attributes: { 'http.request.method': request.method, 'http.route': route.id ?? '' },
+  });
   countRequest(route.id, request.method, response.status, (performance.now() - started) / 1000);
   return response;
 };

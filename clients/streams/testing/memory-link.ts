@@ -14,7 +14,15 @@ import { fnv1a } from '../../../lib/fnv1a';
 import type { StageSpec } from '../../../lib/topology';
 import type { OutputMessage, StageRecord } from '../processor';
 import type { StoreBackend } from '../state-store';
-import { logEndKey, type BatchControl, type ConsumeOptions, type FetchedBatch, type ProduceRequests, type StageLink, type TransactionalProducer } from '../stage-link';
+import {
+  logEndKey,
+  type BatchControl,
+  type ConsumeOptions,
+  type FetchedBatch,
+  type ProduceRequests,
+  type StageLink,
+  type TransactionalProducer,
+} from '../stage-link';
 
 /** Captured before a test installs fake timers: settling waits for a real turn of the event loop. */
 const realSetImmediate = globalThis.setImmediate;
@@ -103,7 +111,11 @@ export class MemoryBroker {
   activity = 0;
 
   createTopic(topic: string, partitions: number): void {
-    if (!this.topics.has(topic)) this.topics.set(topic, Array.from({ length: partitions }, () => ({ log: [], low: 0n })));
+    if (!this.topics.has(topic))
+      this.topics.set(
+        topic,
+        Array.from({ length: partitions }, () => ({ log: [], low: 0n })),
+      );
   }
 
   partitionCount(topic: string): number {
@@ -140,10 +152,15 @@ export class MemoryBroker {
     return (key ? fnv1a(key) : this.roundRobin++) % this.partitionCount(topic);
   }
 
-  private append(topic: string, partition: number, entries: { key: Buffer | null; value: Buffer | null; marker?: boolean; headers?: OutputMessage['headers'] }[]): bigint {
+  private append(
+    topic: string,
+    partition: number,
+    entries: { key: Buffer | null; value: Buffer | null; marker?: boolean; headers?: OutputMessage['headers'] }[],
+  ): bigint {
     const p = this.partitionLog(topic, partition);
     const base = BigInt(p.log.length);
-    for (const e of entries) p.log.push({ offset: BigInt(p.log.length), key: e.key, value: e.value, marker: e.marker ?? false, ...(e.headers ? { headers: e.headers } : {}) });
+    for (const e of entries)
+      p.log.push({ offset: BigInt(p.log.length), key: e.key, value: e.value, marker: e.marker ?? false, ...(e.headers ? { headers: e.headers } : {}) });
     this.activity++;
     return base;
   }
@@ -151,7 +168,10 @@ export class MemoryBroker {
   /** A non-transactional (idempotent) write; returns each message's partition and offset. */
   produce(topic: string, messages: OutputMessage[]): { partition: number; offset: bigint }[] {
     const placed = messages.map((m) => ({ partition: this.place(topic, m), m }));
-    const written = placed.map(({ partition, m }) => ({ partition, offset: this.append(topic, partition, [{ key: toBuffer(m.key), value: toBuffer(m.value), headers: m.headers }]) }));
+    const written = placed.map(({ partition, m }) => ({
+      partition,
+      offset: this.append(topic, partition, [{ key: toBuffer(m.key), value: toBuffer(m.value), headers: m.headers }]),
+    }));
     const counts = new Map<number, number>();
     for (const { partition } of placed) counts.set(partition, (counts.get(partition) ?? 0) + 1);
     for (const [partition, n] of counts) this.journal.push(`send ${topic}/${partition} x${n}`);
@@ -169,7 +189,15 @@ export class MemoryBroker {
 
   /** Every record of the topic, partition by partition, as text. */
   records(topic: string): ReadRecord[] {
-    return this.partitions(topic).flatMap((_, partition) => this.read(topic, partition).map((e) => ({ partition, offset: e.offset, key: toText(e.key), value: toText(e.value), ...(e.headers ? { headers: e.headers } : {}) })));
+    return this.partitions(topic).flatMap((_, partition) =>
+      this.read(topic, partition).map((e) => ({
+        partition,
+        offset: e.offset,
+        key: toText(e.key),
+        value: toText(e.value),
+        ...(e.headers ? { headers: e.headers } : {}),
+      })),
+    );
   }
 
   // --- consumer groups -------------------------------------------------------------------------
@@ -266,7 +294,12 @@ export class MemoryBroker {
   }
 
   /** Makes the transaction's records and input position visible at once; returns the log ends of explicitly placed sends. */
-  commitTransaction(transactionalId: string, txn: Transaction, requests: ProduceRequests, position: { groupId: string; topic: string; partition: number; offset: string }): Map<string, bigint> {
+  commitTransaction(
+    transactionalId: string,
+    txn: Transaction,
+    requests: ProduceRequests,
+    position: { groupId: string; topic: string; partition: number; offset: string },
+  ): Map<string, bigint> {
     const state = this.producer(transactionalId);
     if (txn.aborted || state.epoch !== txn.epoch || state.open !== txn) throw new ProducerFencedError(transactionalId);
     state.open = null;
@@ -287,7 +320,11 @@ export class MemoryBroker {
           byPartition.set(p, [...(byPartition.get(p) ?? []), m]);
         }
         for (const [p, ms] of byPartition) {
-          const base = this.append(topic, p, ms.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), headers: m.headers })));
+          const base = this.append(
+            topic,
+            p,
+            ms.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), headers: m.headers })),
+          );
           written.add(`${topic}\u0000${p}`);
           // As kafka-link.ts: only a send wholly to one explicit partition reports its end.
           if (explicit) ends.set(logEndKey(topic, p), base + BigInt(ms.length));
@@ -348,7 +385,8 @@ export class MemoryBroker {
   async deliver({ fetch = true, maxTurns = 2_000 } = {}): Promise<void> {
     let quiet = 0;
     for (let turn = 0; quiet < 2; turn++) {
-      if (turn === maxTurns) throw new Error(`the consumers were still busy after ${maxTurns} turns (a batch left unresolved and unpaused comes again forever)`);
+      if (turn === maxTurns)
+        throw new Error(`the consumers were still busy after ${maxTurns} turns (a batch left unresolved and unpaused comes again forever)`);
       const before = this.activity;
       await nextTurn();
       let started = 0;
@@ -438,7 +476,12 @@ export class MemoryStageLink implements StageLink {
   private runBatch(partition: number, entries: LogEntry[]): Promise<void> {
     const { generation, memberId } = this;
     const nextOffset = entries[entries.length - 1]!.offset + 1n;
-    const records: StageRecord[] = entries.map((e) => ({ offset: e.offset.toString(), key: e.key, value: e.value, ...(e.headers ? { headers: e.headers } : {}) }));
+    const records: StageRecord[] = entries.map((e) => ({
+      offset: e.offset.toString(),
+      key: e.key,
+      value: e.value,
+      ...(e.headers ? { headers: e.headers } : {}),
+    }));
     const batch: FetchedBatch = { partition, records, nextOffset: nextOffset.toString() };
     this.batches.push({ partition, offsets: entries.map((e) => e.offset), nextOffset, memberId: memberId! });
     let resolved = false;

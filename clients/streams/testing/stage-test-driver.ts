@@ -106,7 +106,17 @@ export class StageTestDriver {
     const log: LogLine[] = [];
     const abort = new AbortController();
     const logAt = (level: LogLine['level']) => (message: string, meta?: Record<string, unknown>) => log.push({ level, message, meta });
-    const worker: TestWorker = { name, link, store: backend, log, lastHeartbeat: undefined, state: 'running', error: undefined, done: Promise.resolve(), abort };
+    const worker: TestWorker = {
+      name,
+      link,
+      store: backend,
+      log,
+      lastHeartbeat: undefined,
+      state: 'running',
+      error: undefined,
+      done: Promise.resolve(),
+      abort,
+    };
     const run: ConsumerRun = {
       signal: abort.signal,
       heartbeat: (details) => (worker.lastHeartbeat = details),
@@ -114,7 +124,14 @@ export class StageTestDriver {
     };
     const processor = this.makeProcessor({ name, run });
     this.workers.set(name, worker);
-    worker.done = runStage({ processor, link, run, worker: name, sessionTimeoutMs: this.options.sessionTimeoutMs ?? 10_000, openStore: async () => backend }).catch((err: unknown) => {
+    worker.done = runStage({
+      processor,
+      link,
+      run,
+      worker: name,
+      sessionTimeoutMs: this.options.sessionTimeoutMs ?? 10_000,
+      openStore: async () => backend,
+    }).catch((err: unknown) => {
       worker.error = err;
     });
     await this.settle();

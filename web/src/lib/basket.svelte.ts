@@ -26,7 +26,9 @@ function read(): Stored {
   try {
     const raw = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as { lines?: unknown; takenOffer?: unknown };
     const lines = Array.isArray(raw.lines)
-      ? raw.lines.filter((l): l is BasketLine => typeof l?.productId === 'string' && Number.isInteger(l.quantity) && l.quantity > 0 && l.quantity <= MAX_QUANTITY)
+      ? raw.lines.filter(
+          (l): l is BasketLine => typeof l?.productId === 'string' && Number.isInteger(l.quantity) && l.quantity > 0 && l.quantity <= MAX_QUANTITY,
+        )
       : [];
     return { lines: lines.slice(0, MAX_BASKET_LINES), takenOffer: takenOffer(raw.takenOffer) };
   } catch {

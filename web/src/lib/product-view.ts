@@ -39,9 +39,7 @@ export function viewedTitles(clickIds: readonly string[]): string[] {
 }
 
 /** What a visitor did with the basket or an offer, beside page views. */
-export type ShopEvent =
-  | { kind: 'basket' | 'buy'; productId: string }
-  | { kind: 'offer-taken' | 'offer-dismissed'; productId: string; offerId: string };
+export type ShopEvent = { kind: 'basket' | 'buy'; productId: string } | { kind: 'offer-taken' | 'offer-dismissed'; productId: string; offerId: string };
 
 /** Posts a click of this browser's visitor; its id when accepted. */
 async function postClick(who: VisitorProfile, fields: Record<string, string>): Promise<{ status: ClickStatus; clickId?: string }> {

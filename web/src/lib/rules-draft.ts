@@ -34,7 +34,12 @@ export const newStep = (from: string, to: string): Transition => ({ from, to, ca
 export const newGroup = (): Demographic => ({ gender: 'F', minAge: 18, maxAge: 99 });
 export const newReset = (from: string): Reset => ({ from, category: 'books' });
 export const newAbsence = (from: string, to: string): Absence => ({ from, to, minutes: 10 });
-export const newOffer = (): OfferDefinition => ({ title: 'A thank-you for browsing', copy: 'Yours until your next purchase.', discountPercent: 10, categories: ['clothing'] });
+export const newOffer = (): OfferDefinition => ({
+  title: 'A thank-you for browsing',
+  copy: 'Yours until your next purchase.',
+  discountPercent: 10,
+  categories: ['clothing'],
+});
 
 /** An offer id not yet used: offer3, offer4… */
 export function nextOfferId(offers: Record<string, unknown> | undefined): string {
@@ -43,7 +48,12 @@ export function nextOfferId(offers: Record<string, unknown> | undefined): string
 
 /** The states the draft names, in the order a sequence meets them: for the form's choices of where a step starts and leads. */
 export function statesOf(draft: OfferRules): string[] {
-  return [...new Set([draft.initialState, ...draft.transitions.flatMap((t) => [t.from, t.to]), ...(draft.absences ?? []).flatMap((a) => [a.from, a.to]), draft.offerState])].filter(
-    (s) => typeof s === 'string' && s !== '',
-  );
+  return [
+    ...new Set([
+      draft.initialState,
+      ...draft.transitions.flatMap((t) => [t.from, t.to]),
+      ...(draft.absences ?? []).flatMap((a) => [a.from, a.to]),
+      draft.offerState,
+    ]),
+  ].filter((s) => typeof s === 'string' && s !== '');
 }

@@ -153,8 +153,12 @@ export function offerOutcome(offer: Offer, clicks: readonly EnrichedClick[], unt
   const items = `${bought} ${bought === 1 ? 'item' : 'items'}`;
   const text =
     answer === null
-      ? bought > 0 ? `no answer, then bought ${items}` : 'no answer in their recent clicks'
-      : bought > 0 ? `${answer}, then bought ${items}` : `${answer}, nothing bought since`;
+      ? bought > 0
+        ? `no answer, then bought ${items}`
+        : 'no answer in their recent clicks'
+      : bought > 0
+        ? `${answer}, then bought ${items}`
+        : `${answer}, nothing bought since`;
   return { answer, bought, text };
 }
 

@@ -39,7 +39,8 @@ export function verifiedValue(secret: string, purpose: string, value: string | u
 }
 
 /** The token compared in constant time (through their HMACs, which have one length). */
-export const isToken = (secret: string, given: string | null | undefined) => !!given && sameText(signature(secret, 'token', given), signature(secret, 'token', secret));
+export const isToken = (secret: string, given: string | null | undefined) =>
+  !!given && sameText(signature(secret, 'token', given), signature(secret, 'token', secret));
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */
 export function bearerToken(authorization: string | null): string | null {
@@ -91,11 +92,13 @@ export function offersVisitor(
   named: string | null,
   caller: { operator: boolean; visitorId: string | null },
 ): { ok: true; userId: string } | { ok: false; status: 400 | 401 | 403; message: string } {
-  if (!caller.operator && !caller.visitorId) return { ok: false, status: 401, message: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' };
+  if (!caller.operator && !caller.visitorId)
+    return { ok: false, status: 401, message: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' };
   const userId = named?.trim();
   if (userId !== undefined && !isVisitorId(userId)) return { ok: false, status: 400, message: 'userId query parameter: 1-128 letters, digits, -, _, . or :' };
   if (caller.operator && userId) return { ok: true, userId };
   if (!caller.visitorId) return { ok: false, status: 400, message: 'userId query parameter required with the operator token' };
-  if (userId && userId !== caller.visitorId) return { ok: false, status: 403, message: "another visitor's offers are theirs: a browser streams only its own visitor's" };
+  if (userId && userId !== caller.visitorId)
+    return { ok: false, status: 403, message: "another visitor's offers are theirs: a browser streams only its own visitor's" };
   return { ok: true, userId: caller.visitorId };
 }

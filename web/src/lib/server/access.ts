@@ -5,14 +5,7 @@
 import { json, type Cookies } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { apiToken } from '$shared/clients/secrets';
-import {
-  OPERATOR_COOKIE,
-  OPERATOR_SESSION_MS,
-  operatorCookieValue,
-  VISITOR_COOKIE,
-  VISITOR_COOKIE_MAX_AGE_S,
-  visitorCookieValue,
-} from './access-checks';
+import { OPERATOR_COOKIE, OPERATOR_SESSION_MS, operatorCookieValue, VISITOR_COOKIE, VISITOR_COOKIE_MAX_AGE_S, visitorCookieValue } from './access-checks';
 import { config } from './services';
 import { OPERATOR_REQUIRED } from './route-access';
 
@@ -31,12 +24,24 @@ const secure = (url: URL) => url.protocol === 'https:';
 /** A new shop visitor: a fresh upper-case GUID, as the original data's ids, in a signed HttpOnly cookie. */
 export function issueVisitor(cookies: Cookies, url: URL): string {
   const userId = randomUUID().toUpperCase();
-  cookies.set(VISITOR_COOKIE, visitorCookieValue(serverSecret(), userId), { path: '/', httpOnly: true, sameSite: 'lax', secure: secure(url), maxAge: VISITOR_COOKIE_MAX_AGE_S });
+  cookies.set(VISITOR_COOKIE, visitorCookieValue(serverSecret(), userId), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secure(url),
+    maxAge: VISITOR_COOKIE_MAX_AGE_S,
+  });
   return userId;
 }
 
 export function signInOperator(cookies: Cookies, url: URL): void {
-  cookies.set(OPERATOR_COOKIE, operatorCookieValue(serverSecret(), Date.now()), { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(url), maxAge: OPERATOR_SESSION_MS / 1000 });
+  cookies.set(OPERATOR_COOKIE, operatorCookieValue(serverSecret(), Date.now()), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: secure(url),
+    maxAge: OPERATOR_SESSION_MS / 1000,
+  });
 }
 
 export function signOutOperator(cookies: Cookies, url: URL): void {

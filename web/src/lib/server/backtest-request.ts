@@ -9,7 +9,8 @@ export const BACKTEST_REQUEST_FIELDS = ['rules', 'hours'] as const;
 
 export function parseBacktestRequest(o: Record<string, unknown>): Parsed<{ rules: OfferRules; hours: number }> {
   const hours = o.hours ?? 1;
-  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > MAX_BACKTEST_HOURS) return { ok: false, reason: `hours: a whole number from 1 to ${MAX_BACKTEST_HOURS}, got ${shown(hours)}` };
+  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > MAX_BACKTEST_HOURS)
+    return { ok: false, reason: `hours: a whole number from 1 to ${MAX_BACKTEST_HOURS}, got ${shown(hours)}` };
   if (o.rules === undefined) return { ok: false, reason: 'rules: the rule set to backtest' };
   const rules = parseOfferRules(o.rules);
   return rules.ok ? { ok: true, value: { rules: rules.value, hours } } : rules;

@@ -72,7 +72,8 @@ export function parseClickRequest(contentType: string | null, body: string, isPr
   if (!gender) problems.push('gender must be M, F, male, female or unknown when given');
   const optional = { ip: text('ip'), userAgent: text('userAgent') };
   if (given('ip') && !(optional.ip !== undefined && isIpAddress(optional.ip))) problems.push('ip must be an IPv4 or IPv6 address when given');
-  if (given('userAgent') && !(optional.userAgent !== undefined && isAcceptedUserAgent(optional.userAgent))) problems.push(`userAgent ${USER_AGENT_RULE} when given`);
+  if (given('userAgent') && !(optional.userAgent !== undefined && isAcceptedUserAgent(optional.userAgent)))
+    problems.push(`userAgent ${USER_AGENT_RULE} when given`);
   const kind = given('kind') ? o.kind : 'view';
   if (!isClickKind(kind)) problems.push(`kind must be ${KIND_RULE} when given`);
   const answers = answersOffer(kind);
@@ -118,17 +119,15 @@ export interface ClickCaller {
 export function clickVisitor(named: string | undefined, caller: ClickCaller): { ok: true; userId: string } | { ok: false; status: 400 | 403; message: string } {
   if (caller.operator && named) return { ok: true, userId: named };
   if (caller.visitorId) {
-    if (named && named !== caller.visitorId) return { ok: false, status: 403, message: 'userId differs from the visitor of this browser: a visitor clicks only for themselves' };
+    if (named && named !== caller.visitorId)
+      return { ok: false, status: 403, message: 'userId differs from the visitor of this browser: a visitor clicks only for themselves' };
     return { ok: true, userId: caller.visitorId };
   }
   return { ok: false, status: 400, message: 'userId required: with the operator token, name the visitor' };
 }
 
 /** The click as the clicks topic carries it; the request's own ip and user agent win over the connection's. */
-export function shopClickEvent(
-  req: ClickRequest,
-  from: { userId: string; clickId: string; timestamp: number; ip: string; userAgent: string },
-): ClickEvent {
+export function shopClickEvent(req: ClickRequest, from: { userId: string; clickId: string; timestamp: number; ip: string; userAgent: string }): ClickEvent {
   return {
     clickId: from.clickId,
     userId: from.userId,

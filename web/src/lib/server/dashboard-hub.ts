@@ -64,14 +64,14 @@ export class DashboardHub {
     return this.firstPaints.get(audience);
   }
 
-  private readonly firstPaints = new SharedReads<DashboardFeed>(async (audience) => feedFor(await this.readStored(), audience as Audience), { freshMs: 1_000, maxReading: 2 });
+  private readonly firstPaints = new SharedReads<DashboardFeed>(async (audience) => feedFor(await this.readStored(), audience as Audience), {
+    freshMs: 1_000,
+    maxReading: 2,
+  });
 
   private async readStored(): Promise<StoredFeed> {
     const redis = this.redis();
-    const [json, log] = await Promise.all([
-      redis.get(DASHBOARD_KEY),
-      redis.xrevrange(STATE_MACHINE_LOG_KEY, '+', '-', 'COUNT', STATE_MACHINE_LOG_SHOWN),
-    ]);
+    const [json, log] = await Promise.all([redis.get(DASHBOARD_KEY), redis.xrevrange(STATE_MACHINE_LOG_KEY, '+', '-', 'COUNT', STATE_MACHINE_LOG_SHOWN)]);
     return {
       aggregates: json ? (JSON.parse(json) as DashboardAggregates) : null,
       stateMachineLog: parseStateMachineLog(log),

@@ -11,15 +11,18 @@ import { SharedReads } from './shared-reads';
 /** A funnel this young is served as it is. */
 const FRESH_MS = 3_000;
 
-const funnels = new SharedReads(async (attribute) => {
-  const [client, rules] = await Promise.all([
-    temporalClient().catch((err: unknown) => {
-      throw new Error(`Temporal: ${(err as Error).message}`, { cause: err });
-    }),
-    currentRules(),
-  ]);
-  return readOfferFunnel(client, redisClient(), rules, attribute);
-}, { freshMs: FRESH_MS });
+const funnels = new SharedReads(
+  async (attribute) => {
+    const [client, rules] = await Promise.all([
+      temporalClient().catch((err: unknown) => {
+        throw new Error(`Temporal: ${(err as Error).message}`, { cause: err });
+      }),
+      currentRules(),
+    ]);
+    return readOfferFunnel(client, redisClient(), rules, attribute);
+  },
+  { freshMs: FRESH_MS },
+);
 
 /** null when no search attribute is configured (OFFER_STATE_SEARCH_ATTRIBUTE none): there is no funnel to count. */
 export function currentFunnel(): Promise<OfferFunnel | null> {

@@ -27,7 +27,14 @@ export function parseJsonObjectBody(contentType: string | null, body: string, ma
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, status: 400, message: 'expected a JSON object' };
   const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
-    return { ok: false, status: 400, message: `unknown field ${unknown.slice(0, 3).map((k) => shown(k)).join(', ')}: allowed are ${allowed.join(', ')}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `unknown field ${unknown
+        .slice(0, 3)
+        .map((k) => shown(k))
+        .join(', ')}: allowed are ${allowed.join(', ')}`,
+    };
   }
   return { ok: true, value: raw as Record<string, unknown> };
 }

@@ -18,7 +18,15 @@ const badCredentialsByAddress = new TokenBuckets({ perSecond: 0.5, burst: 30 }, 
 
 export type Refusal = 'clicksPerVisitor' | 'clicksPerAddress' | 'newVisitors' | 'streamsPerAddress' | 'streamsBehind' | 'backtests' | 'badCredentials';
 
-const refused: Record<Refusal, number> = { clicksPerVisitor: 0, clicksPerAddress: 0, newVisitors: 0, streamsPerAddress: 0, streamsBehind: 0, backtests: 0, badCredentials: 0 };
+const refused: Record<Refusal, number> = {
+  clicksPerVisitor: 0,
+  clicksPerAddress: 0,
+  newVisitors: 0,
+  streamsPerAddress: 0,
+  streamsBehind: 0,
+  backtests: 0,
+  badCredentials: 0,
+};
 
 export const refusals = (): Readonly<Record<Refusal, number>> => ({ ...refused });
 
@@ -27,7 +35,10 @@ export function countRefusal(kind: Refusal): void {
 }
 
 export const tooMany = (what: string, retryAfterS: number): Response =>
-  json({ error: `too many ${what}: try again in ${retryAfterS} s` }, { status: 429, headers: { 'retry-after': String(retryAfterS), 'cache-control': 'no-store' } });
+  json(
+    { error: `too many ${what}: try again in ${retryAfterS} s` },
+    { status: 429, headers: { 'retry-after': String(retryAfterS), 'cache-control': 'no-store' } },
+  );
 
 const rateText = ({ perSecond, burst }: Rate) => (perSecond >= 1 ? `${perSecond} a second` : `${Math.round(perSecond * 60)} a minute`) + `, ${burst} at once`;
 
@@ -41,7 +52,10 @@ function spend(buckets: TokenBuckets, key: string, kind: Refusal, what: string):
 /** Before a click is read: null when it may go, else the `429`. */
 export function clickRefusal(caller: { operator: boolean; visitorId: string | null }, address: string | undefined): Response | null {
   if (caller.operator) return null;
-  return (caller.visitorId && spend(clicksByVisitor, caller.visitorId, 'clicksPerVisitor', 'clicks from this visitor')) || spend(clicksByAddress, addressKey(address), 'clicksPerAddress', 'clicks from this address');
+  return (
+    (caller.visitorId && spend(clicksByVisitor, caller.visitorId, 'clicksPerVisitor', 'clicks from this visitor')) ||
+    spend(clicksByAddress, addressKey(address), 'clicksPerAddress', 'clicks from this address')
+  );
 }
 
 /** Before a new visitor id is given out: null when it may be, else the `429`. */

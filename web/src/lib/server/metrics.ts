@@ -10,8 +10,17 @@ import { openStreams, type StreamKind } from './sse-response';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-const requests = new Counter({ name: M.requests, help: 'Requests answered, by route id (`unmatched` for none), method and status.', labelNames: ['route', 'method', 'status'] });
-const requestSeconds = new Histogram({ name: M.requestSeconds, help: 'Time to a response\'s headers, by route id and method (an event stream counts until it opens).', labelNames: ['route', 'method'], buckets: DURATION_BUCKETS });
+const requests = new Counter({
+  name: M.requests,
+  help: 'Requests answered, by route id (`unmatched` for none), method and status.',
+  labelNames: ['route', 'method', 'status'],
+});
+const requestSeconds = new Histogram({
+  name: M.requestSeconds,
+  help: "Time to a response's headers, by route id and method (an event stream counts until it opens).",
+  labelNames: ['route', 'method'],
+  buckets: DURATION_BUCKETS,
+});
 
 new Gauge({
   name: M.openStreams,
@@ -22,12 +31,16 @@ new Gauge({
   },
 });
 
-const refusedStreams = new Counter({ name: M.refusedStreams, help: 'Event streams refused because their kind\'s cap was reached (`503`).', labelNames: ['kind'] });
+const refusedStreams = new Counter({
+  name: M.refusedStreams,
+  help: "Event streams refused because their kind's cap was reached (`503`).",
+  labelNames: ['kind'],
+});
 
 // limits.ts counts each limit's refusals; read at each scrape, never counted twice.
 new Counter({
   name: M.refusals,
-  help: 'Requests a limit refused, by limit (the counts of GET /api/health\'s web.refusals).',
+  help: "Requests a limit refused, by limit (the counts of GET /api/health's web.refusals).",
   labelNames: ['limit'],
   collect() {
     this.reset();

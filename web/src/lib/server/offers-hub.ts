@@ -42,7 +42,10 @@ export class OffersHub {
       eachMessage: async ({ message }) => {
         const parent = contextOfHeaders(message.headers);
         if (!parent) return this.fanOut(message.value);
-        await inSpan('offers fan-out', SpanKind.CONSUMER, async () => this.fanOut(message.value), { parent, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic } });
+        await inSpan('offers fan-out', SpanKind.CONSUMER, async () => this.fanOut(message.value), {
+          parent,
+          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic },
+        });
       },
     });
     await withinDeadline(joined, timeoutMs, `offers consumer did not join ${this.groupId} within ${timeoutMs} ms`);

@@ -16,13 +16,16 @@ const BUILT_IN: RuleSetVersion = { version: 0, rules: OFFER_RULES, note: 'built-
 
 export type RulesPage = { current: RuleSetVersion } & RuleVersionsPage;
 
-const pages = new SharedReads<RulesPage>(async (key) => {
-  const request = JSON.parse(key) as RuleVersionsPageRequest;
-  const client = await temporalClient();
-  const current = await currentRuleSet(client, config.temporal);
-  if (!current) return { current: BUILT_IN, versions: [], next: null };
-  return { current, ...(await ruleSetVersionsPage(client, config.temporal, request)) };
-}, { freshMs: FRESH_MS });
+const pages = new SharedReads<RulesPage>(
+  async (key) => {
+    const request = JSON.parse(key) as RuleVersionsPageRequest;
+    const client = await temporalClient();
+    const current = await currentRuleSet(client, config.temporal);
+    if (!current) return { current: BUILT_IN, versions: [], next: null };
+    return { current, ...(await ruleSetVersionsPage(client, config.temporal, request)) };
+  },
+  { freshMs: FRESH_MS },
+);
 
 export const rulesPage = (request: RuleVersionsPageRequest): Promise<RulesPage> => pages.get(JSON.stringify({ before: request.before, limit: request.limit }));
 

@@ -16,7 +16,8 @@ export function parseRulesRequest(o: Record<string, unknown>): Parsed<RulesReque
   const note = o.note;
   if (o.rules !== undefined && o.rollbackTo !== undefined) return { ok: false, reason: 'send rules or rollbackTo, not both' };
   if (o.rollbackTo !== undefined) {
-    if (!Number.isInteger(o.rollbackTo) || (o.rollbackTo as number) < 1) return { ok: false, reason: `rollbackTo: a version number, got ${shown(o.rollbackTo)}` };
+    if (!Number.isInteger(o.rollbackTo) || (o.rollbackTo as number) < 1)
+      return { ok: false, reason: `rollbackTo: a version number, got ${shown(o.rollbackTo)}` };
     return { ok: true, value: { action: 'rollback', version: o.rollbackTo as number, note } };
   }
   if (o.rules === undefined) return { ok: false, reason: 'rules: the rule set to publish (or rollbackTo: an earlier version)' };

@@ -46,12 +46,17 @@ export function temporalClient(): Promise<Client> {
 }
 
 /** Its own consumer group per process, so every server process sees every offer. */
-export const offersHub = new OffersHub(kafkaClient, config.kafka.topics.offers, `${config.kafka.clientId}-web-offers-${randomUUID().slice(0, 8)}`, async (offer) => {
-  // Imported here, not at the top: rule-versions imports this module for its clients.
-  const { rulesOfVersion } = await import('./rule-versions');
-  const rules = await rulesOfVersion(offer.rules?.version ?? 0);
-  return rules && shopOffer(offer, rules);
-});
+export const offersHub = new OffersHub(
+  kafkaClient,
+  config.kafka.topics.offers,
+  `${config.kafka.clientId}-web-offers-${randomUUID().slice(0, 8)}`,
+  async (offer) => {
+    // Imported here, not at the top: rule-versions imports this module for its clients.
+    const { rulesOfVersion } = await import('./rule-versions');
+    const rules = await rulesOfVersion(offer.rules?.version ?? 0);
+    return rules && shopOffer(offer, rules);
+  },
+);
 
 export const dashboardHub = new DashboardHub(redisClient, config.temporal.replayWorkflowId, temporalClient);
 

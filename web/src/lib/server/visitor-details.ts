@@ -8,7 +8,15 @@ import { visitorSessions } from '$shared/lib/aggregation/visitor-sessions';
 import { visitorOfferWorkflowId, visitorStateQuery } from '$shared/lib/offers/messages';
 import { offerWords } from '$shared/lib/offers/offer-copy';
 import { offerDefinition, type OfferRules } from '$shared/lib/offers/offer-rules';
-import { currentRuleState, ruleSteps, temporalWorkflowUrl, visitorDemographics, visitorOffers, type VisitorDetails, type WorkflowStanding } from '../visitor-page';
+import {
+  currentRuleState,
+  ruleSteps,
+  temporalWorkflowUrl,
+  visitorDemographics,
+  visitorOffers,
+  type VisitorDetails,
+  type WorkflowStanding,
+} from '../visitor-page';
 import { currentRules } from './current-rules';
 import { rulesOfVersion } from './rule-versions';
 import { config, redisClient, temporalClient } from './services';

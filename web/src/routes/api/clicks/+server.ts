@@ -13,7 +13,8 @@ import { traceHeaders } from '$shared/clients/tracing';
  * `kind`) a basket, buy or offer answer; 202 once Kafka has it.
  */
 export const POST: RequestHandler = async ({ request, getClientAddress, locals }) => {
-  if (!locals.operator && !locals.visitorId) return json({ error: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' }, { status: 401 });
+  if (!locals.operator && !locals.visitorId)
+    return json({ error: 'no visitor: open the shop first (it gives this browser a visitor cookie), or send the operator token' }, { status: 401 });
   const limited = clickRefusal(locals, locals.clientAddress);
   if (limited) return limited;
   const userAgent = headerUserAgent(request.headers.get('user-agent'));

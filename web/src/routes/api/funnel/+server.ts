@@ -14,7 +14,8 @@ export const GET: RequestHandler = async ({ locals }) => {
     // The message names the service that failed, Temporal or Redis, and its reason.
     return json({ error: `the offer funnel cannot be read now: ${(err as Error).message}` }, { status: 503, headers: { ...NO_STORE, 'retry-after': '5' } });
   }
-  if (!funnel) return json({ error: 'no funnel: OFFER_STATE_SEARCH_ATTRIBUTE is none, so visitor workflows keep no state to count' }, { status: 404, headers: NO_STORE });
+  if (!funnel)
+    return json({ error: 'no funnel: OFFER_STATE_SEARCH_ATTRIBUTE is none, so visitor workflows keep no state to count' }, { status: 404, headers: NO_STORE });
   return json(feedFunnel(funnel, audienceOf(locals.operator)), { headers: NO_STORE });
 };
 

@@ -25,7 +25,15 @@ export const load: PageServerLoad = async ({ locals, setHeaders, url }) => {
         return { ...v, changes: rules && previous ? diffRules(previous, rules) : null };
       }),
     );
-    return { current, live: page.current, versions, next: page.next, paged: request.value.before !== undefined, words: describeOfferRules(page.current.rules), error: null };
+    return {
+      current,
+      live: page.current,
+      versions,
+      next: page.next,
+      paged: request.value.before !== undefined,
+      words: describeOfferRules(page.current.rules),
+      error: null,
+    };
   } catch (err) {
     return { current: null, live: null, versions: [], next: null, paged: false, words: null, error: `Temporal did not answer: ${(err as Error).message}` };
   }

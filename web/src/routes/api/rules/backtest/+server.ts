@@ -40,7 +40,10 @@ export const POST: RequestHandler = async ({ request, locals }) => {
     const handle = await client.workflow.start(BACKTEST_RULES_WORKFLOW, { taskQueue: config.temporal.taskQueue, workflowId, args: [parsed.value] });
     // Its place is free once the backtest ends, even when this answer stopped waiting for it.
     result = (handle.result() as Promise<BacktestResult>).finally(() => (running -= 1));
-    return json({ workflowId, ...(await withinDeadline(result, WAIT_MS, `the backtest takes over ${WAIT_MS / 1000} s: see workflow ${workflowId} in the Temporal UI`)) });
+    return json({
+      workflowId,
+      ...(await withinDeadline(result, WAIT_MS, `the backtest takes over ${WAIT_MS / 1000} s: see workflow ${workflowId} in the Temporal UI`)),
+    });
   } catch (err) {
     if (err instanceof DeadlineError) return json({ error: err.message, workflowId }, { status: 504 });
     if (!result) running -= 1;
