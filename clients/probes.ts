@@ -99,7 +99,10 @@ async function ask(service: ServiceName, config: Config): Promise<string> {
 
 function reasonOf(err: unknown): string {
   const e = err as { message?: string; code?: string; cause?: { message?: string } };
-  return [e.code, e.message, e.cause?.message].filter(Boolean).join(': ') || String(err);
+  const words = [e.message, e.cause?.message].filter((w): w is string => Boolean(w));
+  // Node's socket errors name their code in the message already ("connect ECONNREFUSED 127.0.0.1:9090").
+  if (e.code && !words.some((w) => w.includes(e.code!))) words.unshift(e.code);
+  return words.join(': ') || String(err);
 }
 
 export interface WorkerHealth {
