@@ -36,70 +36,73 @@ export interface ChunkSink {
 }
 
 export async function replayChunk(input: ReplayChunkInput, sink: ChunkSink): Promise<ReplayChunkResult> {
-  const context = Context.current();
-  const { attempt, activityId, scheduledTimestampMs, workflowExecution } = context.info;
-  const chunkId = `${workflowExecution!.runId}/${activityId}`;
-  let stored: PositionRecord | undefined;
-  if (attempt > 1) {
-    // The first transaction registers the producer: older attempts are fenced, their open
-    // transaction aborted, so the position read next is final.
-    await (await sink.producer.transaction()).abort();
-    stored = await sink.positions.lastCommitted(input.replayId, scheduledTimestampMs - CLOCK_SKEW_MS);
-  }
+  return (await ChunkAttempt.resume(input, sink)).run();
+}
+
+/** One attempt at a chunk: the rows it has read, batched, handed to transactions and seen committed. */
+class ChunkAttempt {
+  /** The position after the rows read so far, batched, handed over or committed. */
+  private readonly next: ChunkProgress;
   /** What the last committed transaction left: the position a retried attempt would resume from. */
-  let delivered: ChunkProgress = resumePoint(input, chunkId, stored);
+  private delivered: ChunkProgress;
   /** The position after what has been handed to a transaction, committed or not yet. */
-  let handedOver: ChunkProgress = delivered;
-  const deadline = performance.now() + REPLAY_CHUNK_MS;
-  const next = { ...delivered };
-  const clicks: Message[] = [];
-  const deadLetters: Message[] = [];
+  private handedOver: ChunkProgress;
+  /** The batch: read, not yet handed to a transaction. */
+  private readonly clicks: Message[] = [];
+  private readonly deadLetters: Message[] = [];
   /** When the oldest click not yet handed to a transaction was due; null when none waits. */
-  let oldestPendingAt: number | null = null;
+  private oldestPendingAt: number | null = null;
   /**
    * The transaction in flight, if any: the next rows are read and encoded while the broker commits
    * it. One at a time, in order, on the replay's one producer; each carries the position after it.
    */
-  let inFlight: Promise<void> | undefined;
+  private inFlight: Promise<void> | undefined;
 
-  const commit = async (topicMessages: TopicMessages[], position: ChunkProgress) => {
-    const transaction = await sink.producer.transaction();
+  private constructor(
+    private readonly input: ReplayChunkInput,
+    private readonly sink: ChunkSink,
+    private readonly context: Context,
+    private readonly chunkId: string,
+    start: ChunkProgress,
+  ) {
+    this.delivered = start;
+    this.handedOver = start;
+    this.next = { ...start };
+  }
+
+  /** An attempt starting where its chunk stands: at the chunk's last committed position if an earlier attempt left one. */
+  static async resume(input: ReplayChunkInput, sink: ChunkSink): Promise<ChunkAttempt> {
+    const context = Context.current();
+    const { attempt, activityId, scheduledTimestampMs, workflowExecution } = context.info;
+    const chunkId = `${workflowExecution!.runId}/${activityId}`;
+    let stored: PositionRecord | undefined;
+    if (attempt > 1) {
+      // The first transaction registers the producer: older attempts are fenced, their open
+      // transaction aborted, so the position read next is final.
+      await (await sink.producer.transaction()).abort();
+      stored = await sink.positions.lastCommitted(input.replayId, scheduledTimestampMs - CLOCK_SKEW_MS);
+    }
+    return new ChunkAttempt(input, sink, context, chunkId, resumePoint(input, chunkId, stored));
+  }
+
+  async run(): Promise<ReplayChunkResult> {
+    let endOfFile: boolean;
     try {
-      await transaction.sendBatch({ topicMessages });
-      await transaction.commit();
+      endOfFile = await this.replayRows();
     } catch (err) {
-      await transaction.abort().catch(() => {});
+      // The producer is disconnected next: not while a transaction of this attempt is still on its way.
+      await this.inFlight?.catch(() => {});
       throw err;
     }
-    delivered = position;
-    context.heartbeat();
-  };
-  /** Hands what is batched and the position after it to the next transaction, once the one before has committed. */
-  const deliver = async () => {
-    // Every batched row moved the byte offset: an unmoved position means nothing to commit.
-    if (next.byteOffset === handedOver.byteOffset && next.owedDelayMs === handedOver.owedDelayMs) return;
-    // A failed transaction fails the chunk here: nothing after it is sent.
-    await inFlight;
-    const position = { ...next };
-    const topicMessages = [
-      { topic: sink.topics.clicks, messages: clicks.splice(0) },
-      { topic: sink.topics.deadLetter, messages: deadLetters.splice(0) },
-      { topic: sink.positions.topic, messages: [sink.positions.message(input.replayId, chunkId, position)] },
-    ].filter((t) => t.messages.length > 0);
-    handedOver = position;
-    oldestPendingAt = null;
-    inFlight = commit(topicMessages, position);
-    // Awaited by the next deliver or by settle; until then a failure must not count as unhandled.
-    inFlight.catch(() => {});
-  };
-  /** Delivers what is batched and waits until everything handed over has committed. */
-  const settle = async () => {
-    await deliver();
-    await inFlight;
-  };
-  const sleepUntil = (time: number) => context.sleep(Math.max(0, time - performance.now()));
+    // Looping over a log without rows would spin without end.
+    if (endOfFile && this.delivered.row === 0) throw ApplicationFailure.nonRetryable(`click log ${this.input.file} has no rows`);
+    return { ...this.delivered, endOfFile };
+  }
 
-  try {
+  /** Sends rows from the position on, paced, until the chunk's time is up or the log ends (true); all committed on return. */
+  private async replayRows(): Promise<boolean> {
+    const { input, next } = this;
+    const deadline = performance.now() + REPLAY_CHUNK_MS;
     let dueAt = performance.now();
     for await (const batch of readClickLogBatches(input.file, next.byteOffset)) {
       for (const record of batch) {
@@ -111,41 +114,79 @@ export async function replayChunk(input: ReplayChunkInput, sink: ChunkSink): Pro
           if (dueAt > deadline) {
             // The chunk ends inside this gap; the next one waits the rest of it before this row.
             next.owedDelayMs = dueAt - deadline;
-            await settle();
-            await sleepUntil(deadline);
-            return { ...delivered, endOfFile: false };
+            await this.settle();
+            await this.sleepUntil(deadline);
+            return false;
           }
           if (dueAt > performance.now()) {
-            if (oldestPendingAt !== null && dueAt - oldestPendingAt >= MAX_COMMIT_DELAY_MS) await deliver();
-            await sleepUntil(dueAt);
+            if (this.oldestPendingAt !== null && dueAt - this.oldestPendingAt >= MAX_COMMIT_DELAY_MS) await this.deliver();
+            await this.sleepUntil(dueAt);
           }
-          clicks.push(clickMessage(input, click));
-          oldestPendingAt ??= performance.now();
+          this.clicks.push(clickMessage(input, click));
+          this.oldestPendingAt ??= performance.now();
           next.sent += 1;
           next.lastOriginalTimestamp = click.originalTimestamp;
         } else {
-          deadLetters.push(deadLetterMessage('producer', parsed.reason, record.raw, `${input.file}:${row}`));
+          this.deadLetters.push(deadLetterMessage('producer', parsed.reason, record.raw, `${input.file}:${row}`));
           next.rejected += 1;
         }
         next.row = row;
         next.byteOffset = record.end;
         next.owedDelayMs = 0;
-        if (clicks.length + deadLetters.length >= BATCH_SIZE) await deliver();
+        if (this.clicks.length + this.deadLetters.length >= BATCH_SIZE) await this.deliver();
         if (performance.now() >= deadline) {
-          await settle();
-          return { ...delivered, endOfFile: false };
+          await this.settle();
+          return false;
         }
       }
     }
-    await settle();
-  } catch (err) {
-    // The producer is disconnected next: not while a transaction of this attempt is still on its way.
-    await inFlight?.catch(() => {});
-    throw err;
+    await this.settle();
+    return true;
   }
-  // Looping over a log without rows would spin without end.
-  if (delivered.row === 0) throw ApplicationFailure.nonRetryable(`click log ${input.file} has no rows`);
-  return { ...delivered, endOfFile: true };
+
+  /** Hands what is batched and the position after it to the next transaction, once the one before has committed. */
+  private async deliver(): Promise<void> {
+    // Every batched row moved the byte offset: an unmoved position means nothing to commit.
+    if (this.next.byteOffset === this.handedOver.byteOffset && this.next.owedDelayMs === this.handedOver.owedDelayMs) return;
+    // A failed transaction fails the chunk here: nothing after it is sent.
+    await this.inFlight;
+    const position = { ...this.next };
+    const { topics, positions } = this.sink;
+    const topicMessages = [
+      { topic: topics.clicks, messages: this.clicks.splice(0) },
+      { topic: topics.deadLetter, messages: this.deadLetters.splice(0) },
+      { topic: positions.topic, messages: [positions.message(this.input.replayId, this.chunkId, position)] },
+    ].filter((t) => t.messages.length > 0);
+    this.handedOver = position;
+    this.oldestPendingAt = null;
+    this.inFlight = this.commit(topicMessages, position);
+    // Awaited by the next deliver or by settle; until then a failure must not count as unhandled.
+    this.inFlight.catch(() => {});
+  }
+
+  /** Delivers what is batched and waits until everything handed over has committed. */
+  private async settle(): Promise<void> {
+    await this.deliver();
+    await this.inFlight;
+  }
+
+  /** One transaction: a batch and the position after it, which once committed is what this attempt delivered. */
+  private async commit(topicMessages: TopicMessages[], position: ChunkProgress): Promise<void> {
+    const transaction = await this.sink.producer.transaction();
+    try {
+      await transaction.sendBatch({ topicMessages });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch(() => {});
+      throw err;
+    }
+    this.delivered = position;
+    this.context.heartbeat();
+  }
+
+  private sleepUntil(time: number): Promise<void> {
+    return this.context.sleep(Math.max(0, time - performance.now()));
+  }
 }
 
 function clickMessage({ replayId, loopNumber }: ReplayChunkInput, click: LoggedClick): Message {
