@@ -6,7 +6,7 @@ import { startIngestion } from '../activities/ingestion/start-ingestion';
 import { connectTemporal } from '../clients/temporal';
 import { loadConfig } from '../lib/config';
 import { ingestionProgressQuery, type IngestionReport } from '../lib/ingestion/ingestion-progress';
-import { ProgressPoller } from '../lib/progress-poller';
+import { ProgressPoller } from './progress-poller';
 
 /** A progress query waits this long at most, retries included; the script's end waits for it. */
 const QUERY_TIMEOUT_MS = 5_000;

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config';
-import { prometheusConfig } from '../lib/prometheus-config';
+import { prometheusConfig } from './prometheus-scrape-config';
 import { topology } from '../lib/topology';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

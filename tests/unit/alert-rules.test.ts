@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { PROJECT_METRICS } from '../../lib/metrics';
-import { processJobs, prometheusConfig } from '../../lib/prometheus-config';
+import { processJobs, prometheusConfig } from '../../scripts/prometheus-scrape-config';
 import { topology } from '../../lib/topology';
 
 const RULES = 'stack/prometheus/alerts.yml';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ProgressPoller } from '../../lib/progress-poller';
+import { ProgressPoller } from '../../scripts/progress-poller';
 
 /** A question the test answers by hand. */
 function pendingQuestion() {

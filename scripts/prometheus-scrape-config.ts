@@ -5,8 +5,8 @@
  * server's metrics port, and Prometheus itself; the alert rules of PROMETHEUS_RULES_FILE.
  * scripts/prometheus-config.ts prints it for stack/prometheus.sh.
  */
-import type { Config } from './config';
-import type { Topology } from './topology';
+import type { Config } from '../lib/config';
+import type { Topology } from '../lib/topology';
 
 /** How soon Prometheus notices a process that registered or went: it also watches the files. */
 const TARGET_FILES_REFRESH = '5s';
