@@ -316,6 +316,12 @@ class StageRuntime {
       }
     } catch (err) {
       if (this.stage.guarantee === 'at-least-once') throw err; // the consumer restarts; the uncommitted rest comes again
+      // The worker rejoined while this batch was in flight, and its new claim of the partition
+      // fenced the batch's producer: that claim stands, and has the batch's records to do again.
+      if (this.tasks.get(partition) !== task) {
+        this.o.run.log.info(`${this.stage.kind} batch of a partition claimed anew since was not committed`, { partition, error: String(err) });
+        return;
+      }
       this.o.run.log.warn(`${this.stage.kind} batch not committed; claiming the partition anew`, { partition, error: String(err) });
       this.drop(partition);
       // Fenced because the partition moved? Then the heartbeat fails, the consumer rejoins, and the
@@ -325,7 +331,7 @@ class StageRuntime {
         () => false,
       );
       // Not while the watchdog replaces the consumer either: the new membership claims what it is given.
-      if (stillMember && !this.stopped && !this.tearingDown && control.isLive() && this.tasks.get(partition) === undefined) this.claim(partition);
+      if (stillMember && !this.stopped && !this.tearingDown && this.tasks.get(partition) === undefined) this.claim(partition);
       return;
     } finally {
       membership.stop();

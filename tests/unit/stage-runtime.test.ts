@@ -307,6 +307,33 @@ describe('exactly-once', () => {
     await driver.close();
   });
 
+  it("a batch in flight across its worker's rejoin: the new claim does its records again, and the partition goes on, every record once", async () => {
+    const probe = newProbe();
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1, maxBatch: 3 });
+    await driver.startWorker('A');
+    driver.pipeInput('in', records(6));
+    const held = probe.gates.arm('A', 1);
+    await driver.pump();
+    await held.reached;
+
+    // Paused past its session with offsets 3..5 in flight: awake again, it joins with a new id and
+    // claims the partition anew; the held batch, released, must not undo that claim.
+    driver.pauseWorker('A');
+    await driver.expireSessions();
+    driver.resumeWorker('A');
+    await driver.pump();
+    held.release();
+    await driver.settle();
+
+    // The new claim did the held records, and does what comes next: every record once.
+    driver.pipeInput('in', records(3, { from: 6 }));
+    await driver.pump();
+    expect(driver.committedOffsets()).toEqual([9n]);
+    expect(values(driver, 'out')).toEqual(vs(0, 9));
+    expect(total(driver.changelogState())).toBe(9);
+    await driver.close();
+  });
+
   it('dead letters carry the reason and the origin <input>/<partition>@<offset>, in the batch transaction', async () => {
     const probe = newProbe();
     const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 1 });
