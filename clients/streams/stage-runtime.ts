@@ -43,6 +43,11 @@ const TEARDOWN_TIMEOUT_MS = 5_000;
  * went away can keep kafkajs asking it, and the worker must still end within its shutdown time.
  */
 const STOP_STEP_MS = 10_000;
+/**
+ * A replacement consumer that has not joined by then is given up and tried again: kafkajs' connect or
+ * join can hang on a cluster in the middle of a failover, and the stage would wait on it forever.
+ */
+const REJOIN_TIMEOUT_MS = 30_000;
 /** How often the stage asks for its input's log ends, for its lag; an answer later than this is given up. */
 const LAG_CHECK_MS = 5_000;
 
@@ -281,9 +286,9 @@ class StageRuntime {
       this.aliveAt = Date.now();
       this.tearingDown = false;
       this.joinFailed = false;
-      await link.consume(this.consumeOptions);
+      await withinDeadline(link.consume(this.consumeOptions), REJOIN_TIMEOUT_MS, `did not join within ${REJOIN_TIMEOUT_MS} ms`);
     } catch (err) {
-      // The cluster still down? The watchdog tries again once the silence lasts a session.
+      // The cluster still down, or the join hung? The watchdog tries again once the silence lasts a session.
       this.joinFailed = true;
       run.log.warn(`${this.stage.kind} consumer could not join again`, { error: String(err) });
     } finally {

@@ -643,6 +643,34 @@ describe('watchdog', () => {
     await driver.close();
   });
 
+  it('gives up a replacement whose join hangs, and tries again: the stage commits again once the cluster answers', async () => {
+    const probe = newProbe();
+    const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2, sessionTimeoutMs: 10_000 });
+    const a = await driver.startWorker('A');
+    driver.pipeInput('in', records(10, { partitions: 2 }));
+    await driver.pump();
+    expect(driver.committedOffsets()).toEqual([5n, 5n]);
+
+    // Stuck, and the replacement's join hangs: without a deadline the watchdog would wait on it for ever.
+    a.link.stalled = true;
+    a.link.joinHangs = true;
+    driver.pipeInput('in', records(10, { partitions: 2, from: 10 }));
+    await driver.pump();
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(a.log.filter((l) => l.message === 'aggregation consumer replaced by the watchdog')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(a.log.some((l) => l.message === 'aggregation consumer could not join again' && String(l.meta?.error).includes('did not join within'))).toBe(true);
+
+    // The cluster answers again: a later try joins (the one in flight gives up first), and the records waiting are done, once.
+    a.link.joinHangs = false;
+    await vi.advanceTimersByTimeAsync(45_000);
+    await driver.pump();
+    expect(a.log.filter((l) => l.message === 'aggregation consumer replaced by the watchdog').length).toBeGreaterThanOrEqual(3);
+    expect(driver.committedOffsets()).toEqual([10n, 10n]);
+    expect(sorted(values(driver, 'out'))).toEqual(vs(0, 20));
+    await driver.close();
+  });
+
   it('a membership that crashed without a restart is replaced at once: the stage goes on instead of failing', async () => {
     const probe = newProbe();
     const driver = new StageTestDriver(counting(testStage(), probe), { stage: testStage(), partitions: 2 });
